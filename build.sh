@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Parallel Playground: one script for building, serving, testing and benchmarking.
+# The same steps run on a laptop and in CI; each installs what it needs and says so.
+#
+#   ./build.sh              build the site into dist/
+#   ./build.sh serve [--port N] [--no-isolation]
+#                           build, then serve dist/ at http://127.0.0.1:8000 with COOP/COEP
+#   ./build.sh test         every test layer: formatting, clippy, native tests, browser tests
+#   ./build.sh bench [--quick] [--json]
+#                           drive the built page in headless Chromium and print timings
+#   ./build.sh setup        only install what is missing
+#   ./build.sh fmt          format Rust and JavaScript in place
+set -eu
+cd "$(dirname "$0")"
+
+# The wasm-bindgen CLI must match the crate exactly; Cargo.toml pins the crate with "=X.Y.Z".
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' Cargo.toml)
+STABLE=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+CRATE=parallel_playground
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_rust() {
+    command -v rustup >/dev/null || die "rustup is needed: https://rustup.rs"
+    if ! rustup run "$STABLE" rustc --version >/dev/null 2>&1 ||
+        ! rustup target list --installed --toolchain "$STABLE" | grep -q '^wasm32-unknown-unknown$' ||
+        ! rustup component list --installed --toolchain "$STABLE" | grep -q '^clippy'; then
+        say "Installing Rust $STABLE with the wasm32 target, rustfmt and clippy"
+        rustup toolchain install "$STABLE" --profile minimal \
+            -c rustfmt -c clippy -t wasm32-unknown-unknown
+    fi
+}
+
+ensure_wasm_bindgen() {
+    if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+        say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (matches the crate; takes a few minutes once)"
+        # Not --locked: its lock file names a crate version the registry no longer has.
+        cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+    fi
+}
+
+ensure_npm() {
+    command -v npm >/dev/null || die "Node.js 18+ with npm is needed for the tests, the benchmark and wasm-opt"
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        say "Installing npm dev dependencies (playwright-core, prettier, binaryen)"
+        npm ci --no-audit --no-fund
+    fi
+}
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+ensure_chromium() {
+    if [ -x "$CHROMIUM" ]; then export CHROMIUM; return; fi
+    command -v apt-get >/dev/null ||
+        die "Chromium not found at $CHROMIUM; install it and set CHROMIUM=/path/to/chromium"
+    say "Installing Debian's chromium and chromium-driver (the browser the tests drive)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+    export CHROMIUM
+}
+
+# wasm-opt from npm's binaryen: Debian's older binaryen emits modules that fail to load.
+optimize() {
+    if [ -x node_modules/.bin/wasm-opt ]; then
+        wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+            --enable-sign-ext --enable-mutable-globals "$1" -o "$1"
+    else
+        say "Skipping wasm-opt (no npm dev dependencies); the page works, a little larger"
+    fi
+}
+
+build() {
+    ensure_rust
+    ensure_wasm_bindgen
+    say "Building the wasm core (Rust $STABLE, release)"
+    cargo build --release --target wasm32-unknown-unknown --lib
+    rm -rf dist
+    mkdir -p dist
+    wasm-bindgen --target web --no-typescript --out-dir dist/pkg \
+        "target/wasm32-unknown-unknown/release/$CRATE.wasm"
+    optimize "dist/pkg/${CRATE}_bg.wasm"
+    cp index.html dist/
+    cp -r www dist/www
+    say "Built dist/ ($(du -sh dist | cut -f1))"
+}
+
+serve() {
+    local port=8000 extra=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --port) port=${2:?--port needs a number}; shift 2 ;;
+        --port=*) port=${1#--port=}; shift ;;
+        --no-isolation) extra+=(--no-isolation); shift ;;
+        *) die "serve: unknown option $1 (use --port N, --no-isolation)" ;;
+        esac
+    done
+    command -v python3 >/dev/null || die "python3 is needed to serve (tools/serve.py)"
+    if command -v npm >/dev/null; then ensure_npm; fi
+    build
+    say "Serving dist/ — open the URL below; Ctrl-C stops"
+    exec python3 tools/serve.py --dir dist --port "$port" "${extra[@]}"
+}
+
+run_tests() {
+    ensure_npm
+    ensure_chromium
+    say "Checking formatting (rustfmt, prettier)"
+    cargo fmt --check
+    prettier --check --log-level warn .
+    say "Clippy (native and wasm32), warnings are errors"
+    cargo clippy --all-targets -- -D warnings
+    cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+    say "Native tests (unit tests and tests/)"
+    cargo test --quiet
+    build
+    say "Browser tests (headless Chromium driving the page)"
+    node --test --test-concurrency=1 tests/browser/
+}
+
+cmd=${1:-build}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+build) ensure_npm; build ;;
+serve) serve "$@" ;;
+test) run_tests ;;
+bench) ensure_npm; ensure_chromium; build; node tools/bench.mjs "$@" ;;
+setup) ensure_rust; ensure_wasm_bindgen; ensure_npm; ensure_chromium ;;
+fmt) cargo fmt; ensure_npm; prettier --write --log-level warn . ;;
+-h | --help | help) sed -n '2,14s/^# \{0,1\}//p' "$0" ;;
+*) die "unknown command '$cmd' (build, serve, test, bench, setup, fmt)" ;;
+esac

@@ -1,0 +1,352 @@
+//! Every setting of a run, parsed from text: the form's fields and the URL's parameters go
+//! through the same [`parse`], so both give the same messages for the same mistakes.
+
+use crate::error::InputError;
+use crate::task::{check_range, max_tasks, Job, Workload};
+use serde::{Deserialize, Serialize};
+
+/// Most workers a process pool may have: past this a browser tab mostly thrashes.
+pub const MAX_WORKERS: u32 = 64;
+
+/// Who runs the tasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One after another on the page's own thread: the serial baseline (the page freezes).
+    Main,
+    /// A pool of Web Workers, each with its own wasm memory, like processes.
+    Process,
+}
+
+impl Mode {
+    /// Every mode, in the page's order.
+    pub const ALL: [Mode; 2] = [Mode::Main, Mode::Process];
+
+    /// The mode's name in URLs and on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Main => "main",
+            Mode::Process => "process",
+        }
+    }
+}
+
+/// A complete, valid set of settings for one run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// What to run.
+    pub workload: Workload,
+    /// Problem size (see [`crate::task::WorkloadInfo::size_label`]).
+    pub size: u64,
+    /// How many tasks the work is split into.
+    pub tasks: u32,
+    /// Tasks per message to a worker, as in `executor.map(fn, items, chunksize=…)`.
+    pub chunksize: u32,
+    /// Who runs the tasks.
+    pub mode: Mode,
+    /// Pool size for the process pool.
+    pub workers: u32,
+    /// Multiplier for the sleeper's sleeps (1 = the article's seconds).
+    pub scale: f64,
+    /// A task index that should panic, or none.
+    pub fail: Option<u32>,
+}
+
+/// A setting that could not be used, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The setting's name (`size`, `tasks`, …), which is also the form field's name.
+    pub field: &'static str,
+    /// What was expected, for the user.
+    pub message: String,
+}
+
+/// The outcome of [`parse`]: usable settings (defaults where input was bad) and what was bad.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Parsed {
+    /// Settings to use; each field that had an error holds its default instead.
+    pub settings: Settings,
+    /// One entry per bad field, in the order fields are read.
+    pub errors: Vec<FieldError>,
+}
+
+impl Settings {
+    /// The settings a workload starts with.
+    pub fn defaults(workload: Workload, default_workers: u32) -> Settings {
+        let info = workload.info();
+        let tasks = info
+            .default_tasks
+            .min(max_tasks(workload, info.default_size) as u32);
+        Settings {
+            workload,
+            size: info.default_size,
+            tasks,
+            chunksize: 1,
+            mode: Mode::Process,
+            workers: default_workers.clamp(1, MAX_WORKERS),
+            scale: 1.0,
+            fail: None,
+        }
+    }
+
+    /// The job these settings run.
+    pub fn job(&self) -> Job {
+        Job {
+            workload: self.workload,
+            size: self.size,
+            tasks: self.tasks,
+            fail_task: self.fail,
+        }
+    }
+
+    /// The settings as `(name, value)` pairs that [`parse`] reads back unchanged.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![
+            ("workload", self.workload.name().to_string()),
+            ("size", self.size.to_string()),
+            ("tasks", self.tasks.to_string()),
+            ("chunksize", self.chunksize.to_string()),
+            ("mode", self.mode.name().to_string()),
+            ("workers", self.workers.to_string()),
+            ("scale", self.scale.to_string()),
+        ];
+        if let Some(f) = self.fail {
+            pairs.push(("fail", f.to_string()));
+        }
+        pairs
+    }
+}
+
+/// Reads settings from `(name, value)` pairs (URL query or form fields).
+///
+/// Missing or empty fields take the workload's defaults; a field that cannot be used also
+/// takes its default and adds a [`FieldError`]. Unknown names are ignored. Later fields are
+/// checked against earlier ones (tasks against size, chunksize against tasks).
+pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let mut errors = Vec::new();
+    // Records an error and falls back to the default, so one bad field never blocks the rest.
+    fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, InputError>, default: T) -> T {
+        r.unwrap_or_else(|e| {
+            errors.push(FieldError {
+                field: e.field(),
+                message: e.to_string(),
+            });
+            default
+        })
+    }
+
+    let workload = match get("workload") {
+        None => Workload::Sleeper,
+        Some(t) => keep(&mut errors, Workload::parse(t), Workload::Sleeper),
+    };
+    let mut s = Settings::defaults(workload, default_workers);
+    let info = workload.info();
+
+    if let Some(t) = get("size") {
+        let size = whole("size", t, info.min_size, info.max_size, "");
+        s.size = keep(&mut errors, size, s.size);
+        s.tasks = s.tasks.min(max_tasks(workload, s.size) as u32);
+    }
+    if let Some(t) = get("tasks") {
+        let note = if workload == Workload::Mandelbrot {
+            "at most one per row"
+        } else {
+            "at most one per item"
+        };
+        let tasks = whole("tasks", t, 1, max_tasks(workload, s.size), note);
+        s.tasks = keep(&mut errors, tasks, s.tasks.into()) as u32;
+    }
+    if let Some(t) = get("chunksize") {
+        let note = "tasks per message, at most the task count";
+        let chunk = whole("chunksize", t, 1, s.tasks.into(), note);
+        s.chunksize = keep(&mut errors, chunk, 1) as u32;
+    }
+    if let Some(t) = get("mode") {
+        let mode = Mode::ALL
+            .into_iter()
+            .find(|m| m.name() == t)
+            .ok_or_else(|| InputError::UnknownChoice {
+                field: "mode",
+                got: t.to_string(),
+                choices: Mode::ALL.iter().map(|m| m.name()).collect(),
+            });
+        s.mode = keep(&mut errors, mode, s.mode);
+    }
+    if let Some(t) = get("workers") {
+        let w = whole("workers", t, 1, MAX_WORKERS.into(), "");
+        s.workers = keep(&mut errors, w, s.workers.into()) as u32;
+    }
+    if let Some(t) = get("scale") {
+        s.scale = keep(&mut errors, decimal("scale", t, 0.01, 10.0), s.scale);
+    }
+    if let Some(t) = get("fail") {
+        let f = whole("fail", t, 0, u64::from(s.tasks) - 1, "a task index");
+        s.fail = keep(&mut errors, f.map(|v| Some(v as u32)), None);
+    }
+    Parsed {
+        settings: s,
+        errors,
+    }
+}
+
+/// Parses a whole number within `min..=max`. Accepts digit separators (`1,000,000`,
+/// `1_000_000`) and integral exponent forms (`1e6`), since people type both.
+///
+/// # Errors
+/// [`InputError::OutOfRange`], showing the text as given.
+pub fn whole(
+    field: &'static str,
+    text: &str,
+    min: u64,
+    max: u64,
+    note: &'static str,
+) -> Result<u64, InputError> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' '))
+        .collect();
+    let value = cleaned.parse::<u64>().ok().or_else(|| {
+        let f = cleaned.parse::<f64>().ok()?;
+        (f.fract() == 0.0 && (0.0..=9.0e15).contains(&f)).then_some(f as u64)
+    });
+    let bad = || InputError::OutOfRange {
+        field,
+        min,
+        max,
+        got: text.trim().to_string(),
+        note,
+    };
+    let value = value.ok_or_else(bad)?;
+    check_range(field, value, min, max, note).map_err(|_| bad())?;
+    Ok(value)
+}
+
+fn decimal(field: &'static str, text: &str, min: f64, max: f64) -> Result<f64, InputError> {
+    let t = text.trim().trim_end_matches(['x', '×']);
+    match t.parse::<f64>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(InputError::DecimalOutOfRange {
+            field,
+            min,
+            max,
+            got: text.trim().to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn empty_input_gives_the_article() {
+        let p = parse(&[], 2);
+        assert!(p.errors.is_empty());
+        assert_eq!(p.settings, Settings::defaults(Workload::Sleeper, 2));
+        assert_eq!(p.settings.size, 30);
+        assert_eq!(p.settings.tasks, 30);
+        assert_eq!(p.settings.workers, 2);
+    }
+
+    #[test]
+    fn pairs_round_trip() {
+        let mut s = Settings::defaults(Workload::Mandelbrot, 4);
+        s.tasks = 7;
+        s.chunksize = 3;
+        s.scale = 0.1;
+        s.fail = Some(6);
+        s.mode = Mode::Main;
+        let back: Vec<(String, String)> = s
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let p = parse(&back, 2);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.settings, s);
+    }
+
+    #[test]
+    fn bad_fields_fall_back_and_say_why() {
+        let p = parse(
+            &pairs(&[
+                ("workload", "primes"),
+                ("size", "-5"),
+                ("tasks", "abc"),
+                ("workers", "1000"),
+                ("scale", "0"),
+            ]),
+            2,
+        );
+        let fields: Vec<&str> = p.errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["size", "tasks", "workers", "scale"]);
+        assert_eq!(
+            p.errors[0].message,
+            "size must be a whole number from 1,000 to 100,000,000 (got -5)"
+        );
+        assert_eq!(p.settings, Settings::defaults(Workload::Primes, 2));
+    }
+
+    #[test]
+    fn huge_numbers_are_out_of_range_not_garbage() {
+        let e = whole("size", "99999999999999999999999999", 1, 10, "").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "size must be a whole number from 1 to 10 (got 99999999999999999999999999)"
+        );
+        assert!(whole("size", "1e400", 1, 10, "").is_err());
+        assert!(whole("size", "NaN", 1, 10, "").is_err());
+        assert!(whole("size", "2.5", 1, 10, "").is_err());
+    }
+
+    #[test]
+    fn separators_and_exponents_are_read() {
+        assert_eq!(whole("size", "1,000,000", 1, u64::MAX, ""), Ok(1_000_000));
+        assert_eq!(whole("size", "2_000", 1, u64::MAX, ""), Ok(2_000));
+        assert_eq!(whole("size", " 1e6 ", 1, u64::MAX, ""), Ok(1_000_000));
+    }
+
+    #[test]
+    fn tasks_are_bounded_by_the_size() {
+        let p = parse(
+            &pairs(&[("workload", "tiny"), ("size", "10"), ("tasks", "11")]),
+            2,
+        );
+        assert_eq!(
+            p.errors[0].message,
+            "tasks must be a whole number from 1 to 10, at most one per item (got 11)"
+        );
+        assert_eq!(p.settings.tasks, 10, "default clamped to the size");
+    }
+
+    #[test]
+    fn unknown_workload_and_mode_are_named() {
+        let p = parse(&pairs(&[("workload", "x"), ("mode", "gpu")]), 2);
+        assert_eq!(p.errors.len(), 2);
+        assert!(p.errors[1]
+            .message
+            .starts_with("mode must be one of main, process"));
+    }
+
+    #[test]
+    fn scale_accepts_a_times_suffix() {
+        let p = parse(&pairs(&[("scale", "0.1×")]), 2);
+        assert!(p.errors.is_empty());
+        assert_eq!(p.settings.scale, 0.1);
+    }
+}

@@ -1,0 +1,632 @@
+//! The task model every mode shares.
+//!
+//! A [`Job`] is what the user asked for: a workload, a problem size and a task count. It splits
+//! into [`TaskSpec`]s that are self-contained, so any host (the page's thread, a worker
+//! "process", a rayon thread) runs one with [`run_task`] and gets a [`TaskOutput`]. Outputs fold
+//! into a [`Summary`] with [`summarize`]; its digest depends only on the job's workload and size,
+//! never on the mode, the task count or the order results arrive in.
+
+use crate::error::InputError;
+use crate::mix::{group, mix64};
+use crate::{mandelbrot, montecarlo, primes, sleeper, tiny};
+use serde::{Deserialize, Serialize};
+
+/// Most tasks a job may split into: beyond this the page's bookkeeping, not the work, dominates.
+pub const MAX_TASKS: u32 = 100_000;
+
+/// The workloads the playground can run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Workload {
+    /// The article's `do_something`: prints, and sleeps on 8 and 12.
+    Sleeper,
+    /// Counting primes below `size` by trial division.
+    Primes,
+    /// Rendering the Mandelbrot set `size` pixels wide, in bands of rows.
+    Mandelbrot,
+    /// Estimating π from `size` random points.
+    Montecarlo,
+    /// `size` near-empty items, where overhead dominates.
+    Tiny,
+}
+
+/// What the page needs to know to offer a workload: names, bounds and defaults.
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkloadInfo {
+    /// The workload this describes.
+    pub id: Workload,
+    /// Short name for menus.
+    pub label: &'static str,
+    /// One sentence on what it does and what it teaches.
+    pub blurb: &'static str,
+    /// What `size` counts, for the size field's label.
+    pub size_label: &'static str,
+    /// Smallest allowed size.
+    pub min_size: u64,
+    /// Largest allowed size: about a minute on the page's thread on a 2020s laptop.
+    pub max_size: u64,
+    /// Size the page starts with.
+    pub default_size: u64,
+    /// Size `build.sh bench --quick` uses.
+    pub quick_size: u64,
+    /// Task count the page starts with.
+    pub default_tasks: u32,
+}
+
+impl Workload {
+    /// Every workload, in menu order.
+    pub const ALL: [Workload; 5] = [
+        Workload::Sleeper,
+        Workload::Primes,
+        Workload::Mandelbrot,
+        Workload::Montecarlo,
+        Workload::Tiny,
+    ];
+
+    /// The workload's name on the wire and in URLs (`"primes"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Workload::Sleeper => "sleeper",
+            Workload::Primes => "primes",
+            Workload::Mandelbrot => "mandelbrot",
+            Workload::Montecarlo => "montecarlo",
+            Workload::Tiny => "tiny",
+        }
+    }
+
+    /// Parses a workload name as [`Workload::name`] prints it.
+    ///
+    /// # Errors
+    /// [`InputError::UnknownChoice`] naming the valid workloads.
+    pub fn parse(text: &str) -> Result<Workload, InputError> {
+        Workload::ALL
+            .into_iter()
+            .find(|w| w.name() == text.trim())
+            .ok_or_else(|| InputError::UnknownChoice {
+                field: "workload",
+                got: text.to_string(),
+                choices: Workload::ALL.iter().map(|w| w.name()).collect(),
+            })
+    }
+
+    /// Names, bounds and defaults for the page.
+    pub fn info(self) -> WorkloadInfo {
+        let (label, blurb, size_label, min_size, max_size, default_size, quick_size, default_tasks) =
+            match self {
+                Workload::Sleeper => (
+                    "The article: do_something(0…29)",
+                    "The article's experiment: every call prints its argument, except 8 and 12, which sleep that many seconds. Sleeping uses no CPU, so even one core overlaps the sleeps.",
+                    "calls, range(n)",
+                    1,
+                    1_000,
+                    30,
+                    30,
+                    30,
+                ),
+                Workload::Primes => (
+                    "Prime counting",
+                    "Counts primes below n by trial division: pure CPU work, and later numbers cost more than early ones.",
+                    "count primes below",
+                    1_000,
+                    100_000_000,
+                    16_000_000,
+                    6_000_000,
+                    64,
+                ),
+                Workload::Mandelbrot => (
+                    "Mandelbrot",
+                    "Renders the Mandelbrot set in bands of rows; bands through the set's body cost far more than the edges.",
+                    "image width (px)",
+                    16,
+                    4_096,
+                    2_400,
+                    1_200,
+                    80,
+                ),
+                Workload::Montecarlo => (
+                    "Monte-Carlo π",
+                    "Throws seeded random points at a quarter circle; the share that lands inside estimates π/4.",
+                    "random points",
+                    1_000,
+                    10_000_000_000,
+                    600_000_000,
+                    150_000_000,
+                    64,
+                ),
+                Workload::Tiny => (
+                    "Tiny tasks",
+                    "Thousands of near-empty tasks: sending work to a worker costs more than doing it, unless tasks are chunked.",
+                    "items",
+                    1,
+                    1_000_000,
+                    5_000,
+                    2_000,
+                    5_000,
+                ),
+            };
+        WorkloadInfo {
+            id: self,
+            label,
+            blurb,
+            size_label,
+            min_size,
+            max_size,
+            default_size,
+            quick_size,
+            default_tasks,
+        }
+    }
+
+    /// How many items a job of `size` splits into tasks: numbers, rows, points or calls.
+    pub fn items(self, size: u64) -> u64 {
+        match self {
+            Workload::Mandelbrot => u64::from(mandelbrot::Frame::for_width(size as u32).height),
+            _ => size,
+        }
+    }
+}
+
+/// A run's work: which workload, how big, and into how many tasks it is split.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    /// The workload.
+    pub workload: Workload,
+    /// Problem size; what it counts depends on the workload ([`WorkloadInfo::size_label`]).
+    pub size: u64,
+    /// How many tasks the items are split into.
+    pub tasks: u32,
+    /// A task that should panic, to show how each mode survives a failing task.
+    #[serde(default)]
+    pub fail_task: Option<u32>,
+}
+
+impl Job {
+    /// Checks the size and task count against the workload's bounds.
+    ///
+    /// # Errors
+    /// [`InputError::OutOfRange`] for the first field out of bounds.
+    pub fn validate(&self) -> Result<(), InputError> {
+        let info = self.workload.info();
+        check_range("size", self.size, info.min_size, info.max_size, "")?;
+        let max = max_tasks(self.workload, self.size);
+        check_range(
+            "tasks",
+            u64::from(self.tasks),
+            1,
+            max,
+            tasks_note(self.workload),
+        )?;
+        if let Some(t) = self.fail_task {
+            check_range("fail", u64::from(t), 0, u64::from(self.tasks) - 1, "")?;
+        }
+        Ok(())
+    }
+
+    /// The job's tasks, in order; task `i` covers items `i·n/t .. (i+1)·n/t`.
+    ///
+    /// # Errors
+    /// The job's [`Job::validate`] error.
+    pub fn specs(&self) -> Result<Vec<TaskSpec>, InputError> {
+        self.validate()?;
+        let items = self.workload.items(self.size);
+        let tasks = u64::from(self.tasks);
+        let bound = |i: u64| (u128::from(i) * u128::from(items) / u128::from(tasks)) as u64;
+        Ok((0..self.tasks)
+            .map(|i| TaskSpec {
+                workload: self.workload,
+                size: self.size,
+                index: i,
+                lo: bound(u64::from(i)),
+                hi: bound(u64::from(i) + 1),
+                fail: self.fail_task == Some(i),
+            })
+            .collect())
+    }
+}
+
+/// The largest task count for a workload at a size: one item per task at most.
+pub fn max_tasks(workload: Workload, size: u64) -> u64 {
+    workload.items(size).min(u64::from(MAX_TASKS))
+}
+
+fn tasks_note(workload: Workload) -> &'static str {
+    match workload {
+        Workload::Mandelbrot => "at most one per row",
+        _ => "at most one per item",
+    }
+}
+
+pub(crate) fn check_range(
+    field: &'static str,
+    value: u64,
+    min: u64,
+    max: u64,
+    note: &'static str,
+) -> Result<(), InputError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(InputError::OutOfRange {
+            field,
+            min,
+            max,
+            got: value.to_string(),
+            note,
+        })
+    }
+}
+
+/// One task: a contiguous range of a job's items, with everything needed to run it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSpec {
+    /// The workload.
+    pub workload: Workload,
+    /// The job's size (Mandelbrot needs it to know the frame).
+    pub size: u64,
+    /// Position in the job's task list; results come back in this order.
+    pub index: u32,
+    /// First item.
+    pub lo: u64,
+    /// One past the last item.
+    pub hi: u64,
+    /// Panic instead of working (fault injection).
+    #[serde(default)]
+    pub fail: bool,
+}
+
+/// Something the host must do for a task, in order: print a line or sleep.
+///
+/// The core never sleeps itself; see [`crate::sleeper`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Step {
+    /// Print one line to the run's output.
+    Print {
+        /// The line, without a newline.
+        text: String,
+    },
+    /// Sleep, before the time scale is applied.
+    Sleep {
+        /// Milliseconds at time scale 1.
+        ms: u64,
+    },
+}
+
+/// A task's contribution to the job's digest: two counters added with wrapping arithmetic,
+/// so partials combine in any order and any grouping.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partial {
+    /// The workload's count: primes, hits, iterations, items or calls.
+    pub count: u64,
+    /// A second sum (prime sum, pixel hash, checksum); a string on the wire since it may
+    /// exceed a JavaScript number's exact range.
+    #[serde(with = "hex64")]
+    pub sum: u64,
+}
+
+impl std::ops::Add for Partial {
+    type Output = Partial;
+
+    /// The two partials combined (wrapping).
+    fn add(self, other: Partial) -> Partial {
+        Partial {
+            count: self.count.wrapping_add(other.count),
+            sum: self.sum.wrapping_add(other.sum),
+        }
+    }
+}
+
+/// What running a task produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskOutput {
+    /// The task's index in its job.
+    pub index: u32,
+    /// Its part of the digest.
+    pub partial: Partial,
+    /// Lines to print and sleeps to take, in order, after the computation.
+    pub steps: Vec<Step>,
+    /// RGBA rows for image workloads (Mandelbrot); a `Uint8Array` on the wire.
+    #[serde(with = "serde_bytes", default, skip_serializing_if = "Vec::is_empty")]
+    pub pixels: Vec<u8>,
+}
+
+/// Runs one task.
+///
+/// # Errors
+/// [`InputError`] when the spec does not belong to a valid job (only possible for specs built
+/// by hand; [`Job::specs`] never makes one).
+///
+/// # Panics
+/// When the spec asks for it (`fail`), to demonstrate failure handling.
+pub fn run_task(spec: &TaskSpec) -> Result<TaskOutput, InputError> {
+    let info = spec.workload.info();
+    check_range("size", spec.size, info.min_size, info.max_size, "")?;
+    let items = spec.workload.items(spec.size);
+    if spec.lo > spec.hi || spec.hi > items {
+        return Err(InputError::OutOfRange {
+            field: "task range",
+            min: 0,
+            max: items,
+            got: format!("{}..{}", spec.lo, spec.hi),
+            note: "a task covers part of its job's items",
+        });
+    }
+    if spec.fail {
+        panic!(
+            "task {} failed on purpose (the fault-injection setting asked for it)",
+            spec.index
+        );
+    }
+    let (lo, hi) = (spec.lo, spec.hi);
+    let mut out = TaskOutput {
+        index: spec.index,
+        partial: Partial::default(),
+        steps: Vec::new(),
+        pixels: Vec::new(),
+    };
+    let print = |text: String| Step::Print { text };
+    match spec.workload {
+        Workload::Sleeper => {
+            out.steps = (lo..hi).flat_map(sleeper::do_something).collect();
+            out.partial = Partial {
+                count: hi - lo,
+                sum: sleeper::total_sleep_ms(lo, hi),
+            };
+        }
+        Workload::Primes => {
+            // Sizes are bounded far below u32::MAX, so the kernel can use 32-bit division.
+            let (count, sum) = primes::count_and_sum(lo as u32, hi as u32);
+            out.partial = Partial { count, sum };
+            out.steps.push(print(format!(
+                "primes in [{}, {}): {}",
+                group(lo),
+                group(hi),
+                group(count)
+            )));
+        }
+        Workload::Mandelbrot => {
+            let frame = mandelbrot::Frame::for_width(spec.size as u32);
+            let band = mandelbrot::render_rows(frame, lo as u32, hi as u32);
+            out.partial = Partial {
+                count: band.iterations,
+                sum: band.hash,
+            };
+            out.pixels = band.rgba;
+            out.steps.push(print(format!(
+                "rows {}–{}: {} iterations",
+                lo,
+                hi.saturating_sub(1),
+                group(band.iterations)
+            )));
+        }
+        Workload::Montecarlo => {
+            let hits = montecarlo::hits(lo, hi);
+            out.partial = Partial {
+                count: hits,
+                sum: hi - lo,
+            };
+            out.steps.push(print(format!(
+                "points {}–{}: {} inside",
+                group(lo),
+                group(hi.saturating_sub(1)),
+                group(hits)
+            )));
+        }
+        Workload::Tiny => {
+            // Near-empty on purpose: no line either, or printing would be the work.
+            out.partial = Partial {
+                count: hi - lo,
+                sum: tiny::checksum(lo, hi),
+            };
+        }
+    }
+    Ok(out)
+}
+
+/// A finished job's answer, identical in every mode and for every task count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// 16 hex digits from the workload, the size and the combined partials.
+    pub digest: String,
+    /// The answer in words, e.g. "78,498 primes below 1,000,000".
+    pub headline: String,
+}
+
+/// Folds a job's partials (in any order) into its [`Summary`].
+pub fn summarize(workload: Workload, size: u64, partials: &[Partial]) -> Summary {
+    let total = partials.iter().fold(Partial::default(), |a, &p| a + p);
+    let id = Workload::ALL
+        .iter()
+        .position(|&w| w == workload)
+        .unwrap_or(0) as u64;
+    let digest = mix64(total.sum ^ mix64(total.count ^ mix64(size ^ mix64(id))));
+    let headline = match workload {
+        Workload::Sleeper => format!(
+            "{} calls; {} s of sleeping in all",
+            group(total.count),
+            total.sum as f64 / 1000.0
+        ),
+        Workload::Primes => format!(
+            "{} primes below {} (their sum: {})",
+            group(total.count),
+            group(size),
+            group(total.sum)
+        ),
+        Workload::Mandelbrot => {
+            let f = mandelbrot::Frame::for_width(size as u32);
+            format!(
+                "{}×{} pixels, {} iterations",
+                f.width,
+                f.height,
+                group(total.count)
+            )
+        }
+        Workload::Montecarlo => format!(
+            "π ≈ {:.6} from {} points",
+            montecarlo::estimate(total.count, total.sum),
+            group(total.sum)
+        ),
+        Workload::Tiny => format!("{} items, checksum {:016x}", group(total.count), total.sum),
+    };
+    Summary {
+        digest: format!("{digest:016x}"),
+        headline,
+    }
+}
+
+/// Serde adapter: a `u64` as 16 hex digits, exact in JavaScript.
+mod hex64 {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:016x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let text = String::deserialize(d)?;
+        u64::from_str_radix(&text, 16).map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(workload: Workload, size: u64, tasks: u32) -> Job {
+        Job {
+            workload,
+            size,
+            tasks,
+            fail_task: None,
+        }
+    }
+
+    fn digest(job: &Job) -> Summary {
+        let partials: Vec<Partial> = job
+            .specs()
+            .unwrap()
+            .iter()
+            .map(|s| run_task(s).unwrap().partial)
+            .collect();
+        summarize(job.workload, job.size, &partials)
+    }
+
+    #[test]
+    fn tasks_cover_every_item_once_in_order() {
+        for (w, size, tasks) in [
+            (Workload::Primes, 1_000, 7),
+            (Workload::Mandelbrot, 100, 66),
+            (Workload::Tiny, 10, 10),
+        ] {
+            let specs = job(w, size, tasks).specs().unwrap();
+            assert_eq!(specs.len(), tasks as usize);
+            assert_eq!(specs[0].lo, 0);
+            assert_eq!(specs.last().unwrap().hi, w.items(size));
+            for pair in specs.windows(2) {
+                assert_eq!(pair[0].hi, pair[1].lo);
+                assert!(pair[0].lo < pair[0].hi, "no empty task");
+            }
+        }
+    }
+
+    #[test]
+    fn digest_does_not_depend_on_task_count() {
+        for w in Workload::ALL {
+            let size = w.info().min_size.max(40);
+            let one = digest(&job(w, size, 1));
+            let many = digest(&job(w, size, 13));
+            assert_eq!(one, many, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn digests_differ_between_sizes_and_workloads() {
+        let a = digest(&job(Workload::Tiny, 100, 1));
+        let b = digest(&job(Workload::Tiny, 101, 1));
+        let c = digest(&job(Workload::Sleeper, 100, 1));
+        assert_ne!(a.digest, b.digest);
+        assert_ne!(a.digest, c.digest);
+    }
+
+    #[test]
+    fn primes_headline_has_the_known_answer() {
+        let s = digest(&job(Workload::Primes, 1_000_000, 8));
+        assert_eq!(
+            s.headline,
+            "78,498 primes below 1,000,000 (their sum: 37,550,402,023)"
+        );
+    }
+
+    #[test]
+    fn article_job_prints_every_call_in_order() {
+        let specs = job(Workload::Sleeper, 30, 30).specs().unwrap();
+        let steps: Vec<Step> = specs
+            .iter()
+            .flat_map(|s| run_task(s).unwrap().steps)
+            .collect();
+        let printed: Vec<&str> = steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Print { text } => Some(text.as_str()),
+                Step::Sleep { .. } => None,
+            })
+            .collect();
+        assert_eq!(printed.len(), 28 + 2 * 2);
+        assert_eq!(
+            &printed[8..10],
+            ["Sleeping 8 second(s)...", "Done sleeping...8"]
+        );
+        assert_eq!(printed.last(), Some(&"29"));
+    }
+
+    #[test]
+    fn mandelbrot_tasks_return_their_rows() {
+        let specs = job(Workload::Mandelbrot, 30, 4).specs().unwrap();
+        let total: usize = specs
+            .iter()
+            .map(|s| run_task(s).unwrap().pixels.len())
+            .sum();
+        assert_eq!(total, 4 * 30 * 20);
+    }
+
+    #[test]
+    fn out_of_range_jobs_are_refused_with_the_bounds() {
+        let err = job(Workload::Primes, 10, 1).specs().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "size must be a whole number from 1,000 to 100,000,000 (got 10)"
+        );
+        let err = job(Workload::Mandelbrot, 30, 21).specs().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "tasks must be a whole number from 1 to 20, at most one per row (got 21)"
+        );
+    }
+
+    #[test]
+    fn hand_made_specs_outside_their_job_are_refused() {
+        let mut spec = job(Workload::Tiny, 10, 1).specs().unwrap().remove(0);
+        spec.hi = 11;
+        assert!(run_task(&spec).is_err());
+    }
+
+    #[test]
+    #[should_panic(expected = "task 2 failed on purpose")]
+    fn fault_injection_panics() {
+        let mut j = job(Workload::Tiny, 10, 5);
+        j.fail_task = Some(2);
+        let specs = j.specs().unwrap();
+        let _ = run_task(&specs[2]);
+    }
+
+    #[test]
+    fn workload_names_round_trip() {
+        for w in Workload::ALL {
+            assert_eq!(Workload::parse(w.name()).unwrap(), w);
+        }
+        assert_eq!(
+            Workload::parse("fib").unwrap_err().to_string(),
+            "workload must be one of sleeper, primes, mandelbrot, montecarlo, tiny (got \"fib\")"
+        );
+    }
+}

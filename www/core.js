@@ -1,0 +1,33 @@
+// Loads the plain wasm flavour. The module is compiled once per page; every "process"
+// (the page itself, each worker) instantiates it with its own memory.
+
+const GLUE = new URL("../pkg/parallel_playground.js", import.meta.url).href;
+const WASM = new URL("../pkg/parallel_playground_bg.wasm", import.meta.url);
+
+/** Fetches and compiles the module; the result can be posted to workers. */
+export async function compileCore() {
+  const response = await fetch(WASM);
+  if (!response.ok) throw new Error(`could not load ${WASM.pathname}: HTTP ${response.status}`);
+  try {
+    return await WebAssembly.compileStreaming(response.clone());
+  } catch (error) {
+    // compileStreaming insists on Content-Type: application/wasm; some static hosts send
+    // something else, and compiling from bytes does not care.
+    if (!(error instanceof TypeError)) throw error;
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+}
+
+let instances = 0;
+
+/**
+ * A fresh instance of the core: wasm-bindgen keeps one instance per imported copy of its glue,
+ * so each call imports the glue under a new URL. That is how a thread whose instance trapped
+ * (a panicking task) gets a clean memory again without reloading the page.
+ */
+export async function instantiate(module) {
+  instances += 1;
+  const core = await import(instances === 1 ? GLUE : `${GLUE}?instance=${instances}`);
+  await core.default({ module_or_path: module });
+  return core;
+}

@@ -1,0 +1,110 @@
+// The settings form. It knows field names and how to show things; what is valid is the
+// core's call (parseSettings), so the form and the URL give the same messages.
+
+const FIELDS = ["workload", "size", "tasks", "chunksize", "mode", "workers", "scale", "fail"];
+const fmt = new Intl.NumberFormat("en-US");
+
+export class Controls {
+  #form;
+  #workloads;
+
+  constructor(form, workloads) {
+    this.#form = form;
+    this.#workloads = new Map(workloads.map((w) => [w.id, w]));
+    const select = form.elements.workload;
+    for (const w of workloads) select.add(new Option(w.label, w.id));
+  }
+
+  get form() {
+    return this.#form;
+  }
+
+  /** The form's fields as [name, value] pairs, the shape parseSettings reads. */
+  pairs() {
+    return FIELDS.map((name) => [name, String(this.#form.elements[name]?.value ?? "")]);
+  }
+
+  /** Puts settings into the fields. */
+  apply(settings) {
+    const els = this.#form.elements;
+    els.workload.value = settings.workload;
+    els.size.value = String(settings.size);
+    els.tasks.value = String(settings.tasks);
+    els.chunksize.value = String(settings.chunksize);
+    els.workers.value = String(settings.workers);
+    els.fail.value = settings.fail ?? "";
+    els.mode.value = settings.mode;
+    this.#checkScale(settings.scale);
+    if (settings.fail != null) this.#form.querySelector("details.fault").open = true;
+    this.#describe(settings.workload);
+  }
+
+  // The scale control offers 1× and 0.1×; a URL may ask for another scale, which gets its own
+  // option rather than being silently rounded.
+  #checkScale(scale) {
+    const radios = [...this.#form.elements.scale];
+    let radio = radios.find((r) => Number(r.value) === scale);
+    if (!radio) {
+      const label = document.createElement("label");
+      label.innerHTML = `<input type="radio" name="scale" form="controls" /> ${scale}×`;
+      radio = label.firstElementChild;
+      radio.value = String(scale);
+      radios.at(-1).closest("label").after(label);
+    }
+    radio.checked = true;
+  }
+
+  #describe(id) {
+    const w = this.#workloads.get(id);
+    if (!w) return;
+    document.getElementById("workload-blurb").textContent = w.blurb;
+    document.getElementById("size-label").textContent = `(${w.size_label})`;
+    document.getElementById("size-hint").textContent =
+      `${fmt.format(w.min_size)} to ${fmt.format(w.max_size)}.`;
+  }
+
+  /** Shows each error beside its field and clears the rest; focuses the first bad field. */
+  showErrors(errors, { focus = false } = {}) {
+    for (const name of FIELDS) {
+      const message = errors.find((e) => e.field === name)?.message;
+      const box = document.getElementById(`${name}-error`);
+      if (box) {
+        box.textContent = message ?? "";
+        box.hidden = !message;
+      }
+      const el = this.#form.elements[name];
+      if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) {
+        el.toggleAttribute("aria-invalid", Boolean(message));
+      }
+    }
+    if (focus && errors.length > 0) {
+      const first = this.#form.elements[errors[0].field];
+      if (first instanceof HTMLElement) {
+        first.closest("details")?.setAttribute("open", "");
+        first.focus();
+      }
+    }
+  }
+
+  /** Enables the form; `modes` maps a mode name to true or to the reason it cannot run. */
+  enable(modes) {
+    for (const el of this.#form.elements) {
+      if (el.name === "mode") {
+        const ok = modes[el.value] === true;
+        el.disabled = !ok;
+        el.closest("label").title = ok ? "" : modes[el.value] || "";
+      } else el.disabled = false;
+    }
+    for (const id of ["run", "compare", "preset"]) document.getElementById(id).disabled = false;
+    document.getElementById("stop").disabled = true;
+    this.#form.removeAttribute("aria-busy");
+  }
+
+  /** Locks the settings while a run is going; only Stop stays live. */
+  lock() {
+    for (const el of this.#form.elements) if (el.id !== "stop") el.disabled = true;
+    for (const id of ["run", "compare", "preset"]) document.getElementById(id).disabled = true;
+    document.getElementById("stop").disabled = false;
+    this.#form.setAttribute("aria-busy", "true");
+  }
+}

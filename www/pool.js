@@ -1,0 +1,212 @@
+// ProcessPool: a pool of Web Workers that behave like processes. Each worker instantiates
+// its own wasm memory from one module compiled once by the page; nothing is shared, and
+// tasks and results cross by message (structured clone), as pickled arguments do in Python.
+//
+// The class owns the workers' whole life: it starts them lazily, hands out tasks
+// dynamically (an idle worker takes the next chunk), replaces a worker whose instance died,
+// terminates everything on cancel() (pending work rejects with AbortError), and shuts down.
+import { Kind, abortError, errorFromWire, errorToWire } from "./protocol.js";
+import { now } from "./measure.js";
+
+const WORKER_URL = new URL("./workers/process.js", import.meta.url);
+
+export class ProcessPool {
+  #module;
+  #size;
+  #url;
+  #slots = [];
+  #queue = [];
+  #replies = new Map();
+  #nextId = 1;
+  #starting = null;
+  #closed = false;
+
+  /** `module`: a compiled WebAssembly.Module of the core; `size`: how many workers. */
+  constructor({ module, size, url = WORKER_URL }) {
+    if (!(size >= 1)) throw new RangeError(`a pool needs at least one worker (got ${size})`);
+    this.#module = module;
+    this.#size = size;
+    this.#url = url;
+    /** Workers replaced after their instance died, since the pool was created. */
+    this.respawns = 0;
+  }
+
+  get size() {
+    return this.#size;
+  }
+
+  /** Whether start() has been called since the pool was created or last cancelled. */
+  get started() {
+    return this.#starting !== null;
+  }
+
+  /**
+   * Spawns every worker and waits until each has instantiated its own memory. Resolves with
+   * {ms, memoryBytes[]}; calling it again returns the same promise until cancel().
+   */
+  start() {
+    if (this.#closed) return Promise.reject(new Error("this pool was shut down"));
+    this.#starting ??= (async () => {
+      const t0 = now();
+      this.#slots = Array.from({ length: this.#size }, (_, i) => this.#spawn(i));
+      const infos = await Promise.all(this.#slots.map((slot) => slot.ready));
+      return { ms: now() - t0, memoryBytes: infos.map((info) => info.memoryBytes) };
+    })();
+    return this.#starting;
+  }
+
+  /**
+   * Like Python's executor.map: runs every task, results in input order. Unlike it, a failed
+   * task does not hide the others: each entry is {value, worker} or {error, worker}.
+   * `chunksize` tasks travel per message; `context` goes with every message (e.g. the time
+   * scale); onEvent(event, worker) sees lines as they are printed; onResult(outcome, i) sees
+   * each outcome as it arrives. Rejects with AbortError if cancel() is called.
+   */
+  async map(tasks, { chunksize = 1, context = {}, onEvent, onResult } = {}) {
+    await this.start();
+    const outcomes = new Array(tasks.length);
+    const chunks = [];
+    for (let i = 0; i < tasks.length; i += chunksize) chunks.push(i);
+    await Promise.all(
+      chunks.map(async (offset) => {
+        const job = await this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
+          onOutcome: (outcome, k) => {
+            outcomes[offset + k] = outcome;
+            onResult?.(outcome, offset + k);
+          },
+        });
+        return job;
+      }),
+    );
+    return outcomes;
+  }
+
+  /** Runs one task; resolves with its value or rejects with its error. */
+  async submit(task, { context = {}, onEvent } = {}) {
+    await this.start();
+    const [outcome] = (await this.#enqueue([task], context, onEvent)).outcomes;
+    if (outcome.error) throw outcome.error;
+    return outcome.value;
+  }
+
+  /**
+   * Stops everything now: terminates every worker (a running task cannot be interrupted any
+   * other way) and rejects queued and running work with AbortError. The next map() or
+   * submit() starts a fresh pool.
+   */
+  cancel(reason = abortError()) {
+    for (const slot of this.#slots) slot.worker.terminate();
+    for (const { reject } of this.#replies.values()) reject(reason);
+    for (const job of this.#queue) job.reject(reason);
+    this.#slots = [];
+    this.#queue = [];
+    this.#replies.clear();
+    this.#starting = null;
+  }
+
+  /** Terminates the workers for good. */
+  shutdown() {
+    this.cancel(abortError("The pool was shut down"));
+    this.#closed = true;
+  }
+
+  #spawn(index) {
+    const worker = new Worker(this.#url, { type: "module", name: `process ${index}` });
+    const slot = { index, worker, job: null, ready: null, isReady: false };
+    worker.onmessage = ({ data }) => this.#onMessage(data);
+    worker.onerror = (event) => this.#onCrash(slot, event);
+    slot.ready = this.#request(slot, { kind: Kind.init, module: this.#module }).then((info) => {
+      slot.isReady = true;
+      this.#pump();
+      return info;
+    });
+    return slot;
+  }
+
+  #request(slot, message, onEvent) {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#replies.set(id, { slot, resolve, reject, onEvent });
+      slot.worker.postMessage({ id, ...message });
+    });
+  }
+
+  #onMessage({ id, result, error, event }) {
+    const reply = this.#replies.get(id);
+    if (!reply) return; // a reply for work that was cancelled
+    if (event) return reply.onEvent?.(event, reply.slot.index);
+    this.#replies.delete(id);
+    if (error) reply.reject(errorFromWire(error));
+    else reply.resolve(result);
+  }
+
+  // A worker died outside a task's try/catch (failed to load, ran out of memory): fail what
+  // it was doing and replace it, unless it never started, which would only loop.
+  #onCrash(slot, event) {
+    event.preventDefault();
+    const error = new Error(`worker ${slot.index} crashed: ${event.message || "unknown error"}`);
+    error.fatal = true;
+    for (const [id, reply] of this.#replies) {
+      if (reply.slot === slot) {
+        this.#replies.delete(id);
+        reply.reject(error);
+      }
+    }
+  }
+
+  #enqueue(tasks, context, onEvent, { onOutcome } = {}) {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ tasks, context, onEvent, onOutcome, outcomes: [], resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump() {
+    for (const slot of this.#slots) {
+      if (!slot.isReady || slot.job || this.#queue.length === 0) continue;
+      this.#dispatch(slot, this.#queue.shift());
+    }
+  }
+
+  async #dispatch(slot, job) {
+    slot.job = job;
+    const sent = job.tasks;
+    let outcomes;
+    try {
+      outcomes = await this.#request(
+        slot,
+        { kind: Kind.run, tasks: sent, context: job.context },
+        job.onEvent,
+      );
+    } catch (error) {
+      if (!this.#slots.includes(slot)) return job.reject(error); // cancelled mid-task
+      outcomes = [{ error: errorToWire(error) }]; // the worker crashed: blame its first task
+    }
+    slot.job = null;
+    for (const outcome of outcomes) {
+      const k = job.outcomes.length;
+      const settled = outcome.error
+        ? { error: errorFromWire(outcome.error), worker: slot.index }
+        : { value: outcome.value, worker: slot.index };
+      job.outcomes.push(settled);
+      job.onOutcome?.(settled, k);
+    }
+    const fatal = outcomes.at(-1)?.error?.fatal;
+    job.tasks = sent.slice(outcomes.length);
+    if (job.tasks.length > 0)
+      this.#queue.unshift(job); // the rest of a chunk runs elsewhere
+    else job.resolve(job);
+    if (fatal) this.#respawn(slot);
+    this.#pump();
+  }
+
+  #respawn(slot) {
+    slot.worker.terminate();
+    this.respawns += 1;
+    const fresh = this.#spawn(slot.index);
+    this.#slots[this.#slots.indexOf(slot)] = fresh;
+    // A worker that cannot even restart means something is wrong everywhere (out of
+    // memory, say): fail the run loudly rather than wait forever on a missing worker.
+    fresh.ready.catch((error) => this.cancel(error));
+  }
+}

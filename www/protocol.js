@@ -1,0 +1,35 @@
+// Page ⇄ worker messages. Requests are {id, kind, ...}; a worker answers each with
+// {id, result} or {id, error}, and may send {id, event} while it works (printed lines).
+// Errors cross as plain values {name, message, stack, fatal} and become Errors again here.
+
+export const Kind = Object.freeze({ init: "init", run: "run" });
+
+export function errorToWire(error) {
+  return {
+    name: error?.name ?? "Error",
+    message: error?.message ?? String(error),
+    stack: error?.stack ?? "",
+    fatal: Boolean(error?.fatal),
+  };
+}
+
+export function errorFromWire(wire) {
+  const error = new Error(wire.message);
+  error.name = wire.name;
+  error.stack = wire.stack;
+  error.fatal = wire.fatal;
+  return error;
+}
+
+export function abortError(message = "The run was stopped") {
+  return new DOMException(message, "AbortError");
+}
+
+/** The ArrayBuffers behind typed arrays in a reply, so they move instead of being copied. */
+export function transferables(outcomes) {
+  return outcomes.flatMap(({ value }) =>
+    value && ArrayBuffer.isView(value.pixels) && value.pixels.byteLength > 0
+      ? [value.pixels.buffer]
+      : [],
+  );
+}

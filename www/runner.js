@@ -1,0 +1,66 @@
+// Runs one task on whatever thread calls it: the page's (main-thread mode) or a worker's
+// (process pool). The computation is one call into the core; the host only carries out the
+// steps the core returns — print a line, sleep — since the core cannot sleep itself.
+import { now } from "./measure.js";
+import { abortError } from "./protocol.js";
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(abortError());
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * A wasm trap says only "unreachable"; the core's panic hook left the real message in
+ * globalThis.ppLastPanic. A trapped instance may hold half-updated state, so the error is
+ * marked fatal: its host must replace the instance before running more.
+ */
+function taskError(error, spec) {
+  if (!(error instanceof WebAssembly.RuntimeError)) return error;
+  const panic = globalThis.ppLastPanic;
+  globalThis.ppLastPanic = undefined;
+  const wrapped = new Error(
+    panic
+      ? `task ${spec.index} panicked: ${panic}`
+      : `task ${spec.index} crashed its wasm instance (${error.message})`,
+  );
+  wrapped.name = "PanicError";
+  wrapped.fatal = true;
+  return wrapped;
+}
+
+/**
+ * Runs `spec` with `core` and returns {index, partial, pixels, start, computed, end}
+ * (timestamps from measure.now()). `emit` receives each printed line as it happens.
+ */
+export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () => {}) {
+  const start = now();
+  let output;
+  try {
+    output = core.runTask(spec);
+  } catch (error) {
+    throw taskError(error, spec);
+  }
+  const computed = now();
+  for (const step of output.steps) {
+    if (step.kind === "print") emit({ type: "line", task: spec.index, text: step.text, at: now() });
+    else if (step.kind === "sleep") await sleep(step.ms * scale, signal);
+  }
+  return {
+    index: output.index,
+    partial: output.partial,
+    pixels: output.pixels,
+    start,
+    computed,
+    end: now(),
+  };
+}

@@ -1,0 +1,39 @@
+// A pool worker: one "process". It instantiates its own copy of the core (its own memory)
+// from the module the page compiled, then runs the tasks it is sent, one at a time.
+import { instantiate } from "../core.js";
+import { runTask } from "../runner.js";
+import { Kind, errorToWire, transferables } from "../protocol.js";
+
+let core;
+
+const handlers = {
+  async [Kind.init]({ module }) {
+    core = await instantiate(module);
+    return { memoryBytes: core.memoryBytes() };
+  },
+
+  // Runs a chunk of tasks; each outcome is {value} or {error}. After a fatal error (a panic)
+  // this instance is unusable, so the rest of the chunk goes back to the pool to run elsewhere.
+  async [Kind.run]({ id, tasks, context }) {
+    const outcomes = [];
+    for (const spec of tasks) {
+      try {
+        const value = await runTask(core, spec, context, (event) => postMessage({ id, event }));
+        outcomes.push({ value });
+      } catch (error) {
+        outcomes.push({ error: errorToWire(error) });
+        if (error.fatal) break;
+      }
+    }
+    return outcomes;
+  },
+};
+
+self.onmessage = async ({ data }) => {
+  try {
+    const result = await handlers[data.kind](data);
+    postMessage({ id: data.id, result }, data.kind === Kind.run ? transferables(result) : []);
+  } catch (error) {
+    postMessage({ id: data.id, error: errorToWire(error) });
+  }
+};
