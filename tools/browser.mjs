@@ -1,5 +1,6 @@
-// What the browser tests and the benchmark share: serve dist/ on a free loopback port and
-// drive Debian's Chromium with playwright-core (never a downloaded browser).
+// What the browser tests and the benchmark share: serve dist/ on a free loopback port,
+// drive Debian's Chromium with playwright-core (never a downloaded browser), and use the
+// page as a person would: fill the form, press a button, read what it shows.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
@@ -48,4 +49,52 @@ export async function openPlayground(browser, url, { query = "", viewport } = {}
   await page.goto(url + query);
   await page.waitForSelector("html[data-ready=true]");
   return page;
+}
+
+/** Waits until the process pool has started (its mode becomes selectable). */
+export async function poolReady(page) {
+  await page.waitForSelector("input[name=mode][value=process]:not([disabled])");
+}
+
+/** Fills the named form fields; `mode` and `scale` are radio buttons, `workload` a menu. */
+export async function fill(page, fields) {
+  if (fields.workload) await page.selectOption("#workload", fields.workload);
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === "workload") continue;
+    if (name === "mode" || name === "scale") {
+      await page.check(`input[name=${name}][value="${value}"]`);
+    } else {
+      if (name === "fail") await page.click(".fault summary");
+      await page.fill(`#${name}`, String(value));
+    }
+  }
+}
+
+/** Number of runs in the History table. */
+export function historyCount(page) {
+  return page.locator("#history tbody tr").count();
+}
+
+/** Clicks `button` (#run by default) and waits for `runs` new History rows. */
+export async function clickAndWait(page, button = "#run", { runs = 1, timeout = 120_000 } = {}) {
+  const before = await historyCount(page);
+  await page.click(button);
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll("#history tbody tr").length >= n &&
+      !document.querySelector("#controls").hasAttribute("aria-busy"),
+    before + runs,
+    { timeout },
+  );
+  return latestRun(page);
+}
+
+/** The newest History row's data. */
+export function latestRun(page) {
+  return page.$eval("#history tbody tr", (row) => ({ ...row.dataset }));
+}
+
+/** The lines the run printed, in order, without the worker tags. */
+export function logLines(page) {
+  return page.$$eval("#log .line .text", (els) => els.map((e) => e.textContent));
 }

@@ -257,10 +257,18 @@ async function boot() {
         workers: current.workers,
         scale: current.scale,
       });
+      controls.showErrors([]);
     }
     const parsed = parse(controls.pairs());
-    controls.showErrors(parsed.errors);
     if (parsed.errors.length === 0) remember(parsed.settings);
+  });
+  // Errors first appear when Run is pressed, never when a field loses focus: a message
+  // appearing on blur would push the button away from under the pointer mid-click. Once
+  // shown, an error follows the typing, so it clears as soon as the value is good.
+  $("controls").addEventListener("input", () => {
+    const shown = controls.shownErrors();
+    if (shown.size === 0) return;
+    controls.showErrors(parse(controls.pairs()).errors.filter((e) => shown.has(e.field)));
   });
 
   controls.enable(available);

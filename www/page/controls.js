@@ -63,6 +63,13 @@ export class Controls {
       `${fmt.format(w.min_size)} to ${fmt.format(w.max_size)}.`;
   }
 
+  /** The names of the fields that show an error now. */
+  shownErrors() {
+    return new Set(
+      FIELDS.filter((name) => document.getElementById(`${name}-error`)?.hidden === false),
+    );
+  }
+
   /** Shows each error beside its field and clears the rest; focuses the first bad field. */
   showErrors(errors, { focus = false } = {}) {
     for (const name of FIELDS) {

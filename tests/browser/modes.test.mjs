@@ -1,0 +1,64 @@
+// Every workload gives one answer, whoever computes it and however it is split.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { usePlayground, poolReady, fill, clickAndWait } from "./helpers.mjs";
+
+const env = usePlayground();
+
+const SMALL = {
+  sleeper: 30,
+  primes: 200_000,
+  mandelbrot: 240,
+  montecarlo: 2_000_000,
+  tiny: 500,
+};
+
+for (const [workload, size] of Object.entries(SMALL)) {
+  test(`${workload}: main thread and process pool agree, for different task counts`, async () => {
+    const page = await env.open({ query: "?scale=0.01" });
+    await poolReady(page);
+    await fill(page, { workload, size, tasks: 3, mode: "main" });
+    const main = await clickAndWait(page);
+    await fill(page, { tasks: 7, chunksize: 2, mode: "process" });
+    const pool = await clickAndWait(page);
+    assert.equal(main.status, "done");
+    assert.equal(pool.status, "done");
+    assert.match(main.digest, /^[0-9a-f]{16}$/);
+    assert.equal(pool.digest, main.digest);
+    assert.equal(pool.tasks, "7");
+    assert.equal(await page.textContent("#digest"), main.digest);
+    if (workload === "primes") {
+      assert.match(await page.textContent("#answer"), /^17,984 primes below 200,000/);
+    }
+    await page.context().close();
+  });
+}
+
+test("compare runs the baseline and the pool, and shows the speedup of the same task list", async () => {
+  const page = await env.open({ query: "?workload=primes&size=300000&tasks=8" });
+  await poolReady(page);
+  const pool = await clickAndWait(page, "#compare", { runs: 2 });
+  assert.equal(pool.mode, "process");
+  assert.ok(Number(pool.speedup) > 0);
+  const text = await page.textContent("#speedup");
+  assert.match(text, /× the speed of the main thread .* for the same 8 tasks/);
+  assert.match(text, /\d+% parallel efficiency/);
+  await page.context().close();
+});
+
+test("a Mandelbrot run draws its picture when done", async () => {
+  const page = await env.open({ query: "?workload=mandelbrot&size=300&tasks=10" });
+  await poolReady(page);
+  await clickAndWait(page);
+  const shades = await page.$eval("#picture", (canvas) => {
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97)
+      seen.add(data[i] * 65536 + data[i + 1] * 256 + data[i + 2]);
+    return { seen: seen.size, w: canvas.width, h: canvas.height, hidden: canvas.hidden };
+  });
+  assert.equal(shades.hidden, false);
+  assert.deepEqual([shades.w, shades.h], [300, 200]);
+  assert.ok(shades.seen > 10, `only ${shades.seen} colours: not a Mandelbrot picture`);
+  await page.context().close();
+});

@@ -1,0 +1,78 @@
+//! The core's public API end to end, as the page drives it: settings text in, digest out.
+
+use parallel_playground::run::run_all;
+use parallel_playground::settings::{parse, Mode};
+use parallel_playground::task::{run_task, summarize, Step, Workload};
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Runs the settings' job to its summary, as every mode does, task by task.
+fn digest_of(list: &[(&str, &str)]) -> String {
+    let parsed = parse(&pairs(list), 2);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let s = parsed.settings;
+    let outputs = run_all(&s.job().specs().unwrap()).unwrap();
+    let partials: Vec<_> = outputs.iter().map(|o| o.partial).collect();
+    summarize(s.workload, s.size, &partials).digest
+}
+
+#[test]
+fn each_workload_has_one_digest_whatever_the_task_count() {
+    for w in Workload::ALL {
+        let size = w.info().min_size.max(100).to_string();
+        let digests: Vec<String> = ["1", "2", "9", "60"]
+            .iter()
+            .map(|t| digest_of(&[("workload", w.name()), ("size", &size), ("tasks", t)]))
+            .collect();
+        assert!(
+            digests.windows(2).all(|d| d[0] == d[1]),
+            "{w:?}: {digests:?}"
+        );
+    }
+}
+
+#[test]
+fn the_article_is_the_default_and_prints_what_python_prints() {
+    let s = parse(&[], 2).settings;
+    assert_eq!(
+        (s.workload, s.size, s.tasks, s.mode),
+        (Workload::Sleeper, 30, 30, Mode::Process)
+    );
+    let mut printed = Vec::new();
+    let mut slept = 0;
+    for spec in s.job().specs().unwrap() {
+        for step in run_task(&spec).unwrap().steps {
+            match step {
+                Step::Print { text } => printed.push(text),
+                Step::Sleep { ms } => slept += ms,
+            }
+        }
+    }
+    assert_eq!(slept, 20_000);
+    assert_eq!(printed[..3], ["0", "1", "2"]);
+    assert!(printed.contains(&"Sleeping 12 second(s)...".to_string()));
+    assert!(printed.contains(&"Done sleeping...12".to_string()));
+}
+
+#[test]
+fn primes_below_a_million_through_the_whole_pipeline() {
+    let parsed = parse(
+        &pairs(&[
+            ("workload", "primes"),
+            ("size", "1,000,000"),
+            ("tasks", "13"),
+        ]),
+        2,
+    );
+    let s = parsed.settings;
+    let outputs = run_all(&s.job().specs().unwrap()).unwrap();
+    let partials: Vec<_> = outputs.iter().map(|o| o.partial).collect();
+    let summary = summarize(s.workload, s.size, &partials);
+    assert!(summary
+        .headline
+        .starts_with("78,498 primes below 1,000,000"));
+}

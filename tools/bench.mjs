@@ -1,0 +1,188 @@
+// ./build.sh bench [--quick] [--json] [--repeats N]
+//
+// Serves the built page on a free loopback port and drives headless Chromium through it, as
+// a person would: set the form, press Run, read the History table. For each workload and
+// mode it runs once to warm up (V8 tiers wasm up between calls, never during one) and then
+// --repeats times (default 3), and reports the median, min and max. Every mode runs the same
+// task list. --quick uses smaller sizes and scales the article's sleeps by 0.1, for a run of
+// about a minute. --json prints one JSON object on stdout; progress goes to stderr.
+import { parseArgs } from "node:util";
+import {
+  clickAndWait,
+  launchBrowser,
+  logLines,
+  openPlayground,
+  poolReady,
+  startServer,
+} from "./browser.mjs";
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    repeats: { type: "string", default: "3" },
+  },
+});
+const repeats = Number(opts.repeats);
+if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
+  console.error(`bench: --repeats must be a whole number from 1 to 50 (got ${opts.repeats})`);
+  process.exit(2);
+}
+const say = (...args) => console.error(...args);
+const MODES = ["main", "process"];
+// The sleeper's table rows always use scale 0.1: at 1.0 the main thread alone sleeps 20 s a run.
+const SLEEPER_SCALE = 0.1;
+const ARTICLE_SCALE = opts.quick ? 0.1 : 1.0;
+
+function stats(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const round = (x) => Math.round(x * 1000) / 1000;
+  return { median: round(median), min: round(sorted[0]), max: round(sorted.at(-1)) };
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const page = await openPlayground(browser, server.url);
+  await poolReady(page);
+  const facts = await page.evaluate(() => ({
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    workloads: [...document.querySelectorAll("#workload option")].map((o) => o.value),
+  }));
+  const report = {
+    browser: `Chromium ${browser.version()}`,
+    hardwareConcurrency: facts.hardwareConcurrency,
+    crossOriginIsolated: facts.crossOriginIsolated,
+    quick: opts.quick,
+    article: null,
+    runs: [],
+  };
+  say(
+    `${report.browser}; ${report.hardwareConcurrency} reported CPUs; cross-origin isolated: ${report.crossOriginIsolated}`,
+  );
+
+  // The article's experiment, exactly as its preset button runs it, after a short warm-up.
+  say(`\nThe article's experiment at scale ${ARTICLE_SCALE} (one warm-up at 0.1 first)`);
+  await page.check('input[name=scale][value="0.1"]');
+  await clickAndWait(page, "#preset");
+  await page.check(`input[name=scale][value="${ARTICLE_SCALE}"]`);
+  const article = await clickAndWait(page, "#preset", { timeout: 120_000 });
+  const lines = await logLines(page);
+  const wallMs = Number(article.wallMs);
+  report.article = {
+    scale: ARTICLE_SCALE,
+    workers: Number(article.workers),
+    wall_s: Math.round(wallMs) / 1000,
+    overhead_ms: Math.round((wallMs - 12_000 * ARTICLE_SCALE) * 10) / 10,
+    lines,
+  };
+  say(`  (${report.article.overhead_ms} ms beyond the longest sleep)`);
+  await page.context().close();
+
+  // Workloads × modes, each on a fresh page so one run's garbage cannot slow the next.
+  for (const workload of facts.workloads) {
+    const probe = await openPlayground(browser, server.url, { query: `?workload=${workload}` });
+    const defaults = await probe.evaluate(() => ({
+      size: Number(document.querySelector("#size").value),
+      tasks: Number(document.querySelector("#tasks").value),
+    }));
+    await probe.context().close();
+    const size = opts.quick ? await quickSize(workload) : defaults.size;
+    const scale = workload === "sleeper" ? SLEEPER_SCALE : 1;
+    for (const mode of MODES) {
+      const query = `?workload=${workload}&size=${size}&tasks=${defaults.tasks}&mode=${mode}&scale=${scale}`;
+      const p = await openPlayground(browser, server.url, { query });
+      if (mode === "process") await poolReady(p);
+      say(`${workload} ${mode}: warm-up + ${repeats} runs`);
+      await clickAndWait(p, "#run", { timeout: 600_000 });
+      const walls = [];
+      let last;
+      for (let i = 0; i < repeats; i++) {
+        last = await clickAndWait(p, "#run", { timeout: 600_000 });
+        if (last.status !== "done") throw new Error(`${workload} ${mode}: ${last.status}`);
+        walls.push(Number(last.wallMs));
+      }
+      report.runs.push({
+        workload,
+        mode,
+        workers: Number(last.workers),
+        tasks: Number(last.tasks),
+        size,
+        scale,
+        wall_ms: stats(walls),
+        repeats,
+        digest: last.digest,
+      });
+      await p.context().close();
+    }
+  }
+
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    printTable(report);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+// The workload's quick size, as the core defines it (WorkloadInfo::quick_size).
+async function quickSize(workload) {
+  const p = await openPlayground(browser, server.url);
+  const size = await p.evaluate(async (w) => {
+    const core = await import("./pkg/parallel_playground.js");
+    return core.workloads().find((info) => info.id === w).quick_size;
+  }, workload);
+  await p.context().close();
+  return size;
+}
+
+function printTable(report) {
+  const out = (s = "") => process.stdout.write(`${s}\n`);
+  out(`${report.browser}, ${report.hardwareConcurrency} reported CPUs`);
+  out();
+  for (const line of report.article.lines) out(line);
+  out(
+    `(article at scale ${report.article.scale} on ${report.article.workers} workers: ${report.article.overhead_ms} ms beyond the longest sleep)`,
+  );
+  out();
+  const head = [
+    "workload",
+    "size",
+    "tasks",
+    "mode",
+    "workers",
+    "median s",
+    "min s",
+    "max s",
+    "speedup",
+    "digest",
+  ];
+  const rows = report.runs.map((r) => {
+    const main = report.runs.find((m) => m.workload === r.workload && m.mode === "main");
+    const speedup = main.wall_ms.median / r.wall_ms.median;
+    return [
+      r.workload,
+      r.size.toLocaleString("en-US"),
+      r.tasks,
+      r.mode,
+      r.workers,
+      (r.wall_ms.median / 1000).toFixed(3),
+      (r.wall_ms.min / 1000).toFixed(3),
+      (r.wall_ms.max / 1000).toFixed(3),
+      `${speedup.toFixed(2)}×`,
+      r.digest,
+    ].map(String);
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells) =>
+    cells
+      .map((c, i) => (i < 1 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ");
+  out(fmt(head));
+  for (const r of rows) out(fmt(r));
+}
