@@ -33,7 +33,9 @@ export class History {
     record.n = this.#records.length + 1;
     this.#records.push(record);
     const s = record.settings;
-    const speedup = baseline && record.status === "done" ? baseline.ms / record.ms : null;
+    const isBaseline = record.mode === "main";
+    const speedup =
+      baseline && !isBaseline && record.status === "done" ? baseline.ms / record.ms : null;
     const tr = this.#body.insertRow(0);
     const cells = [
       String(record.n),
@@ -43,7 +45,7 @@ export class History {
       record.mode === "main" ? "main thread" : "process pool",
       String(record.workers),
       record.status === "done" ? (record.ms / 1000).toFixed(2) : record.status,
-      speedup ? `${speedup.toFixed(2)}×` : "–",
+      isBaseline ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
       speedup ? `${Math.round((100 * speedup) / record.workers)}%` : "–",
       record.summary?.digest ?? "–",
     ];

@@ -29,6 +29,7 @@ export class ResultsView {
     $("run-card").setAttribute("aria-busy", "true");
     this.progress(0, total);
     this.status(status);
+    $("status").classList.remove("explain");
     // A timer on the page's thread on purpose: when that thread is busy the clock stops,
     // which is the freeze made visible. Ten updates a second, not sixty: on a 2-core machine
     // every repaint takes CPU time from the workers being measured.
@@ -88,6 +89,7 @@ export class ResultsView {
     finished.dataset.ms = record.ms.toFixed(3);
     finished.hidden = false;
     this.status(describe(record));
+    $("status").classList.add("explain");
 
     const speedup = $("speedup");
     speedup.hidden = false;
