@@ -16,6 +16,9 @@ cd "$(dirname "$0")"
 # The wasm-bindgen CLI must match the crate exactly; Cargo.toml pins the crate with "=X.Y.Z".
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' Cargo.toml)
 STABLE=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+# The threads flavour needs nightly for -Z build-std (std rebuilt with atomics); pinned here,
+# so that every machine builds the same thing. The plain flavour stays on stable.
+NIGHTLY=nightly-2026-05-20
 CRATE=parallel_playground
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
@@ -31,6 +34,16 @@ ensure_rust() {
         say "Installing Rust $STABLE with the wasm32 target, rustfmt and clippy"
         rustup toolchain install "$STABLE" --profile minimal \
             -c rustfmt -c clippy -t wasm32-unknown-unknown
+    fi
+}
+
+ensure_nightly() {
+    if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1 ||
+        ! rustup component list --installed --toolchain "$NIGHTLY" | grep -q '^rust-src' ||
+        ! rustup component list --installed --toolchain "$NIGHTLY" | grep -q '^clippy'; then
+        say "Installing Rust $NIGHTLY with rust-src and clippy (for the threads flavour)"
+        rustup toolchain install "$NIGHTLY" --profile minimal \
+            -c rust-src -c clippy -t wasm32-unknown-unknown
     fi
 }
 
@@ -63,26 +76,55 @@ ensure_chromium() {
 
 # wasm-opt from npm's binaryen: Debian's older binaryen emits modules that fail to load.
 optimize() {
+    local wasm=$1
+    shift
     if [ -x node_modules/.bin/wasm-opt ]; then
         wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-            --enable-sign-ext --enable-mutable-globals "$1" -o "$1"
+            --enable-sign-ext --enable-mutable-globals "$@" "$wasm" -o "$wasm"
     else
         say "Skipping wasm-opt (no npm dev dependencies); the page works, a little larger"
     fi
 }
 
+# The threads flavour: the same crate with the `threads` feature (rayon), std rebuilt with
+# atomics, and panics that unwind (wasm exception handling) so that one panicking task fails
+# alone instead of taking down every thread. This nightly also needs the linker told to share,
+# import and bound the memory and to export the TLS symbols wasm-bindgen's thread start-up
+# uses; without them the memory is not shared and rayon fails with "#<Memory> could not be
+# cloned".
+THREADS_RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+exception-handling -C panic=unwind \
+-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=1073741824 \
+-C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
+-C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
+
+threads_cargo() {
+    CARGO_TARGET_DIR=target/threads RUSTFLAGS="$THREADS_RUSTFLAGS" \
+        cargo "+$NIGHTLY" "$@" --release --target wasm32-unknown-unknown --lib \
+        --features threads -Z build-std=panic_unwind,std
+}
+
 build() {
     ensure_rust
+    ensure_nightly
     ensure_wasm_bindgen
-    say "Building the wasm core (Rust $STABLE, release)"
+    say "Building the plain wasm core (Rust $STABLE, release)"
     cargo build --release --target wasm32-unknown-unknown --lib
+    say "Building the threads flavour (Rust $NIGHTLY, atomics, rayon)"
+    threads_cargo build
     rm -rf dist
     mkdir -p dist
     wasm-bindgen --target web --no-typescript --out-dir dist/pkg \
         "target/wasm32-unknown-unknown/release/$CRATE.wasm"
     optimize "dist/pkg/${CRATE}_bg.wasm"
+    wasm-bindgen --target web --no-typescript --out-dir dist/pkg-threads \
+        "target/threads/wasm32-unknown-unknown/release/$CRATE.wasm"
+    optimize "dist/pkg-threads/${CRATE}_bg.wasm" --enable-threads --enable-exception-handling
     cp index.html dist/
     cp -r www dist/www
+    # The service worker must sit at the site's root to control index.html.
+    mv dist/www/sw.js dist/sw.js
+    cp www/_headers dist/_headers
+    rm dist/www/_headers
     say "Built dist/ ($(du -sh dist | cut -f1))"
 }
 
@@ -106,12 +148,14 @@ serve() {
 run_tests() {
     ensure_npm
     ensure_chromium
+    ensure_nightly
     say "Checking formatting (rustfmt, prettier)"
     cargo fmt --check
     prettier --check --log-level warn .
-    say "Clippy (native and wasm32), warnings are errors"
+    say "Clippy (native, wasm32, and the threads flavour), warnings are errors"
     cargo clippy --all-targets -- -D warnings
     cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+    threads_cargo clippy -- -D warnings
     say "Native tests (unit tests and tests/)"
     cargo test --quiet
     build
@@ -126,7 +170,7 @@ build) ensure_npm; build ;;
 serve) serve "$@" ;;
 test) run_tests ;;
 bench) ensure_npm; ensure_chromium; build; node tools/bench.mjs "$@" ;;
-setup) ensure_rust; ensure_wasm_bindgen; ensure_npm; ensure_chromium ;;
+setup) ensure_rust; ensure_nightly; ensure_wasm_bindgen; ensure_npm; ensure_chromium ;;
 fmt) cargo fmt; ensure_npm; prettier --write --log-level warn . ;;
 -h | --help | help) sed -n '2,14s/^# \{0,1\}//p' "$0" ;;
 *) die "unknown command '$cmd' (build, serve, test, bench, setup, fmt)" ;;

@@ -5,15 +5,18 @@
 //!   [`task::TaskSpec`]s, [`task::run_task`] runs one, [`task::summarize`] folds the results
 //!   into a digest that is the same in every mode and for every task count.
 //! - One module per workload: [`sleeper`] (the article's `do_something`), [`primes`],
-//!   [`mandelbrot`], [`montecarlo`], [`tiny`]; [`mix`] holds their shared hash.
+//!   [`mandelbrot`], [`montecarlo`], [`tiny`], and the shared-counter experiment
+//!   ([`counter`]); [`mix`] holds their shared hash.
 //! - [`settings`] parses the page's form and URL into a run's settings; [`error`] says what
 //!   was wrong with them.
-//! - [`run`]: a whole task list in one call, sequentially or (feature `threads`) with rayon.
+//! - [`run`]: a whole task list in one call for hosts that cannot step in between tasks,
+//!   sequentially or (feature `threads`) with rayon, optionally under a model of Python's GIL.
 //! - `wasm` (wasm32 only): the `#[wasm_bindgen]` exports, thin adapters over the above.
 //!
 //! Nothing here but `wasm` imports wasm-bindgen, so `cargo test` runs everything natively.
 #![deny(missing_docs)]
 
+pub mod counter;
 pub mod error;
 pub mod mandelbrot;
 pub mod mix;

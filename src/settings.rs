@@ -16,17 +16,20 @@ pub enum Mode {
     Main,
     /// A pool of Web Workers, each with its own wasm memory, like processes.
     Process,
+    /// Rayon threads sharing one wasm memory, driven from a worker.
+    Threads,
 }
 
 impl Mode {
     /// Every mode, in the page's order.
-    pub const ALL: [Mode; 2] = [Mode::Main, Mode::Process];
+    pub const ALL: [Mode; 3] = [Mode::Main, Mode::Process, Mode::Threads];
 
     /// The mode's name in URLs and on the wire.
     pub fn name(self) -> &'static str {
         match self {
             Mode::Main => "main",
             Mode::Process => "process",
+            Mode::Threads => "threads",
         }
     }
 }
@@ -44,8 +47,11 @@ pub struct Settings {
     pub chunksize: u32,
     /// Who runs the tasks.
     pub mode: Mode,
-    /// Pool size for the process pool.
+    /// Pool size: workers for the process pool, threads for the thread pool.
     pub workers: u32,
+    /// Thread mode only: hold a model of CPython's GIL while computing.
+    #[serde(default)]
+    pub gil: bool,
     /// Multiplier for the sleeper's sleeps (1 = the article's seconds).
     pub scale: f64,
     /// A task index that should panic, or none.
@@ -84,6 +90,7 @@ impl Settings {
             chunksize: 1,
             mode: Mode::Process,
             workers: default_workers.clamp(1, MAX_WORKERS),
+            gil: false,
             scale: 1.0,
             fail: None,
         }
@@ -110,6 +117,9 @@ impl Settings {
             ("workers", self.workers.to_string()),
             ("scale", self.scale.to_string()),
         ];
+        if self.gil {
+            pairs.push(("gil", "1".to_string()));
+        }
         if let Some(f) = self.fail {
             pairs.push(("fail", f.to_string()));
         }
@@ -184,6 +194,9 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
         let w = whole("workers", t, 1, MAX_WORKERS.into(), "");
         s.workers = keep(&mut errors, w, s.workers.into()) as u32;
     }
+    if let Some(t) = get("gil") {
+        s.gil = keep(&mut errors, switch("gil", t), false);
+    }
     if let Some(t) = get("scale") {
         s.scale = keep(&mut errors, decimal("scale", t, 0.01, 10.0), s.scale);
     }
@@ -230,6 +243,18 @@ pub fn whole(
     Ok(value)
 }
 
+fn switch(field: &'static str, text: &str) -> Result<bool, InputError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Ok(true),
+        "0" | "false" | "off" | "no" => Ok(false),
+        _ => Err(InputError::UnknownChoice {
+            field,
+            got: text.trim().to_string(),
+            choices: vec!["1", "0"],
+        }),
+    }
+}
+
 fn decimal(field: &'static str, text: &str, min: f64, max: f64) -> Result<f64, InputError> {
     let t = text.trim().trim_end_matches(['x', '×']);
     match t.parse::<f64>() {
@@ -270,7 +295,8 @@ mod tests {
         s.chunksize = 3;
         s.scale = 0.1;
         s.fail = Some(6);
-        s.mode = Mode::Main;
+        s.mode = Mode::Threads;
+        s.gil = true;
         let back: Vec<(String, String)> = s
             .to_pairs()
             .into_iter()
@@ -341,6 +367,26 @@ mod tests {
         assert!(p.errors[1]
             .message
             .starts_with("mode must be one of main, process"));
+    }
+
+    #[test]
+    fn the_gil_switch_reads_like_a_checkbox() {
+        for (text, on) in [
+            ("1", true),
+            ("on", true),
+            ("true", true),
+            ("0", false),
+            ("off", false),
+        ] {
+            let p = parse(&pairs(&[("gil", text)]), 2);
+            assert!(p.errors.is_empty());
+            assert_eq!(p.settings.gil, on, "{text}");
+        }
+        let p = parse(&pairs(&[("gil", "maybe")]), 2);
+        assert_eq!(
+            p.errors[0].message,
+            "gil must be one of 1, 0 (got \"maybe\")"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use crate::error::InputError;
 use crate::mix::{group, mix64};
-use crate::{mandelbrot, montecarlo, primes, sleeper, tiny};
+use crate::{counter, mandelbrot, montecarlo, primes, sleeper, tiny};
 use serde::{Deserialize, Serialize};
 
 /// Most tasks a job may split into: beyond this the page's bookkeeping, not the work, dominates.
@@ -28,6 +28,10 @@ pub enum Workload {
     Montecarlo,
     /// `size` near-empty items, where overhead dominates.
     Tiny,
+    /// The shared-counter experiment: `size` increments of a global counter with `fetch_add`.
+    Counter,
+    /// The same with an unsynchronised load-then-store, which loses updates under threads.
+    Racy,
 }
 
 /// What the page needs to know to offer a workload: names, bounds and defaults.
@@ -51,16 +55,20 @@ pub struct WorkloadInfo {
     pub quick_size: u64,
     /// Task count the page starts with.
     pub default_tasks: u32,
+    /// An experiment with its own card (the shared counter), not a menu entry.
+    pub experiment: bool,
 }
 
 impl Workload {
-    /// Every workload, in menu order.
-    pub const ALL: [Workload; 5] = [
+    /// Every workload, in menu order; the experiments last.
+    pub const ALL: [Workload; 7] = [
         Workload::Sleeper,
         Workload::Primes,
         Workload::Mandelbrot,
         Workload::Montecarlo,
         Workload::Tiny,
+        Workload::Counter,
+        Workload::Racy,
     ];
 
     /// The workload's name on the wire and in URLs (`"primes"`).
@@ -71,6 +79,8 @@ impl Workload {
             Workload::Mandelbrot => "mandelbrot",
             Workload::Montecarlo => "montecarlo",
             Workload::Tiny => "tiny",
+            Workload::Counter => "counter",
+            Workload::Racy => "racy",
         }
     }
 
@@ -143,6 +153,26 @@ impl Workload {
                     2_000,
                     5_000,
                 ),
+                Workload::Counter => (
+                    "Shared counter, fetch_add",
+                    "Every item adds one to a global counter in wasm memory with an atomic fetch_add.",
+                    "increments",
+                    1,
+                    1_000_000_000,
+                    4_000_000,
+                    1_000_000,
+                    64,
+                ),
+                Workload::Racy => (
+                    "Shared counter, load then store",
+                    "Every item adds one to a global counter by loading it and storing the value plus one: a race when memory is shared.",
+                    "increments",
+                    1,
+                    1_000_000_000,
+                    4_000_000,
+                    1_000_000,
+                    64,
+                ),
             };
         WorkloadInfo {
             id: self,
@@ -154,6 +184,7 @@ impl Workload {
             default_size,
             quick_size,
             default_tasks,
+            experiment: matches!(self, Workload::Counter | Workload::Racy),
         }
     }
 
@@ -419,6 +450,15 @@ pub fn run_task(spec: &TaskSpec) -> Result<TaskOutput, InputError> {
                 sum: tiny::checksum(lo, hi),
             };
         }
+        Workload::Counter | Workload::Racy => {
+            // The digest counts the increments asked for; what the counter saw is read from
+            // each memory afterwards (counter::read), which is the experiment.
+            counter::add(hi - lo, spec.workload == Workload::Racy);
+            out.partial = Partial {
+                count: hi - lo,
+                sum: 0,
+            };
+        }
     }
     Ok(out)
 }
@@ -467,6 +507,7 @@ pub fn summarize(workload: Workload, size: u64, partials: &[Partial]) -> Summary
             group(total.sum)
         ),
         Workload::Tiny => format!("{} items, checksum {:016x}", group(total.count), total.sum),
+        Workload::Counter | Workload::Racy => format!("{} increments", group(total.count)),
     };
     Summary {
         digest: format!("{digest:016x}"),
@@ -626,7 +667,7 @@ mod tests {
         }
         assert_eq!(
             Workload::parse("fib").unwrap_err().to_string(),
-            "workload must be one of sleeper, primes, mandelbrot, montecarlo, tiny (got \"fib\")"
+            "workload must be one of sleeper, primes, mandelbrot, montecarlo, tiny, counter, racy (got \"fib\")"
         );
     }
 }

@@ -90,14 +90,34 @@ pub fn longest_sleep_ms(size: f64) -> f64 {
     crate::sleeper::longest_sleep_ms(size as u64) as f64
 }
 
-/// Bytes in this instance's linear memory: each worker "process" has its own.
+/// Bytes in this instance's linear memory: each worker "process" has its own; threads
+/// share one.
 #[wasm_bindgen(js_name = memoryBytes)]
 pub fn memory_bytes() -> f64 {
+    let buffer = wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer();
+    // Read the property rather than call ArrayBuffer's getter: with threads the buffer is a
+    // SharedArrayBuffer, which ArrayBuffer.prototype.byteLength rejects.
+    js_sys::Reflect::get(&buffer, &JsValue::from_str("byteLength"))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+/// Whether this instance's memory is shared between threads (the threads flavour).
+#[wasm_bindgen(js_name = memoryIsShared)]
+pub fn memory_is_shared() -> bool {
     wasm_bindgen::memory()
         .unchecked_into::<js_sys::WebAssembly::Memory>()
         .buffer()
-        .unchecked_into::<js_sys::ArrayBuffer>()
-        .byte_length() as f64
+        .is_instance_of::<js_sys::SharedArrayBuffer>()
+}
+
+/// This memory's shared counter (see [`crate::counter`]), reset to zero if `reset`.
+#[wasm_bindgen(js_name = counterRead)]
+pub fn counter_read(reset: bool) -> f64 {
+    crate::counter::read(reset) as f64
 }
 
 /// Settings as `[name, value]` pairs for a URL query; [`parse_settings`] reads them back.
@@ -105,4 +125,104 @@ pub fn memory_bytes() -> f64 {
 pub fn settings_pairs(settings: JsValue) -> Result<JsValue, JsError> {
     let settings: Settings = from_js(settings)?;
     to_js(&settings.to_pairs())
+}
+
+/// The threads flavour: rayon over the same kernels, on one shared memory.
+#[cfg(feature = "threads")]
+mod threads {
+    use super::{from_js, to_js};
+    use crate::run::{run_hosted_par, Host, Options};
+    use crate::task::TaskSpec;
+    use std::cell::RefCell;
+    use wasm_bindgen::prelude::*;
+
+    // Re-exported so the linker keeps its #[wasm_bindgen] export, `initThreadPool(n)`.
+    #[allow(unused_imports)]
+    pub use wasm_bindgen_rayon::init_thread_pool;
+
+    thread_local! {
+        // JS objects belong to the thread (worker) that made them, so each rayon thread opens
+        // its own channel, once.
+        static CHANNEL: RefCell<Option<(String, web_sys::BroadcastChannel)>> =
+            const { RefCell::new(None) };
+        static PERFORMANCE: web_sys::Performance = js_sys::Reflect::get(
+            &js_sys::global(),
+            &JsValue::from_str("performance"),
+        )
+        .expect("every worker has performance")
+        .unchecked_into();
+    }
+
+    /// A rayon thread's view of the world: the worker's clock, a BroadcastChannel to the
+    /// page for printed lines (the thread's own parent worker is busy waiting for the
+    /// par_iter, so it could not relay them), and std's sleep, which blocks this worker.
+    struct JsHost {
+        channel: String,
+    }
+
+    impl Host for JsHost {
+        fn now(&self) -> f64 {
+            PERFORMANCE.with(|p| p.time_origin() + p.now())
+        }
+
+        fn print(&self, task: u32, thread: usize, text: &str, at: f64) {
+            self.post(&[
+                ("type", JsValue::from_str("line")),
+                ("task", JsValue::from(task)),
+                ("thread", JsValue::from(thread as u32)),
+                ("text", JsValue::from_str(text)),
+                ("at", JsValue::from_f64(at)),
+            ]);
+        }
+
+        fn sleep(&self, ms: f64) {
+            // In a worker with shared memory, std sleeps with memory.atomic.wait32.
+            std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+        }
+
+        fn finished(&self, task: u32, thread: usize, ok: bool) {
+            self.post(&[
+                ("type", JsValue::from_str("done")),
+                ("task", JsValue::from(task)),
+                ("thread", JsValue::from(thread as u32)),
+                ("ok", JsValue::from_bool(ok)),
+            ]);
+        }
+    }
+
+    impl JsHost {
+        /// Sends `{key: value, ...}` to the page on this run's channel.
+        fn post(&self, fields: &[(&str, JsValue)]) {
+            let event = js_sys::Object::new();
+            for (key, value) in fields {
+                let _ = js_sys::Reflect::set(&event, &JsValue::from_str(key), value);
+            }
+            CHANNEL.with(|slot| {
+                let mut slot = slot.borrow_mut();
+                if slot.as_ref().is_none_or(|(name, _)| *name != self.channel) {
+                    *slot = web_sys::BroadcastChannel::new(&self.channel)
+                        .ok()
+                        .map(|c| (self.channel.clone(), c));
+                }
+                if let Some((_, channel)) = slot.as_ref() {
+                    let _ = channel.post_message(&event);
+                }
+            });
+        }
+    }
+
+    /// Runs a task list on the rayon pool (call `initThreadPool` first, from a worker: it
+    /// blocks until every task is done). `options` is `{scale, gil}`; printed lines go to
+    /// the BroadcastChannel named `channel`. Returns `[{value} | {error}]` in task order.
+    #[wasm_bindgen(js_name = runThreads)]
+    pub fn run_threads(
+        specs: JsValue,
+        options: JsValue,
+        channel: String,
+    ) -> Result<JsValue, JsError> {
+        let specs: Vec<TaskSpec> = from_js(specs)?;
+        let options: Options = from_js(options)?;
+        let host = JsHost { channel };
+        to_js(&run_hosted_par(&specs, options, &host))
+    }
 }

@@ -1,8 +1,33 @@
 //! The core's public API end to end, as the page drives it: settings text in, digest out.
 
-use parallel_playground::run::run_all;
+use parallel_playground::run::{run_hosted, Host, Options, Outcome};
 use parallel_playground::settings::{parse, Mode};
-use parallel_playground::task::{run_task, summarize, Step, Workload};
+use parallel_playground::task::{run_task, summarize, Partial, Step, TaskSpec, Workload};
+
+/// A host that prints nothing and does not sleep: only answers matter here.
+struct Quiet;
+
+impl Host for Quiet {
+    fn now(&self) -> f64 {
+        0.0
+    }
+    fn print(&self, _: u32, _: usize, _: &str, _: f64) {}
+    fn sleep(&self, _: f64) {}
+}
+
+fn partials(specs: &[TaskSpec]) -> Vec<Partial> {
+    let options = Options {
+        scale: 0.0,
+        gil: false,
+    };
+    run_hosted(specs, options, &Quiet)
+        .into_iter()
+        .map(|o| match o {
+            Outcome::Value(ran) => ran.partial,
+            Outcome::Error(f) => panic!("{f:?}"),
+        })
+        .collect()
+}
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
@@ -15,9 +40,7 @@ fn digest_of(list: &[(&str, &str)]) -> String {
     let parsed = parse(&pairs(list), 2);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     let s = parsed.settings;
-    let outputs = run_all(&s.job().specs().unwrap()).unwrap();
-    let partials: Vec<_> = outputs.iter().map(|o| o.partial).collect();
-    summarize(s.workload, s.size, &partials).digest
+    summarize(s.workload, s.size, &partials(&s.job().specs().unwrap())).digest
 }
 
 #[test]
@@ -69,9 +92,7 @@ fn primes_below_a_million_through_the_whole_pipeline() {
         2,
     );
     let s = parsed.settings;
-    let outputs = run_all(&s.job().specs().unwrap()).unwrap();
-    let partials: Vec<_> = outputs.iter().map(|o| o.partial).collect();
-    let summary = summarize(s.workload, s.size, &partials);
+    let summary = summarize(s.workload, s.size, &partials(&s.job().specs().unwrap()));
     assert!(summary
         .headline
         .starts_with("78,498 primes below 1,000,000"));

@@ -1,13 +1,24 @@
-// Loads the plain wasm flavour. The module is compiled once per page; every "process"
-// (the page itself, each worker) instantiates it with its own memory.
+// Loads the wasm core. Each flavour's module is compiled once per page: the plain one (pkg/)
+// is instantiated by every "process" (the page itself, each pool worker) with its own memory;
+// the threads one (pkg-threads/) by the thread pool's host worker, with one shared memory.
 
 const GLUE = new URL("../pkg/parallel_playground.js", import.meta.url).href;
 const WASM = new URL("../pkg/parallel_playground_bg.wasm", import.meta.url);
+const THREADS_WASM = new URL("../pkg-threads/parallel_playground_bg.wasm", import.meta.url);
 
-/** Fetches and compiles the module; the result can be posted to workers. */
-export async function compileCore() {
-  const response = await fetch(WASM);
-  if (!response.ok) throw new Error(`could not load ${WASM.pathname}: HTTP ${response.status}`);
+/** Fetches and compiles the plain module; the result can be posted to workers. */
+export function compileCore() {
+  return compile(WASM);
+}
+
+/** Fetches and compiles the threads flavour (only useful where threads can run). */
+export function compileThreads() {
+  return compile(THREADS_WASM);
+}
+
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
   try {
     return await WebAssembly.compileStreaming(response.clone());
   } catch (error) {

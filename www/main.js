@@ -1,12 +1,16 @@
 // The page: loads the core, wires the widgets, and runs jobs in the chosen mode.
-import { compileCore, instantiate } from "./core.js";
+import { compileCore, compileThreads, instantiate } from "./core.js";
 import { measure } from "./measure.js";
-import { MainThreadMode, ProcessMode } from "./modes.js";
+import { MainThreadMode, ProcessMode, ThreadMode } from "./modes.js";
+import { ensureIsolation } from "./isolation.js";
+import { detect, modeSupport } from "./capabilities.js";
 import { showCpuCount } from "./page/cpu.js";
+import { showCapabilities, showThreadsReason } from "./page/capabilities.js";
+import { runCounterExperiment } from "./page/memory.js";
 import { Controls } from "./page/controls.js";
 import { Log } from "./page/log.js";
 import { History } from "./page/history.js";
-import { ResultsView, MODE_LABEL, finishedLine } from "./page/results.js";
+import { ResultsView, MODE_LABEL, finishedLine, who } from "./page/results.js";
 
 const $ = (id) => document.getElementById(id);
 const cpus = showCpuCount();
@@ -33,6 +37,19 @@ function nextPaint() {
 }
 
 async function boot() {
+  // First, because it may reload the page: on a host without COOP/COEP, a service worker
+  // adds them and one reload makes the page cross-origin isolated (threads need that).
+  const isolation = await ensureIsolation();
+  if (isolation.reloading) {
+    banner("Reloading once to turn on cross-origin isolation, which threads need…", "info");
+    return;
+  }
+  const caps = detect(isolation);
+  const support = modeSupport(caps);
+  showCapabilities($("caps"), caps, support);
+  $("caps").dataset.json = JSON.stringify(caps);
+  showThreadsReason($("threads-reason"), support.threads, caps);
+
   let module;
   const engine = { core: null };
   try {
@@ -48,8 +65,16 @@ async function boot() {
   };
   const core = () => engine.core;
 
-  const modes = { main: new MainThreadMode(engine), process: new ProcessMode(module) };
-  const available = { main: true, process: "starting the pool…" };
+  const modes = {
+    main: new MainThreadMode(engine),
+    process: new ProcessMode(module),
+    threads: new ThreadMode(compileThreads),
+  };
+  const available = {
+    main: true,
+    process: support.process === true ? "starting the pool…" : support.process,
+    threads: support.threads,
+  };
   const controls = new Controls($("controls"), core().workloads());
   const log = new Log($("log"));
   const view = new ResultsView();
@@ -75,13 +100,14 @@ async function boot() {
     history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
   };
 
-  function poolStatus(prep) {
+  function poolStatus(prep, mode = "process") {
     if (!prep?.memoryBytes) return;
-    const each = prep.memoryBytes.map(mib).join(", ");
+    const started = prep.coldStartMs ? `, started in ${prep.coldStartMs.toFixed(0)} ms` : "";
+    const plural = prep.workers > 1 ? "s" : "";
     $("pool-status").textContent =
-      `Process pool: ${prep.workers} worker${prep.workers > 1 ? "s" : ""}` +
-      (prep.coldStartMs ? `, started in ${prep.coldStartMs.toFixed(0)} ms` : "") +
-      `; each has its own wasm memory (${each}).`;
+      mode === "threads"
+        ? `Thread pool: ${prep.workers} thread${plural}${started}; all share one wasm memory (${mib(prep.memoryBytes[0])}).`
+        : `Process pool: ${prep.workers} worker${plural}${started}; each has its own wasm memory (${prep.memoryBytes.map(mib).join(", ")}).`;
   }
 
   /** Runs `settings` once, shows it, adds it to the history, and returns the record. */
@@ -96,12 +122,18 @@ async function boot() {
     const specs = core().plan(job);
     const outcomes = new Array(specs.length);
     let done = 0;
+    let finished = 0; // tasks the thread pool reported done (its results arrive all at once)
     log.clear();
     view.begin(specs.length, `Starting the ${MODE_LABEL[settings.mode]}…`);
     running = mode;
 
     let prep;
     try {
+      if (available[settings.mode] !== true) {
+        throw new Error(
+          `the ${MODE_LABEL[settings.mode]} cannot run here: ${available[settings.mode]}`,
+        );
+      }
       prep = await mode.prepare(settings);
     } catch (error) {
       running = null;
@@ -109,7 +141,7 @@ async function boot() {
       view.end(record);
       return record;
     }
-    poolStatus(prep);
+    if (settings.mode !== "main") poolStatus(prep, settings.mode);
     if (settings.mode === "main") {
       view.status(
         settings.workload === "sleeper"
@@ -117,7 +149,9 @@ async function boot() {
           : "Running on the page's thread: the page is frozen until every task is done. That is the lesson.",
       );
     } else {
-      view.status(`Running ${specs.length} tasks on ${prep.workers} workers…`);
+      const who = settings.mode === "threads" ? "threads" : "workers";
+      const gil = settings.mode === "threads" && settings.gil ? ", under the model GIL" : "";
+      view.status(`Running ${specs.length} tasks on ${prep.workers} ${who}${gil}…`);
     }
     // Let that paint first: in main-thread mode it would never show, and in pool modes the
     // repaint would otherwise compete with the first tasks for the CPU.
@@ -126,12 +160,14 @@ async function boot() {
     const timed = await measure(() =>
       mode.run(specs, {
         chunksize: settings.chunksize,
-        context: { scale: settings.scale },
-        onEvent: (event, who) => event.type === "line" && log.add(event.text, who),
+        context: { scale: settings.scale, gil: settings.mode === "threads" && settings.gil },
+        onEvent: (event, worker) =>
+          event.type === "line" && log.add(event.text, who(worker, settings.mode)),
         onResult: (outcome, i) => {
           outcomes[i] = outcome;
           view.progress(++done, specs.length);
         },
+        onProgress: (n) => view.progress((finished = n), specs.length),
       }),
     );
     running = null;
@@ -153,6 +189,7 @@ async function boot() {
         settings.workload === "sleeper" ? core().longestSleepMs(settings.size) * settings.scale : 0,
       status,
       error: timed.error?.message,
+      finished: Math.max(done, finished),
       outcomes: finalOutcomes,
       failures,
       summary:
@@ -169,9 +206,11 @@ async function boot() {
     if (status === "done" && settings.workload === "mandelbrot")
       view.draw(record, specs, settings.size);
     runs.add(record, baseline);
-    if (status === "stopped" && settings.mode === "process") {
+    if (status === "stopped" && settings.mode !== "main") {
       $("pool-status").textContent =
-        "Process pool stopped: its workers were terminated. The next run starts a fresh pool.";
+        settings.mode === "threads"
+          ? "Thread pool stopped: its host worker and every thread in it were terminated. The next run starts afresh."
+          : "Process pool stopped: its workers were terminated. The next run starts a fresh pool.";
     }
     return record;
   }
@@ -242,6 +281,27 @@ async function boot() {
     remember(parsed.settings);
     $("run-card").scrollIntoView({ behavior: "smooth", block: "start" });
     runAll([parsed.settings]);
+  });
+  $("counter-run").addEventListener("click", async () => {
+    const { settings } = parse(controls.pairs());
+    const info = core()
+      .workloads()
+      .find((w) => w.id === "counter");
+    controls.lock();
+    try {
+      await runCounterExperiment({
+        modes,
+        plan: (job) => core().plan(job),
+        workers: Math.max(settings.workers, 2),
+        size: info.default_size,
+        tasks: info.default_tasks,
+        support: available,
+      });
+    } catch (error) {
+      banner(`The counter experiment failed: ${error.message}`);
+    } finally {
+      controls.enable(available);
+    }
   });
   $("stop").addEventListener("click", () => {
     running?.stop();

@@ -2,7 +2,11 @@
 // outcome per task, in task order: {value, worker} or {error, worker}.
 import { ProcessPool } from "./pool.js";
 import { runTask } from "./runner.js";
-import { abortError } from "./protocol.js";
+import { Kind, abortError } from "./protocol.js";
+
+const THREADS_WORKER = new URL("./workers/threads.js", import.meta.url);
+/** How long to wait for a thread's last printed lines after its results are in. */
+const LINES_GRACE_MS = 1000;
 
 /**
  * The serial baseline: every task in turn on the page's own thread. While a CPU-bound task
@@ -86,5 +90,98 @@ export class ProcessMode {
   /** Terminates the workers mid-task; the next run starts a fresh pool. */
   stop() {
     this.#pool?.cancel();
+  }
+
+  /** Each worker's memory size and its own shared-counter value (reset if asked). */
+  inspect({ reset = false } = {}) {
+    return this.#pool.broadcast({ kind: Kind.inspect, reset });
+  }
+}
+
+/**
+ * Rayon threads over one shared memory. A pool of one worker (the thread host) owns the
+ * memory and the rayon pool inside it: each run sends the whole task list in one message and
+ * rayon's par_iter hands tasks to idle threads. Lines printed on rayon's threads reach the
+ * page over a BroadcastChannel, since the host is blocked until the par_iter is done.
+ */
+export class ThreadMode {
+  name = "threads";
+  #compile;
+  #module = null;
+  #pool = null;
+  #threads = 0;
+  #runs = 0;
+
+  /** `compile` resolves with the threads flavour's module, compiled when first needed. */
+  constructor(compile) {
+    this.#compile = compile;
+  }
+
+  /**
+   * Makes sure a started host with `workers` threads exists: rayon's pool cannot be resized,
+   * so a new count means a new host (and a new memory). Returns the cold-start time when this
+   * call started one (spawning the host and its threads, instantiating wasm), else 0.
+   */
+  async prepare({ workers }) {
+    this.#module ??= await this.#compile();
+    if (this.#threads !== workers) {
+      this.#pool?.shutdown();
+      this.#pool = new ProcessPool({
+        module: this.#module,
+        size: 1,
+        url: THREADS_WORKER,
+        init: { threads: workers },
+      });
+      this.#threads = workers;
+    }
+    const fresh = !this.#pool.started;
+    const started = await this.#pool.start();
+    return { coldStartMs: fresh ? started.ms : 0, memoryBytes: started.memoryBytes, workers };
+  }
+
+  async run(specs, { context, onEvent, onProgress }) {
+    const name = `pp-threads-${crypto.randomUUID()}-${++this.#runs}`;
+    const channel = new BroadcastChannel(name);
+    let lines = 0;
+    let finished = 0;
+    let allLines = null;
+    channel.onmessage = ({ data }) => {
+      if (data.type === "line") {
+        lines += 1;
+        onEvent?.(data, data.thread);
+        if (allLines && lines >= allLines.expected) allLines.resolve();
+      } else if (data.type === "done") {
+        finished += 1;
+        onProgress?.(finished);
+      }
+    };
+    try {
+      const outcomes = await this.#pool.map(specs, {
+        chunksize: Math.max(specs.length, 1),
+        context: { ...context, channel: name },
+      });
+      // Results travel through the host; lines travel straight from each thread. Wait for
+      // the stragglers so the log is complete before the run is reported.
+      const expected = outcomes.reduce((n, o) => n + (o.value?.printed ?? 0), 0);
+      if (lines < expected) {
+        await new Promise((resolve) => {
+          allLines = { expected, resolve };
+          setTimeout(resolve, LINES_GRACE_MS);
+        });
+      }
+      return outcomes;
+    } finally {
+      channel.close();
+    }
+  }
+
+  /** Terminates the host and every thread with it; the next run starts afresh. */
+  stop() {
+    this.#pool?.cancel();
+  }
+
+  /** The one memory's size and its shared-counter value (reset if asked). */
+  async inspect({ reset = false } = {}) {
+    return this.#pool.broadcast({ kind: Kind.inspect, reset });
   }
 }

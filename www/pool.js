@@ -14,6 +14,7 @@ export class ProcessPool {
   #module;
   #size;
   #url;
+  #init;
   #slots = [];
   #queue = [];
   #replies = new Map();
@@ -21,12 +22,16 @@ export class ProcessPool {
   #starting = null;
   #closed = false;
 
-  /** `module`: a compiled WebAssembly.Module of the core; `size`: how many workers. */
-  constructor({ module, size, url = WORKER_URL }) {
+  /**
+   * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
+   * worker script (the process worker by default); `init`: more for each worker's init request.
+   */
+  constructor({ module, size, url = WORKER_URL, init = {} }) {
     if (!(size >= 1)) throw new RangeError(`a pool needs at least one worker (got ${size})`);
     this.#module = module;
     this.#size = size;
     this.#url = url;
+    this.#init = init;
     /** Workers replaced after their instance died, since the pool was created. */
     this.respawns = 0;
   }
@@ -50,7 +55,7 @@ export class ProcessPool {
       const t0 = now();
       this.#slots = Array.from({ length: this.#size }, (_, i) => this.#spawn(i));
       const infos = await Promise.all(this.#slots.map((slot) => slot.ready));
-      return { ms: now() - t0, memoryBytes: infos.map((info) => info.memoryBytes) };
+      return { ms: now() - t0, memoryBytes: infos.map((info) => info.memoryBytes), infos };
     })();
     return this.#starting;
   }
@@ -79,6 +84,15 @@ export class ProcessPool {
       }),
     );
     return outcomes;
+  }
+
+  /**
+   * Sends `message` ({kind, ...}) to every worker and resolves with their answers, in worker
+   * order: what each process's own memory holds, say. Waits for the pool to start.
+   */
+  async broadcast(message) {
+    await this.start();
+    return Promise.all(this.#slots.map((slot) => this.#request(slot, message)));
   }
 
   /** Runs one task; resolves with its value or rejects with its error. */
@@ -115,7 +129,8 @@ export class ProcessPool {
     const slot = { index, worker, job: null, ready: null, isReady: false };
     worker.onmessage = ({ data }) => this.#onMessage(data);
     worker.onerror = (event) => this.#onCrash(slot, event);
-    slot.ready = this.#request(slot, { kind: Kind.init, module: this.#module }).then((info) => {
+    const init = { ...this.#init, kind: Kind.init, module: this.#module };
+    slot.ready = this.#request(slot, init).then((info) => {
       slot.isReady = true;
       this.#pump();
       return info;
@@ -185,9 +200,11 @@ export class ProcessPool {
     slot.job = null;
     for (const outcome of outcomes) {
       const k = job.outcomes.length;
+      // A worker may name who ran a task (the thread host names its rayon thread).
+      const worker = outcome.worker ?? slot.index;
       const settled = outcome.error
-        ? { error: errorFromWire(outcome.error), worker: slot.index }
-        : { value: outcome.value, worker: slot.index };
+        ? { error: errorFromWire(outcome.error), worker }
+        : { value: outcome.value, worker };
       job.outcomes.push(settled);
       job.onOutcome?.(settled, k);
     }

@@ -2,7 +2,7 @@
 // {id, result} or {id, error}, and may send {id, event} while it works (printed lines).
 // Errors cross as plain values {name, message, stack, fatal} and become Errors again here.
 
-export const Kind = Object.freeze({ init: "init", run: "run" });
+export const Kind = Object.freeze({ init: "init", run: "run", inspect: "inspect" });
 
 export function errorToWire(error) {
   return {
@@ -32,4 +32,19 @@ export function transferables(outcomes) {
       ? [value.pixels.buffer]
       : [],
   );
+}
+
+/**
+ * Makes the calling worker answer requests with `handlers[kind](request)`: one try/catch,
+ * errors sent back as values, typed-array results moved rather than copied.
+ */
+export function serve(handlers) {
+  self.onmessage = async ({ data }) => {
+    try {
+      const result = await handlers[data.kind](data);
+      postMessage({ id: data.id, result }, data.kind === Kind.run ? transferables(result) : []);
+    } catch (error) {
+      postMessage({ id: data.id, error: errorToWire(error) });
+    }
+  };
 }

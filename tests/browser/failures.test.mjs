@@ -46,7 +46,7 @@ test("a bad link is named in a banner and its defaults stand in", async () => {
   const banner = await page.textContent("#banner");
   assert.match(banner, /size must be a whole number .* \(got "lots"\)/);
   assert.match(banner, /workers must be a whole number from 1 to 64 \(got 0\)/);
-  assert.match(banner, /mode must be one of main, process \(got "gpu"\)/);
+  assert.match(banner, /mode must be one of main, process, threads \(got "gpu"\)/);
   assert.equal(await page.inputValue("#workload"), "primes");
   assert.equal(await page.inputValue("#size"), "16000000");
   await page.context().close();

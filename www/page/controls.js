@@ -1,7 +1,17 @@
 // The settings form. It knows field names and how to show things; what is valid is the
 // core's call (parseSettings), so the form and the URL give the same messages.
 
-const FIELDS = ["workload", "size", "tasks", "chunksize", "mode", "workers", "scale", "fail"];
+const FIELDS = [
+  "workload",
+  "size",
+  "tasks",
+  "chunksize",
+  "mode",
+  "workers",
+  "gil",
+  "scale",
+  "fail",
+];
 const fmt = new Intl.NumberFormat("en-US");
 
 export class Controls {
@@ -12,7 +22,7 @@ export class Controls {
     this.#form = form;
     this.#workloads = new Map(workloads.map((w) => [w.id, w]));
     const select = form.elements.workload;
-    for (const w of workloads) select.add(new Option(w.label, w.id));
+    for (const w of workloads) if (!w.experiment) select.add(new Option(w.label, w.id));
   }
 
   get form() {
@@ -21,7 +31,11 @@ export class Controls {
 
   /** The form's fields as [name, value] pairs, the shape parseSettings reads. */
   pairs() {
-    return FIELDS.map((name) => [name, String(this.#form.elements[name]?.value ?? "")]);
+    return FIELDS.map((name) => {
+      const el = this.#form.elements[name];
+      if (el?.type === "checkbox") return [name, el.checked ? "1" : "0"];
+      return [name, String(el?.value ?? "")];
+    });
   }
 
   /** Puts settings into the fields. */
@@ -34,6 +48,7 @@ export class Controls {
     els.workers.value = String(settings.workers);
     els.fail.value = settings.fail ?? "";
     els.mode.value = settings.mode;
+    els.gil.checked = settings.gil;
     this.#checkScale(settings.scale);
     if (settings.fail != null) this.#form.querySelector("details.fault").open = true;
     this.#describe(settings.workload);
@@ -100,9 +115,12 @@ export class Controls {
         const ok = modes[el.value] === true;
         el.disabled = !ok;
         el.closest("label").title = ok ? "" : modes[el.value] || "";
-      } else el.disabled = false;
+      } else if (el.name === "gil") el.disabled = modes.threads !== true;
+      else el.disabled = false;
     }
-    for (const id of ["run", "compare", "preset"]) document.getElementById(id).disabled = false;
+    for (const id of ["run", "compare", "preset", "counter-run"]) {
+      document.getElementById(id).disabled = false;
+    }
     document.getElementById("stop").disabled = true;
     this.#form.removeAttribute("aria-busy");
   }
@@ -110,7 +128,9 @@ export class Controls {
   /** Locks the settings while a run is going; only Stop stays live. */
   lock() {
     for (const el of this.#form.elements) if (el.id !== "stop") el.disabled = true;
-    for (const id of ["run", "compare", "preset"]) document.getElementById(id).disabled = true;
+    for (const id of ["run", "compare", "preset", "counter-run"]) {
+      document.getElementById(id).disabled = true;
+    }
     document.getElementById("stop").disabled = false;
     this.#form.setAttribute("aria-busy", "true");
   }

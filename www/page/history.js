@@ -42,7 +42,8 @@ export class History {
       s.workload,
       fmt.format(s.size),
       fmt.format(record.tasks),
-      record.mode === "main" ? "main thread" : "process pool",
+      { main: "main thread", process: "process pool", threads: "thread pool" }[record.mode] +
+        (record.mode === "threads" && s.gil ? " + GIL" : ""),
       String(record.workers),
       record.status === "done" ? (record.ms / 1000).toFixed(2) : record.status,
       isBaseline ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
@@ -59,6 +60,7 @@ export class History {
       n: record.n,
       workload: s.workload,
       mode: record.mode,
+      gil: String(record.mode === "threads" && s.gil),
       workers: record.workers,
       tasks: record.tasks,
       size: s.size,

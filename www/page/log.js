@@ -23,7 +23,7 @@ export class Log {
     this.#root.replaceChildren();
   }
 
-  /** Adds a line; `who` is a worker number, "main", or "" for the run's own lines. */
+  /** Adds a line; `who` is a tag (w0, t1, main), or "" for the run's own lines. */
   add(text, who = "") {
     this.#pending.push([text, who]);
     this.#frame ||= setTimeout(() => this.flush(), REFRESH_MS);
@@ -39,7 +39,7 @@ export class Log {
       line.className = who === "" ? "line note" : "line";
       const tag = document.createElement("span");
       tag.className = "who";
-      tag.textContent = who === "" ? "" : who === "main" ? "main" : `w${who}`;
+      tag.textContent = who;
       const body = document.createElement("span");
       body.className = "text";
       body.textContent = text;

@@ -7,7 +7,7 @@ export const REFRESH_MS = 100;
 const fmt = new Intl.NumberFormat("en-US");
 const $ = (id) => document.getElementById(id);
 
-export const MODE_LABEL = { main: "main thread", process: "process pool" };
+export const MODE_LABEL = { main: "main thread", process: "process pool", threads: "thread pool" };
 
 /** "Finished in 12.01 second(s)", as the article's program prints it. */
 export function finishedLine(ms) {
@@ -66,16 +66,19 @@ export class ResultsView {
     clearTimeout(this.#ticker);
     $("run-card").removeAttribute("aria-busy");
     $("elapsed").textContent = "";
-    const done = record.outcomes.filter(Boolean).length;
+    const done = Math.max(record.finished ?? 0, record.outcomes.filter(Boolean).length);
     this.progress(done, record.tasks);
     this.#drawProgress();
 
     if (record.status === "stopped") {
+      const after = {
+        main: "",
+        process: " The workers were terminated; the next run starts a fresh pool.",
+        threads:
+          " Their results died with the thread pool's memory; the next run starts a fresh pool.",
+      }[record.mode];
       this.status(
-        `Stopped after ${(record.ms / 1000).toFixed(2)} s: ${done} of ${record.tasks} tasks had finished. ` +
-          (record.mode === "process"
-            ? "The workers were terminated; the next run starts a fresh pool."
-            : ""),
+        `Stopped after ${(record.ms / 1000).toFixed(2)} s: ${done} of ${record.tasks} tasks had finished.${after}`,
       );
       return;
     }
@@ -97,7 +100,8 @@ export class ResultsView {
       speedup.textContent = "This is the baseline: every other mode is compared with it.";
     } else if (baseline) {
       const s = baseline.ms / record.ms;
-      speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${(baseline.ms / 1000).toFixed(2)} s for the same ${fmt.format(record.tasks)} tasks) · <strong>${Math.round((100 * s) / record.workers)}%</strong> parallel efficiency on ${record.workers} worker${record.workers > 1 ? "s" : ""}`;
+      const unit = record.mode === "threads" ? "thread" : "worker";
+      speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${(baseline.ms / 1000).toFixed(2)} s for the same ${fmt.format(record.tasks)} tasks) · <strong>${Math.round((100 * s) / record.workers)}%</strong> parallel efficiency on ${record.workers} ${unit}${record.workers > 1 ? "s" : ""}`;
     } else {
       speedup.textContent =
         "No main-thread run of these settings yet: press “Compare with the main thread” to see the speedup.";
@@ -122,7 +126,12 @@ export class ResultsView {
     if (record.failures.length > 0) {
       const [first] = record.failures;
       const more = record.failures.length > 1 ? ` and ${record.failures.length - 1} more` : "";
-      failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${record.tasks - record.failures.length} tasks finished${record.mode === "process" ? "; the worker whose instance died was replaced" : ""}.`;
+      const after = {
+        main: "; the page's wasm instance was replaced",
+        process: "; the worker whose instance died was replaced",
+        threads: "; the panic unwound on its own thread, so the other threads carried on",
+      }[record.mode];
+      failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${record.tasks - record.failures.length} tasks finished${after}.`;
     }
     this.#table(record);
   }
@@ -134,7 +143,7 @@ export class ResultsView {
       const v = outcome?.value;
       const cells = [
         String(i),
-        outcome ? (outcome.worker === "main" ? "main" : `w${outcome.worker}`) : "–",
+        outcome ? who(outcome.worker, record.mode) : "–",
         v ? (v.start - record.start).toFixed(1) : "–",
         v ? (v.end - v.start).toFixed(1) : "–",
         outcome?.error ? outcome.error.message : v ? "ok" : "not run",
@@ -167,13 +176,21 @@ export class ResultsView {
   }
 }
 
+/** How a worker or thread is named in the log and tables: w0, t1, main. */
+export function who(worker, mode) {
+  if (worker === "main") return "main";
+  return `${mode === "threads" ? "t" : "w"}${worker}`;
+}
+
 /** One sentence on what happened and why. */
 function describe(record) {
   const { settings } = record;
-  const where =
-    record.mode === "main"
-      ? "on the page's own thread, one task after another"
-      : `on ${record.workers} worker${record.workers > 1 ? "s" : ""}`;
+  const plural = record.workers > 1 ? "s" : "";
+  const where = {
+    main: "on the page's own thread, one task after another",
+    process: `on ${record.workers} worker${plural}, each with its own memory`,
+    threads: `on ${record.workers} thread${plural} sharing one memory${settings.gil ? ", taking turns under the model GIL" : ""}`,
+  }[record.mode];
   let text = `${fmt.format(record.tasks)} tasks ran ${where}.`;
   if (record.coldStartMs > 0) {
     text += ` Starting the pool (spawning workers, instantiating wasm) took ${record.coldStartMs.toFixed(0)} ms more, not counted above.`;

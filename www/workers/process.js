@@ -2,11 +2,11 @@
 // from the module the page compiled, then runs the tasks it is sent, one at a time.
 import { instantiate } from "../core.js";
 import { runTask } from "../runner.js";
-import { Kind, errorToWire, transferables } from "../protocol.js";
+import { Kind, errorToWire, serve } from "../protocol.js";
 
 let core;
 
-const handlers = {
+serve({
   async [Kind.init]({ module }) {
     core = await instantiate(module);
     return { memoryBytes: core.memoryBytes() };
@@ -27,13 +27,9 @@ const handlers = {
     }
     return outcomes;
   },
-};
 
-self.onmessage = async ({ data }) => {
-  try {
-    const result = await handlers[data.kind](data);
-    postMessage({ id: data.id, result }, data.kind === Kind.run ? transferables(result) : []);
-  } catch (error) {
-    postMessage({ id: data.id, error: errorToWire(error) });
-  }
-};
+  // What this process's own memory holds: its size and its copy of the shared counter.
+  [Kind.inspect]({ reset }) {
+    return { counter: core.counterRead(Boolean(reset)), memoryBytes: core.memoryBytes() };
+  },
+});

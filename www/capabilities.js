@@ -1,0 +1,99 @@
+// What this browser, on this host, can do: measured once at start-up, shown in the
+// capability panel, and used to enable each mode or say why it cannot run.
+
+// The smallest modules that use a feature: WebAssembly.validate says whether it is supported.
+// Shared memory plus one atomic load (as in wasm-feature-detect):
+const THREADS = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 4, 1, 3, 1, 1, 10, 11, 1, 9, 0, 65,
+  0, 254, 16, 2, 0, 26, 11,
+]);
+// One empty try_table block: exception handling as the threads flavour's panics need it.
+const EXCEPTIONS = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 31, 64, 0, 11, 11,
+]);
+
+function wasmThreads() {
+  if (!WebAssembly.validate(THREADS)) return false;
+  try {
+    // Shared memories need SharedArrayBuffer, which needs cross-origin isolation.
+    return (
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof
+      SharedArrayBuffer
+    );
+  } catch {
+    return false;
+  }
+}
+
+function moduleWorkers() {
+  // A browser that supports module workers reads the `type` option; one that does not, doesn't.
+  let read = false;
+  const url = URL.createObjectURL(new Blob([""], { type: "text/javascript" }));
+  try {
+    new Worker(url, {
+      get type() {
+        read = true;
+        return "module";
+      },
+    }).terminate();
+  } catch {
+    // Not supported at all.
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+  return read;
+}
+
+/** The smallest step performance.now() takes here, in ms (coarsened without isolation). */
+function timerResolution() {
+  let smallest = Infinity;
+  let last = performance.now();
+  let steps = 0;
+  const deadline = last + 50;
+  while (steps < 50) {
+    const t = performance.now();
+    if (t > deadline) break;
+    if (t !== last) {
+      smallest = Math.min(smallest, t - last);
+      last = t;
+      steps += 1;
+    }
+  }
+  return smallest;
+}
+
+export function detect(isolation) {
+  return {
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    isolatedBy: isolation.isolated ? isolation.how : null,
+    isolationReason: isolation.reason ?? null,
+    isolationDeclined: Boolean(isolation.declined),
+    sharedArrayBuffer: typeof SharedArrayBuffer === "function",
+    wasmThreads: wasmThreads(),
+    wasmExceptions: WebAssembly.validate(EXCEPTIONS),
+    moduleWorkers: moduleWorkers(),
+    serviceWorker: "serviceWorker" in navigator && isSecureContext,
+    timerResolutionMs: timerResolution(),
+    hardwareConcurrency: navigator.hardwareConcurrency ?? null,
+  };
+}
+
+/** Whether each mode can run here: true, or the one-line reason it cannot. */
+export function modeSupport(caps) {
+  let threads = true;
+  if (!caps.moduleWorkers) threads = "threads need module workers, which this browser lacks";
+  else if (!caps.crossOriginIsolated || !caps.sharedArrayBuffer) {
+    threads = `threads need cross-origin isolation: ${caps.isolationReason ?? "this page is not isolated"}`;
+  } else if (!caps.wasmThreads) threads = "this browser cannot run WebAssembly threads";
+  else if (!caps.wasmExceptions) {
+    threads =
+      "this browser lacks WebAssembly exception handling, which the thread build uses to catch panics";
+  }
+  return {
+    main: true,
+    process: caps.moduleWorkers
+      ? true
+      : "the process pool needs module workers, which this browser lacks",
+    threads,
+  };
+}
