@@ -97,11 +97,15 @@ THREADS_RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+exception-handling -
 -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
 -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
 
+# threads_cargo SUBCOMMAND [ARGS...]: ARGS go last, so `clippy -- -D warnings` works.
 threads_cargo() {
+    local subcommand=$1
+    shift
     CARGO_TARGET_DIR=target/threads RUSTFLAGS="$THREADS_RUSTFLAGS" \
-        cargo "+$NIGHTLY" "$@" --release --target wasm32-unknown-unknown --lib \
-        --features threads -Z build-std=panic_unwind,std
+        cargo "+$NIGHTLY" "$subcommand" --release --target wasm32-unknown-unknown --lib \
+        --features threads -Z build-std=panic_unwind,std "$@"
 }
+
 
 build() {
     ensure_rust

@@ -145,6 +145,8 @@ mod threads {
         // its own channel, once.
         static CHANNEL: RefCell<Option<(String, web_sys::BroadcastChannel)>> =
             const { RefCell::new(None) };
+        // Tasks this thread finished since it last told the page, and when it last did.
+        static UNREPORTED: RefCell<(u32, f64)> = const { RefCell::new((0, f64::NEG_INFINITY)) };
         static PERFORMANCE: web_sys::Performance = js_sys::Reflect::get(
             &js_sys::global(),
             &JsValue::from_str("performance"),
@@ -152,6 +154,9 @@ mod threads {
         .expect("every worker has performance")
         .unchecked_into();
     }
+
+    /// How often a thread may report progress, in ms.
+    const PROGRESS_MS: f64 = 50.0;
 
     /// A rayon thread's view of the world: the worker's clock, a BroadcastChannel to the
     /// page for printed lines (the thread's own parent worker is busy waiting for the
@@ -176,21 +181,41 @@ mod threads {
         }
 
         fn sleep(&self, ms: f64) {
+            // Report finished tasks first: this thread may be quiet for a while.
+            self.report_progress(true);
             // In a worker with shared memory, std sleeps with memory.atomic.wait32.
             std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
         }
 
-        fn finished(&self, task: u32, thread: usize, ok: bool) {
-            self.post(&[
-                ("type", JsValue::from_str("done")),
-                ("task", JsValue::from(task)),
-                ("thread", JsValue::from(thread as u32)),
-                ("ok", JsValue::from_bool(ok)),
-            ]);
+        fn finished(&self, _task: u32, _thread: usize, _ok: bool) {
+            UNREPORTED.with(|u| u.borrow_mut().0 += 1);
+            self.report_progress(false);
         }
     }
 
     impl JsHost {
+        /// Tells the page how many tasks this thread finished since it last did: at most once
+        /// every PROGRESS_MS unless `now`, so that thousands of tiny tasks measure threads,
+        /// not messaging. (Exact results come back with the run.)
+        fn report_progress(&self, now: bool) {
+            let at = self.now();
+            let due = UNREPORTED.with(|u| {
+                let mut u = u.borrow_mut();
+                if u.0 == 0 || (!now && at - u.1 < PROGRESS_MS) {
+                    return None;
+                }
+                let count = u.0;
+                *u = (0, at);
+                Some(count)
+            });
+            if let Some(count) = due {
+                self.post(&[
+                    ("type", JsValue::from_str("done")),
+                    ("count", JsValue::from(count)),
+                ]);
+            }
+        }
+
         /// Sends `{key: value, ...}` to the page on this run's channel.
         fn post(&self, fields: &[(&str, JsValue)]) {
             let event = js_sys::Object::new();
@@ -223,6 +248,8 @@ mod threads {
         let specs: Vec<TaskSpec> = from_js(specs)?;
         let options: Options = from_js(options)?;
         let host = JsHost { channel };
+        // A new run: every thread's progress count starts from zero.
+        rayon::broadcast(|_| UNREPORTED.with(|u| *u.borrow_mut() = (0, f64::NEG_INFINITY)));
         to_js(&run_hosted_par(&specs, options, &host))
     }
 }

@@ -29,7 +29,13 @@ if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
   process.exit(2);
 }
 const say = (...args) => console.error(...args);
-const MODES = ["main", "process"];
+// Every workload runs in each of these; thread runs also with the model GIL.
+const MODES = [
+  { mode: "main" },
+  { mode: "process" },
+  { mode: "threads", gil: false },
+  { mode: "threads", gil: true },
+];
 // The sleeper's table rows always use scale 0.1: at 1.0 the main thread alone sleeps 20 s a run.
 const SLEEPER_SCALE = 0.1;
 const ARTICLE_SCALE = opts.quick ? 0.1 : 1.0;
@@ -51,11 +57,14 @@ try {
     hardwareConcurrency: navigator.hardwareConcurrency,
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     workloads: [...document.querySelectorAll("#workload option")].map((o) => o.value),
+    capabilities: JSON.parse(document.querySelector("#caps").dataset.json),
+    threads: !document.querySelector("input[name=mode][value=threads]").disabled,
   }));
   const report = {
     browser: `Chromium ${browser.version()}`,
     hardwareConcurrency: facts.hardwareConcurrency,
     crossOriginIsolated: facts.crossOriginIsolated,
+    capabilities: facts.capabilities,
     quick: opts.quick,
     article: null,
     runs: [],
@@ -92,22 +101,25 @@ try {
     await probe.context().close();
     const size = opts.quick ? await quickSize(workload) : defaults.size;
     const scale = workload === "sleeper" ? SLEEPER_SCALE : 1;
-    for (const mode of MODES) {
-      const query = `?workload=${workload}&size=${size}&tasks=${defaults.tasks}&mode=${mode}&scale=${scale}`;
+    for (const { mode, gil } of MODES) {
+      if (mode === "threads" && !facts.threads) continue;
+      const query = `?workload=${workload}&size=${size}&tasks=${defaults.tasks}&mode=${mode}&scale=${scale}${gil ? "&gil=1" : ""}`;
       const p = await openPlayground(browser, server.url, { query });
       if (mode === "process") await poolReady(p);
-      say(`${workload} ${mode}: warm-up + ${repeats} runs`);
+      const label = `${mode}${gil ? "+gil" : ""}`;
+      say(`${workload} ${label}: warm-up + ${repeats} runs`);
       await clickAndWait(p, "#run", { timeout: 600_000 });
       const walls = [];
       let last;
       for (let i = 0; i < repeats; i++) {
         last = await clickAndWait(p, "#run", { timeout: 600_000 });
-        if (last.status !== "done") throw new Error(`${workload} ${mode}: ${last.status}`);
+        if (last.status !== "done") throw new Error(`${workload} ${label}: ${last.status}`);
         walls.push(Number(last.wallMs));
       }
       report.runs.push({
         workload,
         mode,
+        ...(mode === "threads" ? { gil } : {}),
         workers: Number(last.workers),
         tasks: Number(last.tasks),
         size,
@@ -143,7 +155,10 @@ async function quickSize(workload) {
 
 function printTable(report) {
   const out = (s = "") => process.stdout.write(`${s}\n`);
-  out(`${report.browser}, ${report.hardwareConcurrency} reported CPUs`);
+  out(
+    `${report.browser}, ${report.hardwareConcurrency} reported CPUs, cross-origin isolated: ${report.crossOriginIsolated}`,
+  );
+
   out();
   for (const line of report.article.lines) out(line);
   out(
@@ -169,7 +184,7 @@ function printTable(report) {
       r.workload,
       r.size.toLocaleString("en-US"),
       r.tasks,
-      r.mode,
+      r.gil ? `${r.mode}+gil` : r.mode,
       r.workers,
       (r.wall_ms.median / 1000).toFixed(3),
       (r.wall_ms.min / 1000).toFixed(3),

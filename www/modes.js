@@ -151,7 +151,7 @@ export class ThreadMode {
         onEvent?.(data, data.thread);
         if (allLines && lines >= allLines.expected) allLines.resolve();
       } else if (data.type === "done") {
-        finished += 1;
+        finished += data.count;
         onProgress?.(finished);
       }
     };

@@ -76,7 +76,7 @@ test("Stop terminates the pool mid-run and the next run starts a fresh one", asy
   await page.context().close();
 });
 
-for (const mode of ["process", "main"]) {
+for (const mode of ["process", "main", "threads"]) {
   test(`a panicking task is reported beside it in ${mode} mode, and the next run works`, async () => {
     const page = await env.open();
     await poolReady(page);
@@ -87,6 +87,8 @@ for (const mode of ["process", "main"]) {
     const report = await page.textContent("#failures");
     assert.match(report, /^Task 3 failed: task 3 panicked: task 3 failed on purpose/);
     assert.match(report, /The other 7 tasks finished/);
+    assert.equal(failed.mode, mode);
+
     const row = await page.$$eval("#task-table tbody tr", (rows) =>
       rows.map((r) => r.cells[4].textContent),
     );
@@ -103,3 +105,25 @@ for (const mode of ["process", "main"]) {
     await page.context().close();
   });
 }
+
+test("Stop terminates the thread pool too, and the next thread run starts afresh", async () => {
+  const page = await env.open({ query: "?mode=threads&scale=1" });
+  await poolReady(page);
+  await page.click("#run");
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("#log .text")].some((e) => e.textContent.startsWith("Sleeping")),
+  );
+  await page.click("#stop");
+  await page.waitForFunction(() => !document.querySelector("#controls").hasAttribute("aria-busy"));
+  const stopped = await latestRun(page);
+  assert.equal(stopped.status, "stopped");
+  assert.match(await page.textContent("#status"), /died with the thread pool's memory/);
+  assert.match(await page.textContent("#pool-status"), /^Thread pool stopped/);
+
+  await fill(page, { workload: "primes", size: 100000, tasks: 4 });
+  const next = await clickAndWait(page);
+  assert.equal(next.status, "done");
+  assert.equal(next.mode, "threads");
+  assert.match(await page.textContent("#answer"), /^9,592 primes below 100,000/);
+  await page.context().close();
+});

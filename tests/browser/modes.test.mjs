@@ -1,4 +1,5 @@
-// Every workload gives one answer, whoever computes it and however it is split.
+// Every workload gives one answer, whoever computes it and however it is split: the main
+// thread, the process pool and the thread pool (with and without the model GIL).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { usePlayground, poolReady, fill, clickAndWait } from "./helpers.mjs";
@@ -14,18 +15,25 @@ const SMALL = {
 };
 
 for (const [workload, size] of Object.entries(SMALL)) {
-  test(`${workload}: main thread and process pool agree, for different task counts`, async () => {
+  test(`${workload}: every mode agrees, for different task counts`, async () => {
     const page = await env.open({ query: "?scale=0.01" });
     await poolReady(page);
     await fill(page, { workload, size, tasks: 3, mode: "main" });
     const main = await clickAndWait(page);
     await fill(page, { tasks: 7, chunksize: 2, mode: "process" });
     const pool = await clickAndWait(page);
-    assert.equal(main.status, "done");
-    assert.equal(pool.status, "done");
+    await fill(page, { tasks: 5, mode: "threads" });
+    const threads = await clickAndWait(page);
+    await page.check("#gil");
+    const gil = await clickAndWait(page);
+    for (const run of [main, pool, threads, gil]) assert.equal(run.status, "done", run.mode);
     assert.match(main.digest, /^[0-9a-f]{16}$/);
     assert.equal(pool.digest, main.digest);
     assert.equal(pool.tasks, "7");
+    assert.equal(threads.digest, main.digest);
+    assert.equal(gil.digest, main.digest, "the model GIL changes timing, not answers");
+    assert.deepEqual([threads.mode, threads.gil, gil.gil], ["threads", "false", "true"]);
+
     assert.equal(await page.textContent("#digest"), main.digest);
     if (workload === "primes") {
       assert.match(await page.textContent("#answer"), /^17,984 primes below 200,000/);
