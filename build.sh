@@ -125,7 +125,13 @@ build() {
     optimize "dist/pkg-threads/${CRATE}_bg.wasm" --enable-threads --enable-exception-handling
     cp index.html dist/
     cp -r www dist/www
+    # The kernels' own source, for the page's code panes (fetched only when opened).
+    mkdir -p dist/src
+    for kernel in sleeper primes mandelbrot montecarlo tiny counter; do
+        cp "src/$kernel.rs" dist/src/
+    done
     # The service worker must sit at the site's root to control index.html.
+
     mv dist/www/sw.js dist/sw.js
     cp www/_headers dist/_headers
     rm dist/www/_headers

@@ -9,6 +9,7 @@
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+// ANCHOR: kernel
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Adds `n` to this memory's counter, one increment at a time; `racy` uses a separate load
@@ -24,6 +25,7 @@ pub fn add(n: u64, racy: bool) {
         }
     }
 }
+// ANCHOR_END: kernel
 
 /// The counter's value, then resets it to zero if `reset`.
 pub fn read(reset: bool) -> u64 {

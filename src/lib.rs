@@ -9,6 +9,8 @@
 //!   ([`counter`]); [`mix`] holds their shared hash.
 //! - [`settings`] parses the page's form and URL into a run's settings; [`error`] says what
 //!   was wrong with them.
+//! - [`amdahl`] fits Amdahl's law to a sweep of worker counts.
+
 //! - [`run`]: a whole task list in one call for hosts that cannot step in between tasks,
 //!   sequentially or (feature `threads`) with rayon, optionally under a model of Python's GIL.
 //! - `wasm` (wasm32 only): the `#[wasm_bindgen]` exports, thin adapters over the above.
@@ -16,6 +18,7 @@
 //! Nothing here but `wasm` imports wasm-bindgen, so `cargo test` runs everything natively.
 #![deny(missing_docs)]
 
+pub mod amdahl;
 pub mod counter;
 pub mod error;
 pub mod mandelbrot;

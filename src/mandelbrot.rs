@@ -40,6 +40,7 @@ pub struct Band {
     pub hash: u64,
 }
 
+// ANCHOR: kernel
 /// Iterations of `z ← z² + c` from `z = 0` before `|z| > 2`, capped at `max_iter`.
 pub fn escape_time(cx: f64, cy: f64, max_iter: u32) -> u32 {
     let (mut x, mut y) = (0.0f64, 0.0f64);
@@ -82,6 +83,7 @@ pub fn render_rows(frame: Frame, y0: u32, y1: u32) -> Band {
     }
     band
 }
+// ANCHOR_END: kernel
 
 /// Gradient stops from fast escape to slow escape: night blue, teal, amber, near-white.
 const STOPS: [[f64; 3]; 4] = [

@@ -10,6 +10,7 @@ use crate::mix::{mix64, GOLDEN};
 /// The fixed seed every run uses, so results are reproducible.
 pub const SEED: u64 = 0x5EED_0F91;
 
+// ANCHOR: kernel
 /// How many of the samples `lo..hi` land inside the quarter circle.
 pub fn hits(lo: u64, hi: u64) -> u64 {
     (lo..hi)
@@ -22,6 +23,7 @@ pub fn hits(lo: u64, hi: u64) -> u64 {
         })
         .count() as u64
 }
+// ANCHOR_END: kernel
 
 /// The estimate of π from `hits` out of `samples`.
 pub fn estimate(hits: u64, samples: u64) -> f64 {

@@ -4,6 +4,7 @@
 //! equal-width ranges cost different amounts, which is what dynamic scheduling is for.
 //! Known answers: 78,498 primes below 10^6, summing to 37,550,402,023.
 
+// ANCHOR: kernel
 /// Whether `n` is prime, by trial division with the 6k ± 1 wheel.
 pub fn is_prime(n: u32) -> bool {
     if n < 4 {
@@ -29,6 +30,7 @@ pub fn count_and_sum(lo: u32, hi: u32) -> (u64, u64) {
         .filter(|&n| is_prime(n))
         .fold((0, 0), |(count, sum), p| (count + 1, sum + u64::from(p)))
 }
+// ANCHOR_END: kernel
 
 #[cfg(test)]
 mod tests {

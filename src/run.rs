@@ -21,8 +21,8 @@ pub trait Host: Sync {
     fn print(&self, task: u32, thread: usize, text: &str, at: f64);
     /// Blocks the calling thread for `ms` milliseconds.
     fn sleep(&self, ms: f64);
-    /// Hears that a task has finished (`ok`) or failed, for live progress.
-    fn finished(&self, _task: u32, _thread: usize, _ok: bool) {}
+    /// Hears how each task ended, as it ends, for live progress.
+    fn finished(&self, _outcome: &Outcome) {}
 }
 
 /// How to run a task list.
@@ -65,6 +65,8 @@ pub struct Failure {
     pub name: &'static str,
     /// What happened, for the user.
     pub message: String,
+    /// The failed task's index.
+    pub index: u32,
     /// The thread it failed on.
     pub thread: usize,
 }
@@ -105,15 +107,17 @@ pub fn run_hosted_one(
     thread: usize,
 ) -> Outcome {
     let outcome = run_steps(spec, options, host, thread);
-    host.finished(spec.index, thread, matches!(outcome, Outcome::Value(_)));
+    host.finished(&outcome);
     outcome
 }
 
 fn run_steps(spec: &TaskSpec, options: Options, host: &dyn Host, thread: usize) -> Outcome {
-    let requested = host.now();
-
+    let asked = host.now();
     let held = gil(options);
     let start = host.now();
+    // Without the model GIL nothing is waited for.
+    let requested = if options.gil { asked } else { start };
+
     let result = catch_unwind(AssertUnwindSafe(|| run_task(spec)));
     let computed = host.now();
     drop(held);
@@ -123,6 +127,7 @@ fn run_steps(spec: &TaskSpec, options: Options, host: &dyn Host, thread: usize) 
             return Outcome::Error(Failure {
                 name: "InputError",
                 message: e.to_string(),
+                index: spec.index,
                 thread,
             })
         }
@@ -130,6 +135,7 @@ fn run_steps(spec: &TaskSpec, options: Options, host: &dyn Host, thread: usize) 
             return Outcome::Error(Failure {
                 name: "PanicError",
                 message: format!("task {} panicked: {}", spec.index, panic_message(&*payload)),
+                index: spec.index,
                 thread,
             })
         }
@@ -216,8 +222,12 @@ pub(crate) mod tests {
         fn sleep(&self, ms: f64) {
             std::thread::sleep(Duration::from_secs_f64(ms / 1e3));
         }
-        fn finished(&self, task: u32, _thread: usize, ok: bool) {
-            self.finished.lock().unwrap().push((task, ok));
+        fn finished(&self, outcome: &Outcome) {
+            let heard = match outcome {
+                Outcome::Value(r) => (r.index, true),
+                Outcome::Error(f) => (f.index, false),
+            };
+            self.finished.lock().unwrap().push(heard);
         }
     }
 

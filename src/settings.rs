@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 /// Most workers a process pool may have: past this a browser tab mostly thrashes.
 pub const MAX_WORKERS: u32 = 64;
 
+/// Most measured repeats per run.
+pub const MAX_REPEATS: u32 = 20;
+
 /// Who runs the tasks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -56,6 +59,11 @@ pub struct Settings {
     pub scale: f64,
     /// A task index that should panic, or none.
     pub fail: Option<u32>,
+    /// Measured runs of the same task list; the page reports their median, min and max.
+    pub repeats: u32,
+    /// Run once, unmeasured, before the repeats, so V8 has tiered the wasm up (it never
+    /// tiers up a call that is already running) and the pool is warm.
+    pub warmup: bool,
 }
 
 /// A setting that could not be used, and why.
@@ -93,6 +101,9 @@ impl Settings {
             gil: false,
             scale: 1.0,
             fail: None,
+            // The article ran its program once; every other workload is a benchmark.
+            repeats: if workload == Workload::Sleeper { 1 } else { 3 },
+            warmup: workload != Workload::Sleeper,
         }
     }
 
@@ -116,6 +127,8 @@ impl Settings {
             ("mode", self.mode.name().to_string()),
             ("workers", self.workers.to_string()),
             ("scale", self.scale.to_string()),
+            ("repeats", self.repeats.to_string()),
+            ("warmup", u8::from(self.warmup).to_string()),
         ];
         if self.gil {
             pairs.push(("gil", "1".to_string()));
@@ -199,6 +212,13 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
     }
     if let Some(t) = get("scale") {
         s.scale = keep(&mut errors, decimal("scale", t, 0.01, 10.0), s.scale);
+    }
+    if let Some(t) = get("repeats") {
+        let r = whole("repeats", t, 1, MAX_REPEATS.into(), "measured runs");
+        s.repeats = keep(&mut errors, r, s.repeats.into()) as u32;
+    }
+    if let Some(t) = get("warmup") {
+        s.warmup = keep(&mut errors, switch("warmup", t), s.warmup);
     }
     if let Some(t) = get("fail") {
         let f = whole("fail", t, 0, u64::from(s.tasks) - 1, "a task index");
@@ -297,6 +317,8 @@ mod tests {
         s.fail = Some(6);
         s.mode = Mode::Threads;
         s.gil = true;
+        s.repeats = 5;
+        s.warmup = false;
         let back: Vec<(String, String)> = s
             .to_pairs()
             .into_iter()
@@ -387,6 +409,20 @@ mod tests {
             p.errors[0].message,
             "gil must be one of 1, 0 (got \"maybe\")"
         );
+    }
+
+    #[test]
+    fn benchmarks_repeat_and_the_article_runs_once() {
+        let article = Settings::defaults(Workload::Sleeper, 2);
+        assert_eq!((article.repeats, article.warmup), (1, false));
+        let primes = Settings::defaults(Workload::Primes, 2);
+        assert_eq!((primes.repeats, primes.warmup), (3, true));
+        let p = parse(&pairs(&[("repeats", "0"), ("warmup", "later")]), 2);
+        assert_eq!(
+            p.errors[0].message,
+            "repeats must be a whole number from 1 to 20, measured runs (got 0)"
+        );
+        assert_eq!(p.errors[1].field, "warmup");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::task::Step;
 /// The arguments that sleep in the article's program; they sleep that many seconds.
 pub const SLEEPERS: [u64; 2] = [8, 12];
 
+// ANCHOR: kernel
 /// What `do_something(seconds)` does, step by step.
 pub fn do_something(seconds: u64) -> Vec<Step> {
     if SLEEPERS.contains(&seconds) {
@@ -38,6 +39,7 @@ pub fn do_something(seconds: u64) -> Vec<Step> {
         }]
     }
 }
+// ANCHOR_END: kernel
 
 /// Milliseconds `do_something` sleeps for each argument in `lo..hi`, in total.
 pub fn total_sleep_ms(lo: u64, hi: u64) -> u64 {

@@ -6,10 +6,12 @@
 
 use crate::mix::mix64;
 
+// ANCHOR: kernel
 /// The order-free sum of `mix64(i)` over the items `lo..hi`.
 pub fn checksum(lo: u64, hi: u64) -> u64 {
     (lo..hi).fold(0u64, |acc, i| acc.wrapping_add(mix64(i)))
 }
+// ANCHOR_END: kernel
 
 #[cfg(test)]
 mod tests {

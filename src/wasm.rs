@@ -131,7 +131,8 @@ pub fn settings_pairs(settings: JsValue) -> Result<JsValue, JsError> {
 #[cfg(feature = "threads")]
 mod threads {
     use super::{from_js, to_js};
-    use crate::run::{run_hosted_par, Host, Options};
+    use crate::run::{run_hosted_par, Host, Options, Outcome};
+
     use crate::task::TaskSpec;
     use std::cell::RefCell;
     use wasm_bindgen::prelude::*;
@@ -145,8 +146,11 @@ mod threads {
         // its own channel, once.
         static CHANNEL: RefCell<Option<(String, web_sys::BroadcastChannel)>> =
             const { RefCell::new(None) };
-        // Tasks this thread finished since it last told the page, and when it last did.
-        static UNREPORTED: RefCell<(u32, f64)> = const { RefCell::new((0, f64::NEG_INFINITY)) };
+        // Tasks this thread finished since it last told the page, as
+        // [index, thread, requested, start, computed, end] (times NaN for a failed task), and
+        // when it last told the page.
+        static UNREPORTED: RefCell<(Vec<f64>, f64)> =
+            const { RefCell::new((Vec::new(), f64::NEG_INFINITY)) };
         static PERFORMANCE: web_sys::Performance = js_sys::Reflect::get(
             &js_sys::global(),
             &JsValue::from_str("performance"),
@@ -187,31 +191,49 @@ mod threads {
             std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
         }
 
-        fn finished(&self, _task: u32, _thread: usize, _ok: bool) {
-            UNREPORTED.with(|u| u.borrow_mut().0 += 1);
+        fn finished(&self, outcome: &Outcome) {
+            let record = match outcome {
+                Outcome::Value(r) => [
+                    f64::from(r.index),
+                    r.thread as f64,
+                    r.requested,
+                    r.start,
+                    r.computed,
+                    r.end,
+                ],
+                Outcome::Error(f) => [
+                    f64::from(f.index),
+                    f.thread as f64,
+                    f64::NAN,
+                    f64::NAN,
+                    f64::NAN,
+                    f64::NAN,
+                ],
+            };
+            UNREPORTED.with(|u| u.borrow_mut().0.extend_from_slice(&record));
             self.report_progress(false);
         }
     }
 
     impl JsHost {
-        /// Tells the page how many tasks this thread finished since it last did: at most once
-        /// every PROGRESS_MS unless `now`, so that thousands of tiny tasks measure threads,
-        /// not messaging. (Exact results come back with the run.)
+        /// Tells the page which tasks this thread finished since it last did, with their
+        /// times: at most once every PROGRESS_MS unless `now`, so that thousands of tiny
+        /// tasks measure threads, not messaging. (Exact results come back with the run.)
         fn report_progress(&self, now: bool) {
             let at = self.now();
             let due = UNREPORTED.with(|u| {
                 let mut u = u.borrow_mut();
-                if u.0 == 0 || (!now && at - u.1 < PROGRESS_MS) {
+                if u.0.is_empty() || (!now && at - u.1 < PROGRESS_MS) {
                     return None;
                 }
-                let count = u.0;
-                *u = (0, at);
-                Some(count)
+                let tasks = std::mem::take(&mut u.0);
+                u.1 = at;
+                Some(tasks)
             });
-            if let Some(count) = due {
+            if let Some(tasks) = due {
                 self.post(&[
                     ("type", JsValue::from_str("done")),
-                    ("count", JsValue::from(count)),
+                    ("tasks", js_sys::Float64Array::from(tasks.as_slice()).into()),
                 ]);
             }
         }
@@ -249,7 +271,16 @@ mod threads {
         let options: Options = from_js(options)?;
         let host = JsHost { channel };
         // A new run: every thread's progress count starts from zero.
-        rayon::broadcast(|_| UNREPORTED.with(|u| *u.borrow_mut() = (0, f64::NEG_INFINITY)));
+        rayon::broadcast(|_| {
+            UNREPORTED.with(|u| *u.borrow_mut() = (Vec::new(), f64::NEG_INFINITY))
+        });
         to_js(&run_hosted_par(&specs, options, &host))
     }
+}
+
+/// Fits Amdahl's law to `[{workers, speedup}]`; `null` when the points allow no fit.
+#[wasm_bindgen(js_name = amdahlFit)]
+pub fn amdahl_fit(points: JsValue) -> Result<JsValue, JsError> {
+    let points: Vec<crate::amdahl::Point> = from_js(points)?;
+    to_js(&crate::amdahl::fit(&points))
 }

@@ -1,7 +1,7 @@
-// The page: loads the core, wires the widgets, and runs jobs in the chosen mode.
+// The page: loads the core, wires the widgets, and runs series in the chosen mode.
 import { compileCore, compileThreads, instantiate } from "./core.js";
-import { measure } from "./measure.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./modes.js";
+import { runSeries } from "./runs.js";
 import { ensureIsolation } from "./isolation.js";
 import { detect, modeSupport } from "./capabilities.js";
 import { showCpuCount } from "./page/cpu.js";
@@ -11,29 +11,24 @@ import { Controls } from "./page/controls.js";
 import { Log } from "./page/log.js";
 import { History } from "./page/history.js";
 import { ResultsView, MODE_LABEL, finishedLine, who } from "./page/results.js";
+import { TimelineView } from "./page/timeline.js";
+import { Meter } from "./page/meter.js";
+import { explain } from "./page/explain.js";
+import { showCode } from "./page/code.js";
+import { SweepView, sweepCounts } from "./page/sweep.js";
+import { copy, csv, download, markdown, report } from "./page/share.js";
 
 const $ = (id) => document.getElementById(id);
 const cpus = showCpuCount();
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+/** How often the live timeline and meter redraw during a run, in ms. */
+const LIVE_MS = 250;
 
 function banner(text, kind = "error") {
   const el = $("banner");
   el.textContent = text;
   el.className = `banner ${kind}`;
   el.hidden = false;
-}
-
-/** Resolves once the browser has painted what was just put on screen (or after 100 ms). */
-function nextPaint() {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 100);
-    requestAnimationFrame(() =>
-      requestAnimationFrame(() => {
-        clearTimeout(timer);
-        resolve();
-      }),
-    );
-  });
 }
 
 async function boot() {
@@ -79,9 +74,16 @@ async function boot() {
   const log = new Log($("log"));
   const view = new ResultsView();
   const runs = new History($("history"));
+  const timeline = new TimelineView($("timeline"), $("timeline-tip"));
+  const meter = new Meter($("meter"));
+  const sweepView = new SweepView();
   let running = null;
+  let lastSweep = null;
 
   const parse = (pairs) => core().parseSettings(pairs, cpus);
+  const plan = (s) =>
+    core().plan({ workload: s.workload, size: s.size, tasks: s.tasks, fail_task: s.fail ?? null });
+  const summarizer = (s) => (partials) => core().summarize(s.workload, s.size, partials);
 
   // A shared link carries its settings; whatever cannot be used is named, not ignored.
   const fromUrl = parse([...new URLSearchParams(location.search)]);
@@ -95,12 +97,16 @@ async function boot() {
     );
   }
 
+  /** Puts `settings` in the address bar, so a reload or a shared link reproduces them. */
   const remember = (settings) => {
-    const query = new URLSearchParams(core().settingsPairs(settings)).toString();
+    const query = new URLSearchParams(core().settingsPairs(settings));
+    const keep = new URLSearchParams(location.search).get("isolate");
+    if (keep) query.set("isolate", keep);
     history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
+    if ($("code").open) showCode(settings, plan(settings).at(-1).hi);
   };
 
-  function poolStatus(prep, mode = "process") {
+  function poolStatus(prep, mode) {
     if (!prep?.memoryBytes) return;
     const started = prep.coldStartMs ? `, started in ${prep.coldStartMs.toFixed(0)} ms` : "";
     const plural = prep.workers > 1 ? "s" : "";
@@ -110,124 +116,96 @@ async function boot() {
         : `Process pool: ${prep.workers} worker${plural}${started}; each has its own wasm memory (${prep.memoryBytes.map(mib).join(", ")}).`;
   }
 
-  /** Runs `settings` once, shows it, adds it to the history, and returns the record. */
-  async function run(settings) {
+  /** Runs the series `settings` ask for, shows it, adds it to History, and returns it. */
+  async function runSettings(settings) {
     const mode = modes[settings.mode];
-    const job = {
-      workload: settings.workload,
-      size: settings.size,
-      tasks: settings.tasks,
-      fail_task: settings.fail ?? null,
-    };
-    const specs = core().plan(job);
-    const outcomes = new Array(specs.length);
-    let done = 0;
-    let finished = 0; // tasks the thread pool reported done (its results arrive all at once)
+    const specs = plan(settings);
     log.clear();
+    timeline.clear();
     view.begin(specs.length, `Starting the ${MODE_LABEL[settings.mode]}…`);
-    running = mode;
+    let current = null;
+    let live = 0;
+    const hooks = {
+      meter,
+      onPrepared: (prep) => settings.mode !== "main" && poolStatus(prep, settings.mode),
+      onRunStart: (record) => {
+        current = record;
+        log.clear();
+        const which = settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "";
+        const who_ = settings.mode === "threads" ? "threads" : "workers";
+        const gil = settings.mode === "threads" && settings.gil ? ", under the model GIL" : "";
+        view.status(
+          settings.mode === "main"
+            ? settings.workload === "sleeper"
+              ? `Running on the page's thread${which}. Sleeps are timers, so the page stays alive while a call sleeps.`
+              : `Running on the page's thread${which}: the page is frozen until every task is done. That is the lesson.`
+            : `Running ${specs.length} tasks on ${record.workers} ${who_}${gil}${which}…`,
+        );
+        view.progress(0, specs.length);
+        clearInterval(live);
+        live = setInterval(() => {
+          if (current?.start) timeline.live(current);
 
-    let prep;
+          meter.showLive();
+        }, LIVE_MS);
+      },
+      onLine: (text, worker) => log.add(text, who(worker, settings.mode)),
+      onProgress: (record) => view.progress(record.outcomes.filter(Boolean).length, specs.length),
+      onRunEnd: (record) => {
+        clearInterval(live);
+        if (record.start) timeline.show(record);
+        meter.showResult(record.responsiveness);
+        const which = settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "";
+        log.add(
+          record.status === "done"
+            ? `${finishedLine(record.ms)}${which}`
+            : `Stopped after ${(record.ms / 1000).toFixed(2)} second(s)`,
+        );
+        log.flush();
+      },
+    };
+    running = mode;
+    let series;
     try {
       if (available[settings.mode] !== true) {
         throw new Error(
           `the ${MODE_LABEL[settings.mode]} cannot run here: ${available[settings.mode]}`,
         );
       }
-      prep = await mode.prepare(settings);
+      series = await runSeries({ mode, specs, settings, hooks, summarize: summarizer(settings) });
     } catch (error) {
+      clearInterval(live);
+      series = {
+        settings,
+        mode: settings.mode,
+        workers: settings.workers,
+        tasks: specs.length,
+        status: "error",
+        error: error.message,
+        runs: [],
+      };
+    } finally {
       running = null;
-      const record = failedRecord(settings, specs, error);
-      view.end(record);
-      return record;
     }
-    if (settings.mode !== "main") poolStatus(prep, settings.mode);
-    if (settings.mode === "main") {
-      view.status(
-        settings.workload === "sleeper"
-          ? "Running on the page's thread. Sleeps are timers, so the page stays alive while a call sleeps."
-          : "Running on the page's thread: the page is frozen until every task is done. That is the lesson.",
-      );
-    } else {
-      const who = settings.mode === "threads" ? "threads" : "workers";
-      const gil = settings.mode === "threads" && settings.gil ? ", under the model GIL" : "";
-      view.status(`Running ${specs.length} tasks on ${prep.workers} ${who}${gil}…`);
-    }
-    // Let that paint first: in main-thread mode it would never show, and in pool modes the
-    // repaint would otherwise compete with the first tasks for the CPU.
-    await nextPaint();
-
-    const timed = await measure(() =>
-      mode.run(specs, {
-        chunksize: settings.chunksize,
-        context: { scale: settings.scale, gil: settings.mode === "threads" && settings.gil },
-        onEvent: (event, worker) =>
-          event.type === "line" && log.add(event.text, who(worker, settings.mode)),
-        onResult: (outcome, i) => {
-          outcomes[i] = outcome;
-          view.progress(++done, specs.length);
-        },
-        onProgress: (n) => view.progress((finished = n), specs.length),
-      }),
-    );
-    running = null;
-    const status = !timed.error ? "done" : timed.error.name === "AbortError" ? "stopped" : "error";
-    const finalOutcomes = timed.value ?? outcomes;
-    const failures = finalOutcomes.flatMap((o, index) =>
-      o?.error ? [{ index, message: o.error.message }] : [],
-    );
-    const partials = finalOutcomes.filter((o) => o?.value).map((o) => o.value.partial);
-    const record = {
-      settings,
-      mode: settings.mode,
-      workers: prep.workers,
-      tasks: specs.length,
-      ms: timed.ms,
-      start: timed.start,
-      coldStartMs: prep.coldStartMs,
-      floorMs:
-        settings.workload === "sleeper" ? core().longestSleepMs(settings.size) * settings.scale : 0,
-      status,
-      error: timed.error?.message,
-      finished: Math.max(done, finished),
-      outcomes: finalOutcomes,
-      failures,
-      summary:
-        status === "done" ? core().summarize(settings.workload, settings.size, partials) : null,
-    };
-    log.add(
-      status === "done"
-        ? finishedLine(record.ms)
-        : `Stopped after ${(record.ms / 1000).toFixed(2)} second(s)`,
-    );
-    log.flush();
     const baseline = runs.baselineFor(settings);
-    view.end(record, baseline);
-    if (status === "done" && settings.workload === "mandelbrot")
-      view.draw(record, specs, settings.size);
-    runs.add(record, baseline);
-    if (status === "stopped" && settings.mode !== "main") {
+    view.end(series, baseline);
+    if (series.status === "done") {
+      view.explain(explain(series, baseline, cpus));
+      timeline.show(series.representative);
+      meter.showResult(series.representative.responsiveness);
+      if (settings.workload === "mandelbrot") {
+        view.draw(series.representative, specs, settings.size);
+      }
+    }
+    runs.add(series, baseline);
+    for (const id of ["copy-markdown", "download-json", "download-csv"]) $(id).disabled = false;
+    if (series.status === "stopped" && settings.mode !== "main") {
       $("pool-status").textContent =
         settings.mode === "threads"
           ? "Thread pool stopped: its host worker and every thread in it were terminated. The next run starts afresh."
           : "Process pool stopped: its workers were terminated. The next run starts a fresh pool.";
     }
-    return record;
-  }
-
-  function failedRecord(settings, specs, error) {
-    return {
-      settings,
-      mode: settings.mode,
-      workers: settings.workers,
-      tasks: specs.length,
-      ms: 0,
-      status: "error",
-      error: error.message,
-      outcomes: [],
-      failures: [],
-      summary: null,
-    };
+    return series;
   }
 
   /** Reads the form; on bad input shows why beside each field and returns null. */
@@ -237,21 +215,72 @@ async function boot() {
     return parsed.errors.length === 0 ? parsed.settings : null;
   }
 
+  /** Runs each settings in turn with the controls locked; stops at the first that fails. */
   async function runAll(list) {
     controls.lock();
-    let stopped = false;
     try {
       for (const settings of list) {
-        const record = await run(settings);
-        if (record.status !== "done") {
-          stopped = true;
-          break;
-        }
+        if ((await runSettings(settings)).status !== "done") return false;
       }
+      return true;
     } finally {
       controls.enable(available);
     }
-    return !stopped;
+  }
+
+  /**
+   * The sweep: a main-thread baseline, then the pool with 1, 2, … twice the reported CPUs,
+   * for processes and (where they can run) threads; then Amdahl's law fitted to each.
+   */
+  async function runSweep(settings) {
+    const specs = plan(settings);
+    const counts = sweepCounts(cpus);
+    const kinds = ["process", ...(available.threads === true ? ["threads"] : [])];
+    const total = 1 + counts.length * kinds.length;
+    let step = 0;
+    const measureWith = async (mode, s, what) => {
+      step += 1;
+      const hooks = {
+        onRunStart: (r) => sweepView.status(`Sweep ${step} of ${total}: ${what}, ${r.label}…`),
+      };
+      running = mode;
+      try {
+        const series = await runSeries({
+          mode,
+          specs,
+          settings: s,
+          hooks,
+          summarize: summarizer(s),
+        });
+        if (series.status !== "done") throw new Error(series.error ?? "stopped");
+        return series;
+      } finally {
+        running = null;
+      }
+    };
+    const base = await measureWith(modes.main, { ...settings, mode: "main" }, "main thread");
+    const results = {};
+    const fits = {};
+    for (const kind of kinds) {
+      results[kind] = [];
+      for (const n of counts) {
+        const s = { ...settings, mode: kind, workers: n, gil: false };
+        const label = `${MODE_LABEL[kind]}, ${n} ${kind === "threads" ? "thread" : "worker"}${n > 1 ? "s" : ""}`;
+        const series = await measureWith(modes[kind], s, label);
+        results[kind].push({
+          workers: n,
+          ms: series.ms,
+          min: series.stats.min,
+          max: series.stats.max,
+          speedup: base.ms / series.ms,
+          digest: series.summary?.digest,
+        });
+      }
+      fits[kind] = core().amdahlFit(
+        results[kind].map(({ workers, speedup }) => ({ workers, speedup })),
+      );
+    }
+    return { settings, cpus, baselineMs: base.ms, digest: base.summary?.digest, results, fits };
   }
 
   $("controls").addEventListener("submit", (event) => {
@@ -281,6 +310,23 @@ async function boot() {
     remember(parsed.settings);
     $("run-card").scrollIntoView({ behavior: "smooth", block: "start" });
     runAll([parsed.settings]);
+  });
+  $("sweep-run").addEventListener("click", async () => {
+    const settings = formSettings();
+    if (!settings) return;
+    controls.lock();
+    sweepView.status("Starting the sweep…");
+    try {
+      lastSweep = await runSweep(settings);
+      sweepView.show(lastSweep);
+      sweepView.status(
+        `Done: ${Object.values(lastSweep.results).flat().length} points, each the median of ${settings.repeats} run${settings.repeats > 1 ? "s" : ""}${settings.warmup ? " after a warm-up" : ""}.`,
+      );
+    } catch (error) {
+      sweepView.status(`The sweep stopped: ${error.message}.`);
+    } finally {
+      controls.enable(available);
+    }
   });
   $("counter-run").addEventListener("click", async () => {
     const { settings } = parse(controls.pairs());
@@ -315,6 +361,7 @@ async function boot() {
         ...fresh,
         mode: current.mode,
         workers: current.workers,
+        gil: current.gil,
         scale: current.scale,
       });
       controls.showErrors([]);
@@ -330,19 +377,45 @@ async function boot() {
     if (shown.size === 0) return;
     controls.showErrors(parse(controls.pairs()).errors.filter((e) => shown.has(e.field)));
   });
+  $("code").addEventListener("toggle", () => {
+    if (!$("code").open) return;
+    const { settings } = parse(controls.pairs());
+    showCode(settings, plan(settings).at(-1).hi);
+  });
+
+  const pageInfo = () => ({
+    url: location.href,
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    capabilities: caps,
+    exported: new Date().toISOString(),
+  });
+  const shareStatus = (text) => ($("share-status").textContent = text);
+  $("copy-markdown").addEventListener("click", async () => {
+    const ok = await copy(markdown(runs));
+    shareStatus(ok ? "Copied the table as Markdown." : "The browser refused the clipboard.");
+  });
+  $("download-json").addEventListener("click", () => {
+    const data = { ...report(runs, pageInfo()), sweep: lastSweep };
+    download("parallel-playground.json", "application/json", JSON.stringify(data, null, 2));
+    shareStatus("Downloaded parallel-playground.json.");
+  });
+  $("download-csv").addEventListener("click", () => {
+    download("parallel-playground.csv", "text/csv", csv(runs));
+    shareStatus("Downloaded parallel-playground.csv (one row per task of every measured run).");
+  });
 
   controls.enable(available);
   $("pool-status").textContent = "Starting the process pool…";
-  if (typeof Worker === "undefined") {
-    available.process = "this browser has no Web Workers";
-    $("pool-status").textContent = "Process pool unavailable: this browser has no Web Workers.";
+  if (available.process !== "starting the pool…") {
+    $("pool-status").textContent = `Process pool unavailable: ${available.process}.`;
   } else {
     // Start the pool now, so the first run measures work rather than start-up.
     modes.process
       .prepare(fromUrl.settings)
       .then((prep) => {
         available.process = true;
-        poolStatus(prep);
+        poolStatus(prep, "process");
         if (!running) controls.enable(available);
       })
       .catch((error) => {

@@ -24,7 +24,12 @@ export class MainThreadMode {
   }
 
   async prepare() {
-    return { coldStartMs: 0, workers: 1 };
+    return { coldStartMs: 0, workers: 1, lanes: [] };
+  }
+
+  /** The page's thread is never replaced mid-run (its wasm instance may be). */
+  get restarts() {
+    return [];
   }
 
   async run(specs, { context, onEvent, onResult }) {
@@ -71,7 +76,8 @@ export class ProcessMode {
 
   /**
    * Makes sure a started pool of `workers` exists. A pool cannot change size, so a new size
-   * means a new pool. Returns the cold-start time when this call started one, else 0.
+   * means a new pool. Returns the cold-start time when this call started one (else 0), and
+   * then each worker's {spawnAt, readyAt} as `lanes`.
    */
   async prepare({ workers }) {
     if (this.#pool?.size !== workers) {
@@ -80,11 +86,21 @@ export class ProcessMode {
     }
     const fresh = !this.#pool.started;
     const started = await this.#pool.start();
-    return { coldStartMs: fresh ? started.ms : 0, memoryBytes: started.memoryBytes, workers };
+    return {
+      coldStartMs: fresh ? started.ms : 0,
+      memoryBytes: started.memoryBytes,
+      workers,
+      lanes: fresh ? started.lanes : [],
+    };
   }
 
-  run(specs, { chunksize, context, onEvent, onResult }) {
-    return this.#pool.map(specs, { chunksize, context, onEvent, onResult });
+  /** Workers replaced during runs so far: [{worker, spawnAt, readyAt}]. */
+  get restarts() {
+    return this.#pool?.restarts ?? [];
+  }
+
+  run(specs, { chunksize, context, onEvent, onDispatch, onResult }) {
+    return this.#pool.map(specs, { chunksize, context, onEvent, onDispatch, onResult });
   }
 
   /** Terminates the workers mid-task; the next run starts a fresh pool. */
@@ -136,14 +152,25 @@ export class ThreadMode {
     }
     const fresh = !this.#pool.started;
     const started = await this.#pool.start();
-    return { coldStartMs: fresh ? started.ms : 0, memoryBytes: started.memoryBytes, workers };
+    // The host starts every thread before it is ready, so they share its start-up span.
+    const [host] = started.lanes;
+    return {
+      coldStartMs: fresh ? started.ms : 0,
+      memoryBytes: started.memoryBytes,
+      workers,
+      lanes: fresh ? Array.from({ length: workers }, () => host) : [],
+    };
   }
 
-  async run(specs, { context, onEvent, onProgress }) {
+  /** The thread pool restarts only as a whole (on Stop), never mid-run. */
+  get restarts() {
+    return [];
+  }
+
+  async run(specs, { context, onEvent, onResult }) {
     const name = `pp-threads-${crypto.randomUUID()}-${++this.#runs}`;
     const channel = new BroadcastChannel(name);
     let lines = 0;
-    let finished = 0;
     let allLines = null;
     channel.onmessage = ({ data }) => {
       if (data.type === "line") {
@@ -151,10 +178,19 @@ export class ThreadMode {
         onEvent?.(data, data.thread);
         if (allLines && lines >= allLines.expected) allLines.resolve();
       } else if (data.type === "done") {
-        finished += data.count;
-        onProgress?.(finished);
+        // Live news of finished tasks, with their times but not their results (those come
+        // with the run): enough for progress and the timeline.
+        const t = data.tasks;
+        for (let k = 0; k + 5 < t.length; k += 6) {
+          const [index, thread, requested, start, computed, end] = t.subarray(k, k + 6);
+          const outcome = Number.isNaN(start)
+            ? { error: new Error(`task ${index} failed`), worker: thread, live: true }
+            : { value: { index, requested, start, computed, end }, worker: thread, live: true };
+          onResult?.(outcome, index);
+        }
       }
     };
+
     try {
       const outcomes = await this.#pool.map(specs, {
         chunksize: Math.max(specs.length, 1),

@@ -21,6 +21,7 @@ export class ProcessPool {
   #nextId = 1;
   #starting = null;
   #closed = false;
+  #restarts = [];
 
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
@@ -32,8 +33,11 @@ export class ProcessPool {
     this.#size = size;
     this.#url = url;
     this.#init = init;
-    /** Workers replaced after their instance died, since the pool was created. */
-    this.respawns = 0;
+  }
+
+  /** How many workers were replaced after their instance died, since the pool was created. */
+  get respawns() {
+    return this.#restarts.length;
   }
 
   get size() {
@@ -47,7 +51,8 @@ export class ProcessPool {
 
   /**
    * Spawns every worker and waits until each has instantiated its own memory. Resolves with
-   * {ms, memoryBytes[]}; calling it again returns the same promise until cancel().
+   * {ms, memoryBytes[], infos[], lanes[]} (lanes: each worker's {spawnAt, readyAt}); calling
+   * it again returns the same promise until cancel().
    */
   start() {
     if (this.#closed) return Promise.reject(new Error("this pool was shut down"));
@@ -55,19 +60,31 @@ export class ProcessPool {
       const t0 = now();
       this.#slots = Array.from({ length: this.#size }, (_, i) => this.#spawn(i));
       const infos = await Promise.all(this.#slots.map((slot) => slot.ready));
-      return { ms: now() - t0, memoryBytes: infos.map((info) => info.memoryBytes), infos };
+      return {
+        ms: now() - t0,
+        memoryBytes: infos.map((info) => info.memoryBytes),
+        infos,
+        lanes: this.#slots.map(({ spawnAt, readyAt }) => ({ spawnAt, readyAt })),
+      };
     })();
     return this.#starting;
+  }
+
+  /** Workers started again after their instance died: [{worker, spawnAt, readyAt}]. */
+  get restarts() {
+    return this.#restarts;
   }
 
   /**
    * Like Python's executor.map: runs every task, results in input order. Unlike it, a failed
    * task does not hide the others: each entry is {value, worker} or {error, worker}.
    * `chunksize` tasks travel per message; `context` goes with every message (e.g. the time
-   * scale); onEvent(event, worker) sees lines as they are printed; onResult(outcome, i) sees
-   * each outcome as it arrives. Rejects with AbortError if cancel() is called.
+   * scale); onEvent(event, worker) sees lines as they are printed; onDispatch(positions,
+   * worker, sentAt) sees each message leave; onResult(outcome, i) sees each outcome as it
+   * arrives. Each outcome also carries `sent` and `received`: when its message left the page
+   * and when its answer came back. Rejects with AbortError if cancel() is called.
    */
-  async map(tasks, { chunksize = 1, context = {}, onEvent, onResult } = {}) {
+  async map(tasks, { chunksize = 1, context = {}, onEvent, onDispatch, onResult } = {}) {
     await this.start();
     const outcomes = new Array(tasks.length);
     const chunks = [];
@@ -78,6 +95,10 @@ export class ProcessPool {
           onOutcome: (outcome, k) => {
             outcomes[offset + k] = outcome;
             onResult?.(outcome, offset + k);
+          },
+          onSend: (done, count, worker, sentAt) => {
+            const positions = Array.from({ length: count }, (_, k) => offset + done + k);
+            onDispatch?.(positions, worker, sentAt);
           },
         });
         return job;
@@ -125,13 +146,15 @@ export class ProcessPool {
   }
 
   #spawn(index) {
+    const spawnAt = now();
     const worker = new Worker(this.#url, { type: "module", name: `process ${index}` });
-    const slot = { index, worker, job: null, ready: null, isReady: false };
+    const slot = { index, worker, job: null, ready: null, isReady: false, spawnAt, readyAt: null };
     worker.onmessage = ({ data }) => this.#onMessage(data);
     worker.onerror = (event) => this.#onCrash(slot, event);
     const init = { ...this.#init, kind: Kind.init, module: this.#module };
     slot.ready = this.#request(slot, init).then((info) => {
       slot.isReady = true;
+      slot.readyAt = now();
       this.#pump();
       return info;
     });
@@ -169,9 +192,18 @@ export class ProcessPool {
     }
   }
 
-  #enqueue(tasks, context, onEvent, { onOutcome } = {}) {
+  #enqueue(tasks, context, onEvent, { onOutcome, onSend } = {}) {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ tasks, context, onEvent, onOutcome, outcomes: [], resolve, reject });
+      this.#queue.push({
+        tasks,
+        context,
+        onEvent,
+        onOutcome,
+        onSend,
+        outcomes: [],
+        resolve,
+        reject,
+      });
       this.#pump();
     });
   }
@@ -186,6 +218,8 @@ export class ProcessPool {
   async #dispatch(slot, job) {
     slot.job = job;
     const sent = job.tasks;
+    const sentAt = now();
+    job.onSend?.(job.outcomes.length, sent.length, slot.index, sentAt);
     let outcomes;
     try {
       outcomes = await this.#request(
@@ -198,13 +232,14 @@ export class ProcessPool {
       outcomes = [{ error: errorToWire(error) }]; // the worker crashed: blame its first task
     }
     slot.job = null;
+    const received = now();
     for (const outcome of outcomes) {
       const k = job.outcomes.length;
       // A worker may name who ran a task (the thread host names its rayon thread).
       const worker = outcome.worker ?? slot.index;
       const settled = outcome.error
-        ? { error: errorFromWire(outcome.error), worker }
-        : { value: outcome.value, worker };
+        ? { error: errorFromWire(outcome.error), worker, sent: sentAt, received }
+        : { value: outcome.value, worker, sent: sentAt, received };
       job.outcomes.push(settled);
       job.onOutcome?.(settled, k);
     }
@@ -219,8 +254,11 @@ export class ProcessPool {
 
   #respawn(slot) {
     slot.worker.terminate();
-    this.respawns += 1;
     const fresh = this.#spawn(slot.index);
+    const restart = { worker: slot.index, spawnAt: fresh.spawnAt, readyAt: null };
+    this.#restarts.push(restart);
+    fresh.ready.then(() => (restart.readyAt = fresh.readyAt)).catch(() => {});
+
     this.#slots[this.#slots.indexOf(slot)] = fresh;
     // A worker that cannot even restart means something is wrong everywhere (out of
     // memory, say): fail the run loudly rather than wait forever on a missing worker.

@@ -10,9 +10,13 @@ const FIELDS = [
   "workers",
   "gil",
   "scale",
+  "repeats",
+  "warmup",
   "fail",
 ];
 const fmt = new Intl.NumberFormat("en-US");
+/** Buttons that start something: live between runs, locked during one. */
+const BUTTONS = ["run", "compare", "preset", "counter-run", "sweep-run"];
 
 export class Controls {
   #form;
@@ -49,6 +53,8 @@ export class Controls {
     els.fail.value = settings.fail ?? "";
     els.mode.value = settings.mode;
     els.gil.checked = settings.gil;
+    els.repeats.value = String(settings.repeats);
+    els.warmup.checked = settings.warmup;
     this.#checkScale(settings.scale);
     if (settings.fail != null) this.#form.querySelector("details.fault").open = true;
     this.#describe(settings.workload);
@@ -118,9 +124,7 @@ export class Controls {
       } else if (el.name === "gil") el.disabled = modes.threads !== true;
       else el.disabled = false;
     }
-    for (const id of ["run", "compare", "preset", "counter-run"]) {
-      document.getElementById(id).disabled = false;
-    }
+    for (const id of BUTTONS) document.getElementById(id).disabled = false;
     document.getElementById("stop").disabled = true;
     this.#form.removeAttribute("aria-busy");
   }
@@ -128,9 +132,7 @@ export class Controls {
   /** Locks the settings while a run is going; only Stop stays live. */
   lock() {
     for (const el of this.#form.elements) if (el.id !== "stop") el.disabled = true;
-    for (const id of ["run", "compare", "preset", "counter-run"]) {
-      document.getElementById(id).disabled = true;
-    }
+    for (const id of BUTTONS) document.getElementById(id).disabled = true;
     document.getElementById("stop").disabled = false;
     this.#form.setAttribute("aria-busy", "true");
   }

@@ -1,74 +1,119 @@
-// The History table: every run, so modes can be compared. A run's speedup is measured
-// against the latest main-thread run of the same task list.
+// The History table: every series, so modes can be compared. A series' speedup is measured
+// against the latest main-thread series of the same task list.
+import { modeLabel } from "./results.js";
 
 const fmt = new Intl.NumberFormat("en-US");
+const s2 = (ms) => (ms / 1000).toFixed(2);
 
-/** Runs with equal keys ran the same task list and must give the same digest. */
+/** Series with equal keys ran the same task list and must give the same digest. */
 export function taskListKey(s) {
   const scale = s.workload === "sleeper" ? s.scale : 1;
   return [s.workload, s.size, s.tasks, scale, s.fail ?? ""].join("|");
 }
 
+/** A series' speedup over its baseline, or null (no baseline, or it is the baseline). */
+export function speedupOf(series, baseline) {
+  return baseline && series.mode !== "main" && series.status === "done"
+    ? baseline.ms / series.ms
+    : null;
+}
+
+/** The table's cells for a series, shared with the Markdown export. */
+export function historyCells(series, baseline) {
+  const s = series.settings;
+  const speedup = speedupOf(series, baseline);
+  const done = series.status === "done";
+  const long = series.runs.map((r) => r.responsiveness?.longTasks ?? 0);
+  return [
+    String(series.n),
+    s.workload,
+    fmt.format(s.size),
+    fmt.format(series.tasks),
+    modeLabel(series),
+    String(series.workers),
+    done ? s2(series.ms) : series.status,
+    done && series.runs.length > 1 ? `${s2(series.stats.min)}–${s2(series.stats.max)}` : "–",
+    series.mode === "main" ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
+    speedup ? `${Math.round((100 * speedup) / series.workers)}%` : "–",
+    long.length ? String(Math.max(...long)) : "–",
+    series.summary?.digest ?? "–",
+  ];
+}
+
+export const HISTORY_HEAD = [
+  "#",
+  "Workload",
+  "Size",
+  "Tasks",
+  "Mode",
+  "Workers",
+  "Median (s)",
+  "Min–max (s)",
+  "Speedup",
+  "Efficiency",
+  "Long tasks",
+  "Digest",
+];
+
 export class History {
   #body;
-  #records = [];
+  #series = [];
+  #baselines = new Map();
 
   constructor(table) {
     this.#body = table.tBodies[0];
   }
 
-  get records() {
-    return this.#records;
+  get series() {
+    return this.#series;
   }
 
-  /** The latest finished main-thread run of the same task list as `settings`. */
+  /** The baseline a series was compared with when it was added. */
+  baselineOf(series) {
+    return this.#baselines.get(series) ?? null;
+  }
+
+  /** The latest finished main-thread series of the same task list as `settings`. */
   baselineFor(settings) {
     const key = taskListKey(settings);
-    return this.#records.findLast(
+    return this.#series.findLast(
       (r) => r.mode === "main" && r.status === "done" && taskListKey(r.settings) === key,
     );
   }
 
-  add(record, baseline) {
-    record.n = this.#records.length + 1;
-    this.#records.push(record);
-    const s = record.settings;
-    const isBaseline = record.mode === "main";
-    const speedup =
-      baseline && !isBaseline && record.status === "done" ? baseline.ms / record.ms : null;
+  add(series, baseline) {
+    series.n = this.#series.length + 1;
+    this.#series.push(series);
+    this.#baselines.set(series, baseline ?? null);
     const tr = this.#body.insertRow(0);
-    const cells = [
-      String(record.n),
-      s.workload,
-      fmt.format(s.size),
-      fmt.format(record.tasks),
-      { main: "main thread", process: "process pool", threads: "thread pool" }[record.mode] +
-        (record.mode === "threads" && s.gil ? " + GIL" : ""),
-      String(record.workers),
-      record.status === "done" ? (record.ms / 1000).toFixed(2) : record.status,
-      isBaseline ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
-      speedup ? `${Math.round((100 * speedup) / record.workers)}%` : "–",
-      record.summary?.digest ?? "–",
-    ];
-    for (const text of cells) tr.insertCell().textContent = text;
-    tr.cells[9].className = "digest";
-    if (baseline && record.summary && baseline.summary?.digest !== record.summary.digest) {
-      tr.cells[9].classList.add("mismatch");
-      tr.cells[9].title = "Differs from the main-thread run's digest";
+    for (const text of historyCells(series, baseline)) tr.insertCell().textContent = text;
+    const digest = tr.cells[11];
+    digest.className = "digest";
+    if (baseline && series.summary && baseline.summary?.digest !== series.summary.digest) {
+      digest.classList.add("mismatch");
+      digest.title = "Differs from the main-thread run's digest";
     }
+    const speedup = speedupOf(series, baseline);
     Object.assign(tr.dataset, {
-      n: record.n,
-      workload: s.workload,
-      mode: record.mode,
-      gil: String(record.mode === "threads" && s.gil),
-      workers: record.workers,
-      tasks: record.tasks,
-      size: s.size,
-      status: record.status,
-      wallMs: record.ms.toFixed(3),
-      digest: record.summary?.digest ?? "",
-      failures: record.failures.length,
+      n: series.n,
+      workload: series.settings.workload,
+      mode: series.mode,
+      gil: String(series.mode === "threads" && series.settings.gil),
+      workers: series.workers,
+      tasks: series.tasks,
+      size: series.settings.size,
+      status: series.status,
+      wallMs: (series.ms ?? series.representative?.ms ?? 0).toFixed(3),
+      repeats: series.runs.length,
+      longTasks: Math.max(0, ...series.runs.map((r) => r.responsiveness?.longTasks ?? 0)),
+      digest: series.summary?.digest ?? "",
+      failures: series.failures?.length ?? 0,
     });
+    if (series.stats)
+      Object.assign(tr.dataset, {
+        minMs: series.stats.min.toFixed(3),
+        maxMs: series.stats.max.toFixed(3),
+      });
     if (speedup) tr.dataset.speedup = speedup.toFixed(4);
     return tr;
   }

@@ -1,17 +1,31 @@
-// The Result card: progress while a run goes, then the headline number, the speedup against
-// the main thread, the answer, any failures, the picture and the per-task table.
+// The Result card: progress while a series runs, then the headline number with its method
+// (median of the repeats, min–max, warm-up, cold start), the speedup against the main
+// thread, the answer, failures, the page's responsiveness, the picture and the per-task table.
 
 const TABLE_ROWS = 500;
 /** How often live displays redraw during a run, in ms. */
 export const REFRESH_MS = 100;
 const fmt = new Intl.NumberFormat("en-US");
 const $ = (id) => document.getElementById(id);
+const s2 = (ms) => (ms / 1000).toFixed(2);
 
 export const MODE_LABEL = { main: "main thread", process: "process pool", threads: "thread pool" };
 
 /** "Finished in 12.01 second(s)", as the article's program prints it. */
 export function finishedLine(ms) {
-  return `Finished in ${(ms / 1000).toFixed(2)} second(s)`;
+  return `Finished in ${s2(ms)} second(s)`;
+}
+
+/** How a worker or thread is named in the log and tables: w0, t1, main. */
+export function who(worker, mode) {
+  if (worker === "main") return "main";
+  return `${mode === "threads" ? "t" : "w"}${worker}`;
+}
+
+/** A series' mode as people read it: "thread pool + GIL". */
+export function modeLabel(series) {
+  const gil = series.mode === "threads" && series.settings.gil ? " + GIL" : "";
+  return MODE_LABEL[series.mode] + gil;
 }
 
 export class ResultsView {
@@ -20,9 +34,11 @@ export class ResultsView {
   #bar = 0;
   #done = [0, 0];
 
-  /** Resets the card for a new run of `total` tasks. */
+  /** Resets the card for a new series of `total`-task runs. */
   begin(total, status) {
-    for (const id of ["finished", "speedup", "answer", "failures"]) $(id).hidden = true;
+    for (const id of ["finished", "method", "speedup", "answer", "failures", "explain"]) {
+      $(id).hidden = true;
+    }
     $("picture").hidden = true;
     $("task-table").tBodies[0].replaceChildren();
     $("task-table-note").textContent = "";
@@ -45,7 +61,7 @@ export class ResultsView {
     $("status").textContent = text;
   }
 
-  /** Records progress; the bar is redrawn at most every REFRESH_MS (see begin()). */
+  /** Records progress; the bar is redrawn at most every REFRESH_MS. */
   progress(done, total) {
     this.#done = [done, total];
     this.#bar ||= setTimeout(() => this.#drawProgress(), REFRESH_MS);
@@ -61,79 +77,104 @@ export class ResultsView {
     bar.setAttribute("aria-valuetext", `${done} of ${total} tasks done`);
   }
 
-  /** Shows a finished (or stopped) run; `baseline` is the main-thread run to compare with. */
-  end(record, baseline) {
+  /** Shows a finished (or stopped) series; `baseline` is the main-thread series to compare. */
+  end(series, baseline) {
     clearTimeout(this.#ticker);
     $("run-card").removeAttribute("aria-busy");
     $("elapsed").textContent = "";
-    const done = Math.max(record.finished ?? 0, record.outcomes.filter(Boolean).length);
-    this.progress(done, record.tasks);
+    const shown = series.representative;
+    const done = shown ? shown.outcomes.filter(Boolean).length : 0;
+    this.progress(done, series.tasks);
     this.#drawProgress();
 
-    if (record.status === "stopped") {
+    if (series.status === "stopped") {
       const after = {
         main: "",
         process: " The workers were terminated; the next run starts a fresh pool.",
         threads:
           " Their results died with the thread pool's memory; the next run starts a fresh pool.",
-      }[record.mode];
+      }[series.mode];
+      const { repeats, warmup } = series.settings;
+      const which = repeats > 1 || warmup ? ` (${shown.label})` : "";
       this.status(
-        `Stopped after ${(record.ms / 1000).toFixed(2)} s: ${done} of ${record.tasks} tasks had finished.${after}`,
+        `Stopped after ${s2(shown.ms)} s${which}: ${done} of ${series.tasks} tasks had finished.${after}`,
       );
+
       return;
     }
-    if (record.status === "error") {
-      this.status(`The run could not finish: ${record.error}`);
+    if (series.status === "error") {
+      this.status(`The run could not finish: ${series.error}`);
       return;
     }
 
     const finished = $("finished");
-    finished.textContent = finishedLine(record.ms);
-    finished.dataset.ms = record.ms.toFixed(3);
+    finished.textContent = finishedLine(series.ms);
+    finished.dataset.ms = series.ms.toFixed(3);
     finished.hidden = false;
-    this.status(describe(record));
-    $("status").classList.add("explain");
+
+    const method = $("method");
+    const { median, min, max } = series.stats;
+    const runs = series.runs.length;
+    method.textContent =
+      (runs > 1
+        ? `Median of ${runs} runs (fastest ${s2(min)} s, slowest ${s2(max)} s)`
+        : `One run`) +
+      (series.warmup ? `, after a warm-up run of ${s2(series.warmup.ms)} s` : ", no warm-up") +
+      (series.coldStartMs > 0
+        ? `. Starting the pool took ${fmt.format(Math.round(series.coldStartMs))} ms, not counted.`
+        : ".");
+    method.dataset.median = median.toFixed(3);
+    method.hidden = false;
 
     const speedup = $("speedup");
     speedup.hidden = false;
-    if (record.mode === "main") {
+    if (series.mode === "main") {
       speedup.textContent = "This is the baseline: every other mode is compared with it.";
     } else if (baseline) {
-      const s = baseline.ms / record.ms;
-      const unit = record.mode === "threads" ? "thread" : "worker";
-      speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${(baseline.ms / 1000).toFixed(2)} s for the same ${fmt.format(record.tasks)} tasks) · <strong>${Math.round((100 * s) / record.workers)}%</strong> parallel efficiency on ${record.workers} ${unit}${record.workers > 1 ? "s" : ""}`;
+      const s = baseline.ms / series.ms;
+      const unit = series.mode === "threads" ? "thread" : "worker";
+      speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${s2(baseline.ms)} s for the same ${fmt.format(series.tasks)} tasks) · <strong>${Math.round((100 * s) / series.workers)}%</strong> parallel efficiency on ${series.workers} ${unit}${series.workers > 1 ? "s" : ""}`;
     } else {
       speedup.textContent =
         "No main-thread run of these settings yet: press “Compare with the main thread” to see the speedup.";
     }
 
     const answer = $("answer");
-    answer.hidden = !record.summary;
-    if (record.summary) {
+    answer.hidden = !series.summary;
+    if (series.summary) {
       answer.innerHTML = "";
-      answer.append(record.summary.headline, " ");
+      answer.append(series.summary.headline, " ");
       const digest = document.createElement("code");
       digest.className = "digest";
       digest.id = "digest";
-      digest.textContent = record.summary.digest;
+      digest.textContent = series.summary.digest;
       digest.title = "Digest of the result: the same in every mode and for every task count";
       answer.append(digest);
-      if (record.failures.length > 0) answer.append(" (incomplete: some tasks failed)");
+      if (series.failures.length > 0) answer.append(" (incomplete: some tasks failed)");
+      if (!series.digestsAgree) answer.append(" (the repeats disagree!)");
     }
 
     const failures = $("failures");
-    failures.hidden = record.failures.length === 0;
-    if (record.failures.length > 0) {
-      const [first] = record.failures;
-      const more = record.failures.length > 1 ? ` and ${record.failures.length - 1} more` : "";
+    failures.hidden = series.failures.length === 0;
+    if (series.failures.length > 0) {
+      const [first] = series.failures;
+      const more = series.failures.length > 1 ? ` and ${series.failures.length - 1} more` : "";
       const after = {
         main: "; the page's wasm instance was replaced",
         process: "; the worker whose instance died was replaced",
         threads: "; the panic unwound on its own thread, so the other threads carried on",
-      }[record.mode];
-      failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${record.tasks - record.failures.length} tasks finished${after}.`;
+      }[series.mode];
+      failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${series.tasks - series.failures.length} tasks finished${after}.`;
     }
-    this.#table(record);
+    this.status(describe(series));
+    $("status").classList.add("explain");
+    this.#table(shown);
+  }
+
+  /** Shows the generated explanation under the run. */
+  explain(text) {
+    $("explain").textContent = text;
+    $("explain").hidden = !text;
   }
 
   #table(record) {
@@ -154,9 +195,9 @@ export class ResultsView {
     });
     body.replaceChildren(...rows);
     $("task-table-note").textContent =
-      record.outcomes.length > TABLE_ROWS
-        ? `Showing the first ${TABLE_ROWS} of ${fmt.format(record.outcomes.length)} tasks.`
-        : "";
+      (record.outcomes.length > TABLE_ROWS
+        ? `Showing the first ${TABLE_ROWS} of ${fmt.format(record.outcomes.length)} tasks. `
+        : "") + `From ${record.label}, the one closest to the median.`;
   }
 
   /** Draws a Mandelbrot run's bands into the canvas, `width` pixels wide. */
@@ -176,28 +217,14 @@ export class ResultsView {
   }
 }
 
-/** How a worker or thread is named in the log and tables: w0, t1, main. */
-export function who(worker, mode) {
-  if (worker === "main") return "main";
-  return `${mode === "threads" ? "t" : "w"}${worker}`;
-}
-
-/** One sentence on what happened and why. */
-function describe(record) {
-  const { settings } = record;
-  const plural = record.workers > 1 ? "s" : "";
+/** One sentence on who ran what. */
+function describe(series) {
+  const { settings } = series;
+  const plural = series.workers > 1 ? "s" : "";
   const where = {
     main: "on the page's own thread, one task after another",
-    process: `on ${record.workers} worker${plural}, each with its own memory`,
-    threads: `on ${record.workers} thread${plural} sharing one memory${settings.gil ? ", taking turns under the model GIL" : ""}`,
-  }[record.mode];
-  let text = `${fmt.format(record.tasks)} tasks ran ${where}.`;
-  if (record.coldStartMs > 0) {
-    text += ` Starting the pool (spawning workers, instantiating wasm) took ${record.coldStartMs.toFixed(0)} ms more, not counted above.`;
-  }
-  if (settings.workload === "sleeper" && record.floorMs > 0) {
-    const overhead = record.ms - record.floorMs;
-    text += ` No schedule can beat the longest sleep, ${(record.floorMs / 1000).toFixed(2)} s; the other ${overhead.toFixed(0)} ms is everything else.`;
-  }
-  return text;
+    process: `on ${series.workers} worker${plural}, each with its own memory`,
+    threads: `on ${series.workers} thread${plural} sharing one memory${settings.gil ? ", taking turns under the model GIL" : ""}`,
+  }[series.mode];
+  return `${fmt.format(series.tasks)} tasks ran ${where}.`;
 }

@@ -1,0 +1,133 @@
+// What a run's timings say: each task's phases on its worker's lane, and where the workers'
+// time went. Used by the timeline, the "explain this result" paragraph and the exports.
+
+/** Phase kinds, in drawing order; each is a span of one lane's time. */
+export const PHASES = {
+  start: "starting the worker and instantiating wasm",
+  send: "message to the worker",
+  wait: "waiting for the GIL",
+  run: "computing",
+  sleep: "sleeping",
+  return: "result back to the page",
+};
+
+const laneId = (worker) => (worker === "main" ? "main" : Number(worker));
+
+/**
+ * Task `i`'s bar in `record`, or null while it has no timings: {task, lane, from, to, ms,
+ * phases: [{kind, from, to}]}, in ms since the run's start.
+ */
+export function barOf(record, i) {
+  const outcome = record.outcomes[i];
+  const v = outcome?.value;
+  if (!v || !Number.isFinite(v.start)) return null;
+  const t0 = record.start;
+  const phases = [];
+  const add = (kind, from, to) => {
+    if (Number.isFinite(from) && Number.isFinite(to) && to > from) {
+      phases.push({ kind, from: from - t0, to: to - t0 });
+    }
+  };
+  // The message carried a chunk: only its first task waited for it, only its last task's
+  // result waited for the reply.
+  const first = i === 0 || record.outcomes[i - 1]?.sent !== outcome.sent;
+  const last = record.outcomes[i + 1]?.sent !== outcome.sent;
+  if (outcome.sent && first) add("send", outcome.sent, v.start);
+  if (v.requested != null) add("wait", v.requested, v.start);
+  // After computing, a task carries out its steps: for the article's calls that is mostly
+  // sleeping; elsewhere it is printing a line, which counts as the task's work.
+  const sleeps = record.workload === "sleeper";
+  add("run", v.start, sleeps ? (v.computed ?? v.end) : v.end);
+  if (sleeps) add("sleep", v.computed, v.end);
+  if (outcome.received && last) add("return", v.end, outcome.received);
+  if (phases.length === 0) phases.push({ kind: "run", from: v.start - t0, to: v.start - t0 });
+  return {
+    task: i,
+    lane: laneId(outcome.worker),
+    from: phases[0].from,
+    to: phases.at(-1).to,
+    ms: v.end - v.start,
+    phases,
+  };
+}
+
+/**
+ * The timeline of a finished or live run: {t0, t1, lanes, bars, starts, queue}.
+
+ * `record` has start, end (or null while live), mode, workers, outcomes (some may be live
+ * or missing) and `lanes`/`restarts` from the pool ({spawnAt, readyAt} per worker).
+ * Bars: {task, lane, from, to, ms, phases: [{kind, from, to}]}; times are ms since t0.
+ */
+export function timelineOf(record, now = record.end) {
+  const t0 = record.start;
+  const t1 = (record.end ?? now) - t0;
+  const lanes =
+    record.mode === "main" ? ["main"] : Array.from({ length: record.workers }, (_, i) => i);
+  const bars = record.outcomes.map((_, i) => barOf(record, i)).filter(Boolean);
+  // Tasks sent but not back yet (live runs): drawn as running until now.
+  for (const d of record.inFlight ?? []) {
+    if (record.outcomes[d.task]) continue;
+    const from = d.sentAt - t0;
+    bars.push({
+      task: d.task,
+      lane: d.worker,
+      from,
+      to: t1,
+      ms: t1 - from,
+      live: true,
+      phases: [{ kind: "run", from, to: t1 }],
+    });
+  }
+  const starts = [
+    ...(record.lanes ?? []).map((l, lane) => ({ lane, ...l })),
+    ...(record.restarts ?? []),
+  ]
+    .filter((s) => s.spawnAt != null)
+    .map((s) => ({
+      lane: s.worker ?? s.lane,
+      from: s.spawnAt - t0,
+      to: (s.readyAt ?? now) - t0,
+    }));
+  // Waiting in the queue: how many tasks had not started yet, over time.
+  const begun = bars.map((b) => b.from).sort((a, b) => a - b);
+  const queue = [[0, record.tasks]];
+  begun.forEach((t, k) => queue.push([Math.max(0, t), record.tasks - k - 1]));
+  return { t0, t1, lanes, bars, starts, queue };
+}
+
+/**
+ * Where the lanes' time went between the run's start and end, in ms: computing, sleeping,
+ * messages, waiting for the GIL, starting workers, and idle (the rest). `tail` is how long
+ * the first lane to run out of work sat idle before the run ended.
+ */
+export function breakdown(timeline) {
+  const totals = { run: 0, sleep: 0, send: 0, return: 0, wait: 0, start: 0 };
+  const lastEnd = new Map(timeline.lanes.map((lane) => [lane, 0]));
+  for (const bar of timeline.bars) {
+    for (const p of bar.phases) {
+      totals[p.kind] += Math.max(0, Math.min(p.to, timeline.t1) - Math.max(p.from, 0));
+    }
+    lastEnd.set(bar.lane, Math.max(lastEnd.get(bar.lane) ?? 0, bar.to));
+  }
+  for (const s of timeline.starts) {
+    totals.start += Math.max(0, Math.min(s.to, timeline.t1) - Math.max(s.from, 0));
+  }
+  const laneTime = timeline.t1 * timeline.lanes.length;
+  const used = Object.values(totals).reduce((a, b) => a + b, 0);
+  const ends = [...lastEnd.values()];
+  const costs = timeline.bars
+    .map((b) => b.phases.find((p) => p.kind === "run"))
+    .filter(Boolean)
+    .map((p) => p.to - p.from)
+    .sort((a, b) => a - b);
+  return {
+    wall: timeline.t1,
+    laneTime,
+    ...totals,
+    messages: totals.send + totals.return,
+    idle: Math.max(0, laneTime - used),
+    tail: ends.length > 1 ? timeline.t1 - Math.min(...ends) : 0,
+    medianTask: costs.length ? costs[costs.length >> 1] : 0,
+    slowestTask: costs.at(-1) ?? 0,
+  };
+}

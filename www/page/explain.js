@@ -1,0 +1,83 @@
+// "Explain this result": a short paragraph, generated from what was measured, on why a run
+// took as long as it did.
+import { timelineOf, breakdown } from "../analysis.js";
+
+const fmt = new Intl.NumberFormat("en-US");
+const ms = (x) => `${fmt.format(Math.round(x))} ms`;
+const pct = (part, whole) => `${Math.round((100 * part) / Math.max(whole, 1e-9))}%`;
+
+/**
+ * Explains `series` (compared with `baseline`, the main-thread series, if any) on a machine
+ * that reports `cpus` logical CPUs.
+ */
+export function explain(series, baseline, cpus) {
+  if (series.status !== "done") return "";
+  const run = series.representative;
+  const b = breakdown(timelineOf(run));
+  const { settings } = series;
+  const n = series.workers;
+  const unit = series.mode === "threads" ? "thread" : "worker";
+  const units = `${n} ${unit}${n > 1 ? "s" : ""}`;
+  const out = [];
+
+  if (settings.workload === "sleeper") {
+    const floor = 12_000 * settings.scale;
+    if (series.mode === "main") {
+      return `One call after another, so every sleep adds up: ${ms(run.ms)} in all. Sleeping uses no CPU, so even this one thread could have overlapped the sleeps, had it not waited for each.`;
+    }
+    return `No schedule can beat the longest sleep, call 12's ${ms(floor)}: ${units} finished ${ms(run.ms - floor)} after it. The sleeps overlapped because sleeping uses no CPU${series.mode === "threads" && settings.gil ? " and releases the GIL" : ""}; the other calls ran while 8 and 12 slept.`;
+  }
+
+  if (series.mode === "main") {
+    const r = run.responsiveness;
+    out.push(
+      `One task after another on the page's own thread: this is the baseline. ${fmt.format(series.tasks)} tasks took ${ms(run.ms)}, a median of ${ms(b.medianTask)} each.`,
+    );
+    if (r?.longTasks) {
+      out.push(
+        `Meanwhile the page could not paint or react for ${ms(r.blockedMs)} (${r.longTasks} long task${r.longTasks > 1 ? "s" : ""}): in a real app, that is a frozen screen.`,
+      );
+    }
+    return out.join(" ");
+  }
+
+  const speedup = baseline ? baseline.ms / series.ms : null;
+  const cores = `${cpus} reported CPU${cpus > 1 ? "s" : ""}`;
+  if (speedup) {
+    out.push(
+      `${units[0].toUpperCase()}${units.slice(1)} on ${cores}: ${speedup.toFixed(2)}× faster than the main thread, ${pct(speedup, n)} efficient.`,
+    );
+  } else {
+    out.push(`${units[0].toUpperCase()}${units.slice(1)} on ${cores}.`);
+  }
+  out.push(
+    `Of the ${n} × ${ms(b.wall)} of ${unit} time, ${ms(b.run)} went to computing, ${ms(b.messages)} to messages${b.wait > 0 ? `, ${ms(b.wait)} to waiting for the GIL` : ""} and ${ms(b.idle)} to waiting for work.`,
+  );
+  if (b.wait > b.run * 0.3) {
+    out.push(
+      "Under the model GIL only one thread computes at a time, so adding threads cannot speed up CPU-bound work; that is why the article reaches for processes.",
+    );
+  } else if (b.messages > b.run) {
+    out.push(
+      `Each task computed for ${(b.run / series.tasks).toFixed(3)} ms on average but its messages cost ${(b.messages / series.tasks).toFixed(3)} ms: the messages, not the work, set the pace. A larger chunksize sends fewer, bigger messages.`,
+    );
+  } else if (n > cpus) {
+    out.push(
+      `There are more ${unit}s than CPUs, so they take turns on the cores: more ${unit}s cannot add speed here.`,
+    );
+  } else if (b.tail > b.wall * 0.05 && n > 1) {
+    out.push(
+      `The last ${ms(b.tail)} only one ${unit} still had work: tasks differ in cost (the slowest took ${(b.slowestTask / Math.max(b.medianTask, 1e-9)).toFixed(1)}× the median), and the last ones finished unevenly. More, smaller tasks even this out.`,
+    );
+  } else if (speedup && speedup / n < 0.9) {
+    const base = breakdown(timelineOf(baseline.representative)).run;
+    const slower = b.run / Math.max(base, 1e-9) - 1;
+    out.push(
+      slower > 0.03
+        ? `The tasks themselves computed ${Math.round(100 * slower)}% longer than on the main thread (${ms(b.run)} against ${ms(base)}): the ${unit}s share the cores with the page's own thread, the browser and the OS.`
+        : "The rest of the gap is the page's own thread, the browser and the OS sharing the same cores.",
+    );
+  }
+
+  return out.join(" ");
+}

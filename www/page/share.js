@@ -1,0 +1,143 @@
+// Sharing results: the History as a Markdown table, and every series (with each measured
+// run's per-task timings) as JSON or CSV.
+import { HISTORY_HEAD, historyCells } from "./history.js";
+import { who } from "./results.js";
+
+const round = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+
+/** The History as a Markdown table, oldest first. */
+export function markdown(history) {
+  const rows = history.series.map((s) => historyCells(s, history.baselineOf(s)));
+  const line = (cells) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
+  return [
+    line(HISTORY_HEAD),
+    line(HISTORY_HEAD.map((_, i) => (i < 2 || i === 4 || i === 11 ? "---" : "---:"))),
+    ...rows.map(line),
+  ].join("\n");
+}
+
+/** Per-task timings of a run, in ms since the run's start. */
+function tasksOf(run) {
+  return run.outcomes.map((o, task) => ({
+    task,
+    worker: o ? who(o.worker, run.mode) : null,
+    start_ms: round(o?.value ? o.value.start - run.start : NaN),
+    end_ms: round(o?.value ? o.value.end - run.start : NaN),
+    compute_ms: round(o?.value ? (o.value.computed ?? o.value.end) - o.value.start : NaN),
+    outcome: o?.error ? o.error.message : o?.value ? "ok" : "not run",
+  }));
+}
+
+/** Everything the History holds, as one JSON-ready object. */
+export function report(history, page) {
+  return {
+    page,
+    series: history.series.map((s) => {
+      const baseline = history.baselineOf(s);
+      return {
+        n: s.n,
+        settings: s.settings,
+        mode: s.mode,
+        workers: s.workers,
+        tasks: s.tasks,
+        status: s.status,
+        cold_start_ms: round(s.coldStartMs),
+        median_ms: round(s.ms),
+        min_ms: round(s.stats?.min),
+        max_ms: round(s.stats?.max),
+        speedup: baseline && s.mode !== "main" && s.ms ? round(baseline.ms / s.ms) : null,
+        digest: s.summary?.digest ?? null,
+        headline: s.summary?.headline ?? null,
+        warmup_ms: round(s.warmup?.ms),
+        runs: s.runs.map((r) => ({
+          label: r.label,
+          wall_ms: round(r.ms),
+          status: r.status,
+          long_tasks: r.responsiveness?.longTasks ?? null,
+          longest_task_ms: round(r.responsiveness?.longestMs),
+          fps: r.responsiveness?.fps ?? null,
+          tasks: tasksOf(r),
+        })),
+      };
+    }),
+  };
+}
+
+const CSV_HEAD = [
+  "series",
+  "workload",
+  "size",
+  "tasks",
+  "mode",
+  "gil",
+  "workers",
+  "chunksize",
+  "run",
+  "run_wall_ms",
+  "task",
+  "worker",
+  "start_ms",
+  "end_ms",
+  "compute_ms",
+  "outcome",
+];
+
+function csvCell(value) {
+  const text = value == null ? "" : String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One CSV row per task of every measured run. */
+export function csv(history) {
+  const rows = [CSV_HEAD];
+  for (const s of history.series) {
+    s.runs.forEach((run, k) => {
+      for (const t of tasksOf(run)) {
+        rows.push([
+          s.n,
+          s.settings.workload,
+          s.settings.size,
+          s.tasks,
+          s.mode,
+          s.mode === "threads" && s.settings.gil,
+          s.workers,
+          s.settings.chunksize,
+          k + 1,
+          round(run.ms),
+          t.task,
+          t.worker,
+          t.start_ms,
+          t.end_ms,
+          t.compute_ms,
+          t.outcome,
+        ]);
+      }
+    });
+  }
+  return `${rows.map((r) => r.map(csvCell).join(",")).join("\n")}\n`;
+}
+
+/** Offers `text` as a file download. */
+export function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Copies `text`; falls back to a selected text area where the clipboard API is refused. */
+export async function copy(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = Object.assign(document.createElement("textarea"), { value: text });
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand?.("copy") ?? false;
+    area.remove();
+    return ok;
+  }
+}

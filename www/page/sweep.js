@@ -1,0 +1,204 @@
+// The sweep's results: speedup and efficiency against the number of workers (and threads),
+// with the ideal line, the Amdahl fit, and where scaling levels off next to the CPU count
+// the browser reports.
+
+const fmt = new Intl.NumberFormat("en-US");
+const $ = (id) => document.getElementById(id);
+const SERIES = {
+  process: { label: "process pool", className: "process" },
+  threads: { label: "thread pool", className: "threads" },
+};
+
+/** An SVG line chart: x = workers, y from 0 to `ymax`; `lines`: [{className, points, dash}]. */
+function chart({ title, xmax, ymax, yFormat, lines, markers, label }) {
+  const W = 420;
+  const H = 260;
+  const m = { left: 44, right: 12, top: 28, bottom: 40 };
+  const x = (v) => m.left + ((v - 1) / Math.max(xmax - 1, 1)) * (W - m.left - m.right);
+  const y = (v) => H - m.bottom - (Math.min(v, ymax) / ymax) * (H - m.top - m.bottom);
+  const parts = [`<text class="chart-title" x="${m.left}" y="16">${title}</text>`];
+  const ystep = ymax <= 2.5 ? 0.5 : ymax <= 6 ? 1 : Math.ceil(ymax / 6);
+  for (let v = 0; v <= ymax + 1e-9; v += ystep) {
+    parts.push(
+      `<line class="grid" x1="${m.left}" x2="${W - m.right}" y1="${y(v)}" y2="${y(v)}"/>`,
+      `<text class="tick" x="${m.left - 6}" y="${y(v) + 4}" text-anchor="end">${yFormat(v)}</text>`,
+    );
+  }
+  const xstep = xmax <= 12 ? 1 : Math.ceil(xmax / 12);
+  for (let v = 1; v <= xmax; v += xstep) {
+    parts.push(
+      `<text class="tick" x="${x(v)}" y="${H - m.bottom + 16}" text-anchor="middle">${v}</text>`,
+    );
+  }
+  parts.push(
+    `<text class="tick" x="${(W + m.left) / 2}" y="${H - 6}" text-anchor="middle">workers or threads</text>`,
+  );
+  for (const mk of markers) {
+    parts.push(
+      `<line class="marker ${mk.className}" x1="${x(mk.at)}" x2="${x(mk.at)}" y1="${m.top}" y2="${H - m.bottom}"/>`,
+      `<text class="marker-label ${mk.className}" x="${x(mk.at) + 4}" y="${m.top + 10 + (mk.row ?? 0) * 12}">${mk.text}</text>`,
+    );
+  }
+  for (const line of lines) {
+    if (line.points.length === 0) continue;
+    const d = line.points
+      .map(([px, py], i) => `${i ? "L" : "M"}${x(px).toFixed(1)},${y(py).toFixed(1)}`)
+      .join(" ");
+    parts.push(
+      `<path class="line ${line.className}" d="${d}"${line.dash ? ' stroke-dasharray="5 4"' : ""}/>`,
+    );
+    if (line.dots) {
+      for (const [px, py] of line.points) {
+        parts.push(
+          `<circle class="dot ${line.className}" cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="3.5"><title>${line.label}: ${px} → ${yFormat(py)}</title></circle>`,
+        );
+      }
+    }
+  }
+  return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${label}">${parts.join("")}</svg>`;
+}
+
+export class SweepView {
+  status(text) {
+    $("sweep-status").textContent = text;
+  }
+
+  /**
+   * Shows a finished sweep: {baselineMs, cpus, results: {process: [...], threads: [...]},
+   * fits: {process, threads}} where each point is {workers, ms, min, max, speedup}.
+   */
+  show(sweep) {
+    const { cpus, results, fits } = sweep;
+    const modes = Object.keys(results).filter((k) => results[k].length > 0);
+    const xmax = Math.max(...modes.flatMap((k) => results[k].map((p) => p.workers)));
+    const best = Math.max(...modes.flatMap((k) => results[k].map((p) => p.speedup)));
+    const ymax = Math.max(Math.ceil(Math.max(best, Math.min(cpus, xmax)) * 1.15 * 2) / 2, 1.5);
+    const ideal = Array.from({ length: xmax }, (_, i) => [i + 1, i + 1]);
+    const fit = fits.process ?? fits.threads;
+    const markers = [
+      {
+        at: Math.min(cpus, xmax),
+        text: `${cpus} reported CPU${cpus > 1 ? "s" : ""}`,
+        className: "reported",
+      },
+    ];
+    if (fit) {
+      markers.push({
+        at: fit.measured_cores,
+        text: `levels off at ${fit.measured_cores}`,
+        className: "measured",
+        row: 1,
+      });
+    }
+    const lines = [{ className: "ideal", points: ideal, dash: true, label: "ideal" }];
+    for (const k of modes) {
+      lines.push({
+        className: SERIES[k].className,
+        points: results[k].map((p) => [p.workers, p.speedup]),
+        dots: true,
+        label: SERIES[k].label,
+      });
+      if (fits[k]) {
+        lines.push({
+          className: `fit ${SERIES[k].className}`,
+          points: fits[k].curve.map((s, i) => [i + 1, s]),
+          dash: true,
+          label: `Amdahl fit, ${SERIES[k].label}`,
+        });
+      }
+    }
+    const effLines = [
+      {
+        className: "ideal",
+        points: [
+          [1, 1],
+          [xmax, 1],
+        ],
+        dash: true,
+        label: "ideal",
+      },
+    ];
+    for (const k of modes) {
+      effLines.push({
+        className: SERIES[k].className,
+        points: results[k].map((p) => [p.workers, p.speedup / p.workers]),
+        dots: true,
+        label: SERIES[k].label,
+      });
+    }
+    const charts = $("sweep-charts");
+    charts.innerHTML =
+      chart({
+        title: "Speedup over the main thread",
+        xmax,
+        ymax,
+        yFormat: (v) => `${Number.isInteger(v) ? v : v.toFixed(1)}×`,
+        lines,
+        markers,
+        label: `Speedup against workers: best ${best.toFixed(2)}×`,
+      }) +
+      chart({
+        title: "Parallel efficiency",
+        xmax,
+        ymax: 1.2,
+        yFormat: (v) => `${Math.round(v * 100)}%`,
+        lines: effLines,
+        markers: markers.slice(0, 1),
+        label: "Efficiency against workers",
+      }) +
+      `<p class="legend">${modes.map((k) => `<span class="key"><i class="swatch ${SERIES[k].className}"></i>${SERIES[k].label}</span>`).join("")}<span class="key"><i class="swatch ideal"></i>ideal</span><span class="key"><i class="swatch fit"></i>Amdahl fit</span></p>`;
+    charts.hidden = false;
+
+    const body = $("sweep-table").tBodies[0];
+    body.replaceChildren(
+      ...modes.flatMap((k) =>
+        results[k].map((p) => {
+          const tr = document.createElement("tr");
+          const cells = [
+            SERIES[k].label,
+            String(p.workers),
+            (p.ms / 1000).toFixed(3),
+            `${p.speedup.toFixed(2)}×`,
+            `${Math.round((100 * p.speedup) / p.workers)}%`,
+            fits[k] ? `${fits[k].curve[p.workers - 1].toFixed(2)}×` : "–",
+          ];
+          for (const c of cells) tr.insertCell().textContent = c;
+          Object.assign(tr.dataset, {
+            mode: k,
+            workers: p.workers,
+            ms: p.ms.toFixed(3),
+            speedup: p.speedup.toFixed(4),
+          });
+          return tr;
+        }),
+      ),
+    );
+    $("sweep-table-wrap").hidden = false;
+
+    const summary = $("sweep-summary");
+    summary.textContent = modes
+      .map((k) => {
+        const f = fits[k];
+        if (!f) return `${SERIES[k].label}: no fit.`;
+        const limit = Number.isFinite(f.max_speedup)
+          ? `at most ${f.max_speedup.toFixed(1)}× however many cores`
+          : "no limit from the serial part";
+        const versus =
+          f.measured_cores === cpus
+            ? `the same as the ${cpus} CPUs the browser reports`
+            : f.measured_cores < cpus
+              ? `fewer than the ${cpus} CPUs the browser reports (other work shares them, or some are not real cores)`
+              : `more than the ${cpus} CPUs the browser reports (it may cap the number)`;
+        return `${SERIES[k].label[0].toUpperCase()}${SERIES[k].label.slice(1)}: Amdahl's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}% (${limit}; whatever did not run in parallel counts here: start-up, messages, cores shared with the browser). Scaling levels off
+ at ${f.measured_cores} ${k === "threads" ? "threads" : "workers"}: measured cores ${f.measured_cores}, ${versus}.`;
+      })
+      .join(" ");
+    summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs: sweep.baselineMs });
+    summary.hidden = false;
+  }
+}
+
+/** Worker counts a sweep visits: 1 … twice the reported CPUs (at most 64). */
+export function sweepCounts(cpus) {
+  return Array.from({ length: Math.min(64, Math.max(2, 2 * cpus)) }, (_, i) => i + 1);
+}

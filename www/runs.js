@@ -1,0 +1,138 @@
+// A measured series: one task list in one mode, an optional warm-up run, then the repeats,
+// each timed by measure() and watched by the responsiveness meter. No DOM here: the page
+// follows along through hooks.
+import { measure } from "./measure.js";
+
+/** Resolves once the browser has painted what was just put on screen (or after 100 ms). */
+export function nextPaint() {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        clearTimeout(timer);
+        resolve();
+      }),
+    );
+  });
+}
+
+function median(sorted) {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/**
+ * Runs `specs` once with a prepared `mode`; returns the run's record:
+ * {label, mode, workers, tasks, start, end, ms, status, error, outcomes, inFlight, lanes,
+ * restarts, responsiveness, summary, failures}.
+ */
+async function runOnce({ mode, specs, settings, prep, label, hooks, summarize }) {
+  const outcomes = new Array(specs.length);
+  const restartsBefore = mode.restarts.length;
+  const record = {
+    label,
+    workload: settings.workload,
+    mode: mode.name,
+
+    workers: prep.workers,
+    tasks: specs.length,
+    start: null,
+    end: null,
+    status: "running",
+    outcomes,
+    inFlight: [],
+    lanes: prep.lanes ?? [],
+    restarts: [],
+  };
+  hooks.onRunStart?.(record);
+  // Let the status paint first: in main-thread mode it would not show until the end, and
+  // in pool modes the repaint would compete with the first tasks for the CPU.
+  await nextPaint();
+  hooks.meter?.start();
+  const timed = await measure(() => {
+    record.start = performance.timeOrigin + performance.now();
+    return mode.run(specs, {
+      chunksize: settings.chunksize,
+      context: { scale: settings.scale, gil: mode.name === "threads" && settings.gil },
+      onEvent: (event, worker) => event.type === "line" && hooks.onLine?.(event.text, worker),
+      onDispatch: (positions, worker, sentAt) => {
+        for (const task of positions) record.inFlight.push({ task, worker, sentAt });
+      },
+      onResult: (outcome, i) => {
+        if (!(outcomes[i] && outcome.live)) outcomes[i] = outcome;
+        hooks.onProgress?.(record);
+      },
+    });
+  });
+  record.responsiveness = hooks.meter?.stop() ?? null;
+  Object.assign(record, { start: timed.start, end: timed.end, ms: timed.ms });
+  record.outcomes = timed.value ?? outcomes;
+  record.inFlight = [];
+  record.restarts = mode.restarts.slice(restartsBefore);
+  record.status = !timed.error ? "done" : timed.error.name === "AbortError" ? "stopped" : "error";
+  record.error = timed.error?.message;
+  record.failures = record.outcomes.flatMap((o, index) =>
+    o?.error ? [{ index, message: o.error.message }] : [],
+  );
+  if (record.status === "done") {
+    const partials = record.outcomes.filter((o) => o?.value).map((o) => o.value.partial);
+    record.summary = summarize(partials);
+  }
+  hooks.onRunEnd?.(record);
+  return record;
+}
+
+/**
+ * Prepares `mode` (starting its pool if needed, timed as the cold start) and runs the series
+ * that `settings` asks for. Returns {settings, mode, workers, tasks, coldStartMs, status,
+ * warmup, runs, stats: {median, min, max}, representative, summary, failures}; the
+ * representative run is the measured run closest to the median, whose details are shown.
+ */
+export async function runSeries({ mode, specs, settings, hooks = {}, summarize }) {
+  const prep = await mode.prepare(settings);
+  hooks.onPrepared?.(prep);
+  const series = {
+    settings,
+    mode: mode.name,
+    workers: prep.workers,
+    tasks: specs.length,
+    coldStartMs: prep.coldStartMs,
+    warmup: null,
+    runs: [],
+    status: "done",
+  };
+  const total = settings.repeats + (settings.warmup ? 1 : 0);
+  for (let i = 0; i < total; i++) {
+    const isWarmup = settings.warmup && i === 0;
+    const n = series.runs.length + 1;
+    const label = isWarmup ? "warm-up" : `run ${n} of ${settings.repeats}`;
+    const record = await runOnce({
+      mode,
+      specs,
+      settings,
+      // Only the series' first run shows the pool starting; later runs find it warm.
+      prep: i === 0 ? prep : { ...prep, lanes: [] },
+      label,
+      hooks,
+      summarize,
+    });
+    if (isWarmup) series.warmup = record;
+    else series.runs.push(record);
+    if (record.status !== "done") {
+      series.status = record.status;
+      series.error = record.error;
+      series.representative = record;
+      return series;
+    }
+  }
+  const times = series.runs.map((r) => r.ms).sort((a, b) => a - b);
+  series.stats = { median: median(times), min: times[0], max: times.at(-1) };
+  series.representative = series.runs.reduce((best, r) =>
+    Math.abs(r.ms - series.stats.median) < Math.abs(best.ms - series.stats.median) ? r : best,
+  );
+  series.ms = series.stats.median;
+  series.summary = series.representative.summary;
+  series.failures = series.representative.failures;
+  series.digestsAgree = series.runs.every((r) => r.summary?.digest === series.summary?.digest);
+  return series;
+}
