@@ -2,11 +2,13 @@
 //
 // Serves the built page on a free loopback port and drives headless Chromium through it, as
 // a person would: set the form, press Run, read the History table. For each workload and
-// mode it runs once to warm up (V8 tiers wasm up between calls, never during one) and then
-// --repeats times (default 3), and reports the median, min and max. Every mode runs the same
-// task list. --quick uses smaller sizes and scales the article's sleeps by 0.1, for a run of
-// about a minute. --json prints one JSON object on stdout; progress goes to stderr.
+// mode the page runs once to warm up (V8 tiers wasm up between calls, never during one) and
+// then --repeats times (default 3); the bench reports the median, min and max the page shows.
+// Every mode runs the same task list. --quick uses smaller sizes and scales the article's sleeps by 0.1, for a run of
+// about a minute. --json prints one JSON object on stdout; progress goes to stderr. The
+// sweep (prime counting over 1 … 2× the reported CPUs) runs last; --no-sweep skips it.
 import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
 import {
   clickAndWait,
   launchBrowser,
@@ -19,6 +21,7 @@ import {
 const { values: opts } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
+    "no-sweep": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     repeats: { type: "string", default: "3" },
   },
@@ -40,18 +43,10 @@ const MODES = [
 const SLEEPER_SCALE = 0.1;
 const ARTICLE_SCALE = opts.quick ? 0.1 : 1.0;
 
-function stats(list) {
-  const sorted = [...list].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const round = (x) => Math.round(x * 1000) / 1000;
-  return { median: round(median), min: round(sorted[0]), max: round(sorted.at(-1)) };
-}
-
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const page = await openPlayground(browser, server.url);
+  let page = await openPlayground(browser, server.url);
   await poolReady(page);
   const facts = await page.evaluate(() => ({
     hardwareConcurrency: navigator.hardwareConcurrency,
@@ -72,6 +67,14 @@ try {
   say(
     `${report.browser}; ${report.hardwareConcurrency} reported CPUs; cross-origin isolated: ${report.crossOriginIsolated}`,
   );
+  await page.context().close();
+  report.page = await pageWeight();
+  say(
+    `First load: ${report.page.requests} files, ${report.page.first_load_bytes} bytes (${report.page.first_load_gzip_bytes} gzipped)`,
+  );
+  page = await openPlayground(browser, server.url);
+
+  await poolReady(page);
 
   // The article's experiment, exactly as its preset button runs it, after a short warm-up.
   say(`\nThe article's experiment at scale ${ARTICLE_SCALE} (one warm-up at 0.1 first)`);
@@ -103,34 +106,38 @@ try {
     const scale = workload === "sleeper" ? SLEEPER_SCALE : 1;
     for (const { mode, gil } of MODES) {
       if (mode === "threads" && !facts.threads) continue;
-      const query = `?workload=${workload}&size=${size}&tasks=${defaults.tasks}&mode=${mode}&scale=${scale}${gil ? "&gil=1" : ""}`;
+      // The page itself runs the warm-up and the repeats and reports their median.
+      const query = `?workload=${workload}&size=${size}&tasks=${defaults.tasks}&mode=${mode}&scale=${scale}&repeats=${repeats}&warmup=1${gil ? "&gil=1" : ""}`;
       const p = await openPlayground(browser, server.url, { query });
       if (mode === "process") await poolReady(p);
       const label = `${mode}${gil ? "+gil" : ""}`;
       say(`${workload} ${label}: warm-up + ${repeats} runs`);
-      await clickAndWait(p, "#run", { timeout: 600_000 });
-      const walls = [];
-      let last;
-      for (let i = 0; i < repeats; i++) {
-        last = await clickAndWait(p, "#run", { timeout: 600_000 });
-        if (last.status !== "done") throw new Error(`${workload} ${label}: ${last.status}`);
-        walls.push(Number(last.wallMs));
-      }
+      const row = await clickAndWait(p, "#run", { timeout: 1_200_000 });
+      if (row.status !== "done") throw new Error(`${workload} ${label}: ${row.status}`);
+      const median = Number(row.wallMs);
       report.runs.push({
         workload,
         mode,
         ...(mode === "threads" ? { gil } : {}),
-        workers: Number(last.workers),
-        tasks: Number(last.tasks),
+        workers: Number(row.workers),
+        tasks: Number(row.tasks),
         size,
         scale,
-        wall_ms: stats(walls),
-        repeats,
-        digest: last.digest,
+        wall_ms: {
+          median,
+          min: Number(row.minMs ?? median),
+          max: Number(row.maxMs ?? median),
+        },
+        repeats: Number(row.repeats),
+        // Long tasks on the page's thread during a run (the most in any repeat).
+        long_tasks: Number(row.longTasks),
+        digest: row.digest,
       });
       await p.context().close();
     }
   }
+
+  if (!opts["no-sweep"]) report.sweep = await sweep(report.hardwareConcurrency);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -142,7 +149,77 @@ try {
   server.close();
 }
 
+// What a first visit downloads before anything runs: every distinct file the page and its
+// pool's workers fetch, raw and gzipped (as most static hosts serve them).
+async function pageWeight() {
+  const context = await browser.newContext();
+  const bodies = new Map();
+  context.on("response", async (response) => {
+    const body = await response.body().catch(() => null);
+    if (body && response.status() === 200) bodies.set(response.url(), body);
+  });
+  const p = await context.newPage();
+  await p.goto(server.url);
+  await p.waitForSelector("html[data-ready=true]");
+  await poolReady(p);
+  await p.waitForTimeout(300);
+  await context.close();
+  const list = [...bodies.values()];
+  return {
+    requests: list.length,
+    first_load_bytes: list.reduce((n, b) => n + b.length, 0),
+    first_load_gzip_bytes: list.reduce((n, b) => n + gzipSync(b).length, 0),
+  };
+}
+
+// The sweep, through the page's own button, on prime counting at this run's size.
+async function sweep(cpus) {
+  const size = opts.quick ? await quickSize("primes") : undefined;
+  const query = `?workload=primes${size ? `&size=${size}` : ""}&repeats=${repeats}`;
+  const p = await openPlayground(browser, server.url, { query });
+  await poolReady(p);
+  say(`sweep: primes, 1 … ${2 * cpus} workers and threads`);
+  await p.click("#sweep-run");
+  await p.waitForFunction(
+    () => /^(Done|The sweep stopped)/.test(document.querySelector("#sweep-status").textContent),
+    null,
+    { timeout: 1_800_000 },
+  );
+  const status = await p.textContent("#sweep-status");
+  if (!status.startsWith("Done")) throw new Error(status);
+  const points = await p.$$eval("#sweep-table tbody tr", (rows) =>
+    rows.map((r) => ({
+      mode: r.dataset.mode,
+      workers: Number(r.dataset.workers),
+      median_ms: Number(r.dataset.ms),
+      speedup: Number(r.dataset.speedup),
+      efficiency: Number(r.dataset.speedup) / Number(r.dataset.workers),
+    })),
+  );
+  const { fits, baselineMs } = JSON.parse(await p.getAttribute("#sweep-summary", "data-json"));
+  const settings = await p.evaluate(() => ({
+    size: Number(document.querySelector("#size").value),
+    tasks: Number(document.querySelector("#tasks").value),
+  }));
+  await p.context().close();
+  const fit = (f) =>
+    f && {
+      serial_fraction: f.serial_fraction,
+      measured_cores: f.measured_cores,
+      max_speedup: f.max_speedup ?? null,
+    };
+  return {
+    workload: "primes",
+    ...settings,
+    repeats,
+    main_median_ms: baselineMs,
+    points,
+    fits: { process: fit(fits.process), threads: fit(fits.threads) },
+  };
+}
+
 // The workload's quick size, as the core defines it (WorkloadInfo::quick_size).
+
 async function quickSize(workload) {
   const p = await openPlayground(browser, server.url);
   const size = await p.evaluate(async (w) => {
@@ -164,6 +241,10 @@ function printTable(report) {
   out(
     `(article at scale ${report.article.scale} on ${report.article.workers} workers: ${report.article.overhead_ms} ms beyond the longest sleep)`,
   );
+  out(
+    `First load: ${report.page.requests} files, ${report.page.first_load_bytes.toLocaleString("en-US")} bytes, ${report.page.first_load_gzip_bytes.toLocaleString("en-US")} gzipped`,
+  );
+
   out();
   const head = [
     "workload",
@@ -200,4 +281,21 @@ function printTable(report) {
       .join("  ");
   out(fmt(head));
   for (const r of rows) out(fmt(r));
+  if (report.sweep) {
+    out();
+    out(
+      `Sweep (primes, ${report.sweep.size.toLocaleString("en-US")}; main thread ${(report.sweep.main_median_ms / 1000).toFixed(3)} s):`,
+    );
+    for (const p of report.sweep.points) {
+      out(
+        `  ${p.mode.padEnd(8)} ${String(p.workers).padStart(2)}  ${(p.median_ms / 1000).toFixed(3)} s  ${p.speedup.toFixed(2)}×  ${Math.round(100 * p.efficiency)}%`,
+      );
+    }
+    for (const [mode, f] of Object.entries(report.sweep.fits)) {
+      if (f)
+        out(
+          `  ${mode}: serial fraction ${(100 * f.serial_fraction).toFixed(1)}%, scaling levels off at ${f.measured_cores}`,
+        );
+    }
+  }
 }

@@ -40,7 +40,9 @@ async function runOnce({ mode, specs, settings, prep, label, hooks, summarize })
     end: null,
     status: "running",
     outcomes,
+    done: 0,
     inFlight: [],
+
     lanes: prep.lanes ?? [],
     restarts: [],
   };
@@ -59,12 +61,14 @@ async function runOnce({ mode, specs, settings, prep, label, hooks, summarize })
         for (const task of positions) record.inFlight.push({ task, worker, sentAt });
       },
       onResult: (outcome, i) => {
+        if (!outcomes[i]) record.done += 1;
         if (!(outcomes[i] && outcome.live)) outcomes[i] = outcome;
         hooks.onProgress?.(record);
       },
     });
   });
-  record.responsiveness = hooks.meter?.stop() ?? null;
+  record.responsiveness = (await hooks.meter?.stop()) ?? null;
+
   Object.assign(record, { start: timed.start, end: timed.end, ms: timed.ms });
   record.outcomes = timed.value ?? outcomes;
   record.inFlight = [];

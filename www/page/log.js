@@ -1,14 +1,13 @@
 // The run's output, like a terminal: lines in the order they were printed, each tagged with
-// who printed it. Lines are written in batches every REFRESH_MS, and only the last MAX_LINES
-// are kept, so a run of 100,000 tasks cannot swamp the page or steal the workers' CPU.
-import { REFRESH_MS } from "./results.js";
+// who printed it. Lines wait until the page's live refresh flushes them, in batches, and only
+// the last MAX_LINES are kept, so a run of 100,000 tasks cannot swamp the page or steal the
+// workers' CPU.
 
 const MAX_LINES = 2000;
 
 export class Log {
   #root;
   #pending = [];
-  #frame = 0;
   #dropped = 0;
 
   constructor(root) {
@@ -16,8 +15,6 @@ export class Log {
   }
 
   clear() {
-    clearTimeout(this.#frame);
-    this.#frame = 0;
     this.#pending = [];
     this.#dropped = 0;
     this.#root.replaceChildren();
@@ -26,13 +23,11 @@ export class Log {
   /** Adds a line; `who` is a tag (w0, t1, main), or "" for the run's own lines. */
   add(text, who = "") {
     this.#pending.push([text, who]);
-    this.#frame ||= setTimeout(() => this.flush(), REFRESH_MS);
   }
 
-  /** Writes pending lines now (also done by itself within REFRESH_MS). */
+  /** Writes the pending lines. */
   flush() {
-    clearTimeout(this.#frame);
-    this.#frame = 0;
+    if (this.#pending.length === 0) return;
     const fragment = document.createDocumentFragment();
     for (const [text, who] of this.#pending) {
       const line = document.createElement("div");

@@ -24,10 +24,7 @@ export class Meter {
   }
 
   start() {
-    this.stop();
-    this.#frames = [];
-    this.#long = [];
-    this.#gaps = [];
+    this.#reset();
     this.#startedAt = performance.now();
     this.#lastFrame = this.#startedAt;
     if (Meter.observesLongTasks) {
@@ -43,33 +40,52 @@ export class Meter {
     this.#raf = requestAnimationFrame(frame);
   }
 
+  #reset() {
+    cancelAnimationFrame(this.#raf);
+    this.#raf = 0;
+    this.#observer?.disconnect();
+    this.#observer = null;
+    this.#frames = [];
+    this.#long = [];
+    this.#gaps = [];
+  }
+
   /** Frames in the last second, for the live display. */
   get fps() {
     const now = performance.now();
     return this.#frames.filter((t) => t > now - 1000).length;
   }
 
-  /** Stops measuring; returns {fps, longTasks, longestMs, blockedMs} for the run. */
-  stop() {
+  /**
+   * Stops measuring; resolves with {fps, longTasks, longestMs, blockedMs} for the run.
+   * It first lets the current task end: a main-thread run is one long task that is still
+   * going when its last await resolves, and the browser reports a long task once it is over.
+   */
+  async stop() {
+    if (!this.#startedAt) return null;
     cancelAnimationFrame(this.#raf);
     this.#raf = 0;
-    if (!this.#observer) return null;
-    this.#long.push(...this.#observer.takeRecords());
-    this.#observer.disconnect();
-    this.#observer = null;
-    const seconds = Math.max((performance.now() - this.#startedAt) / 1000, 1e-3);
-    // A gap between frames that ends after stop() is the task that just finished.
-    const gap = performance.now() - this.#lastFrame;
-    const gaps = gap > LONG_MS ? [...this.#gaps, gap] : this.#gaps;
-    const long = Meter.observesLongTasks
-      ? this.#long.filter((e) => e.startTime + e.duration >= this.#startedAt).map((e) => e.duration)
+    const startedAt = this.#startedAt;
+    const stoppedAt = performance.now();
+    const frozenAtEnd = stoppedAt - this.#lastFrame;
+    this.#startedAt = 0;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const entries = [...this.#long, ...(this.#observer?.takeRecords() ?? [])];
+    const gaps = frozenAtEnd > LONG_MS ? [...this.#gaps, frozenAtEnd] : this.#gaps;
+    const long = this.#observer
+      ? entries
+          .filter((e) => e.startTime + e.duration >= startedAt && e.startTime <= stoppedAt)
+          .map((e) => e.duration)
       : gaps;
-    return {
+    const seconds = Math.max((stoppedAt - startedAt) / 1000, 1e-3);
+    const result = {
       fps: Math.round(this.#frames.length / seconds),
       longTasks: long.length,
       longestMs: long.length ? Math.max(...long) : 0,
       blockedMs: long.reduce((a, b) => a + b, 0),
     };
+    this.#reset();
+    return result;
   }
 
   /** Shows the live reading (called at the page's refresh rate). */

@@ -3,8 +3,6 @@
 // thread, the answer, failures, the page's responsiveness, the picture and the per-task table.
 
 const TABLE_ROWS = 500;
-/** How often live displays redraw during a run, in ms. */
-export const REFRESH_MS = 100;
 const fmt = new Intl.NumberFormat("en-US");
 const $ = (id) => document.getElementById(id);
 const s2 = (ms) => (ms / 1000).toFixed(2);
@@ -29,9 +27,7 @@ export function modeLabel(series) {
 }
 
 export class ResultsView {
-  #ticker = 0;
   #startedAt = 0;
-  #bar = 0;
   #done = [0, 0];
 
   /** Resets the card for a new series of `total`-task runs. */
@@ -46,30 +42,30 @@ export class ResultsView {
     this.progress(0, total);
     this.status(status);
     $("status").classList.remove("explain");
-    // A timer on the page's thread on purpose: when that thread is busy the clock stops,
-    // which is the freeze made visible. Ten updates a second, not sixty: on a 2-core machine
-    // every repaint takes CPU time from the workers being measured.
     this.#startedAt = performance.now();
-    const tick = () => {
-      $("elapsed").textContent = `${((performance.now() - this.#startedAt) / 1000).toFixed(1)} s`;
-      this.#ticker = setTimeout(tick, REFRESH_MS);
-    };
-    tick();
+    this.tick();
+  }
+
+  /**
+   * Redraws the elapsed time and the progress bar; the page calls it on its live refresh.
+   * A timer on the page's thread on purpose: when that thread is busy the clock stops, which
+   * is the freeze made visible.
+   */
+  tick() {
+    $("elapsed").textContent = `${((performance.now() - this.#startedAt) / 1000).toFixed(1)} s`;
+    this.#drawProgress();
   }
 
   status(text) {
     $("status").textContent = text;
   }
 
-  /** Records progress; the bar is redrawn at most every REFRESH_MS. */
+  /** Records progress; the bar shows it on the next tick(). */
   progress(done, total) {
     this.#done = [done, total];
-    this.#bar ||= setTimeout(() => this.#drawProgress(), REFRESH_MS);
   }
 
   #drawProgress() {
-    clearTimeout(this.#bar);
-    this.#bar = 0;
     const [done, total] = this.#done;
     const bar = $("progress");
     bar.max = Math.max(total, 1);
@@ -79,7 +75,6 @@ export class ResultsView {
 
   /** Shows a finished (or stopped) series; `baseline` is the main-thread series to compare. */
   end(series, baseline) {
-    clearTimeout(this.#ticker);
     $("run-card").removeAttribute("aria-busy");
     $("elapsed").textContent = "";
     const shown = series.representative;

@@ -1,0 +1,308 @@
+// Seeing why: timelines of measured runs, the method behind each number, the sweep and its
+// Amdahl fit, the responsiveness meter, and results that can be shared.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { usePlayground, poolReady, fill, clickAndWait } from "./helpers.mjs";
+
+const env = usePlayground();
+
+/** The drawn timeline: lanes and, per lane, its bars' [from, to] in order. */
+function timeline(page) {
+  return page.$eval("#timeline", (root) => {
+    const lanes = root.querySelectorAll("rect.lane").length;
+    const bars = [...root.querySelectorAll("g.bar")].map((g) => ({
+      task: Number(g.dataset.task),
+      lane: g.dataset.lane,
+      from: Number(g.dataset.from),
+      to: Number(g.dataset.to),
+    }));
+    return { lanes, bars };
+  });
+}
+
+function assertOneBarPerTaskNoOverlap({ bars }, tasks) {
+  assert.deepEqual(
+    bars.map((b) => b.task).sort((a, b) => a - b),
+    Array.from({ length: tasks }, (_, i) => i),
+    "one bar per task",
+  );
+  const byLane = new Map();
+  for (const b of bars) byLane.set(b.lane, [...(byLane.get(b.lane) ?? []), b]);
+  for (const [lane, list] of byLane) {
+    list.sort((a, b) => a.from - b.from);
+    for (let k = 1; k < list.length; k++) {
+      assert.ok(
+        list[k].from >= list[k - 1].to - 0.01,
+        `lane ${lane}: task ${list[k].task} starts at ${list[k].from} before task ${list[k - 1].task} ends at ${list[k - 1].to}`,
+      );
+    }
+  }
+  return byLane;
+}
+
+for (const [mode, workers] of [
+  ["process", 3],
+  ["threads", 2],
+  ["main", 1],
+]) {
+  test(`${mode}: the timeline has one lane per ${mode === "main" ? "thread" : "worker"} and one bar per task, never overlapping`, async () => {
+    const page = await env.open();
+    await poolReady(page);
+    await fill(page, { workload: "primes", size: 400000, tasks: 40, workers, mode, repeats: 2 });
+    const run = await clickAndWait(page);
+    assert.equal(run.status, "done");
+    const drawn = await timeline(page);
+    assert.equal(drawn.lanes, workers);
+    const byLane = assertOneBarPerTaskNoOverlap(drawn, 40);
+    assert.ok(byLane.size <= workers);
+    if (mode === "process")
+      assert.ok(byLane.size >= 2, "dynamic dispatch used more than one worker");
+
+    // The numbers behind each bar, by keyboard.
+    await page.focus("#timeline");
+    await page.keyboard.press("ArrowRight");
+    assert.match(await page.textContent("#timeline-tip"), /^Task 1 on (w|t)?\d*|^Task 1 on main/);
+    assert.match(await page.textContent("#timeline-tip"), /computing \d+\.\d ms/);
+    // The method behind the number: median of the repeats, after a warm-up.
+    assert.match(
+      await page.textContent("#method"),
+      /^Median of 2 runs \(fastest \d+\.\d\d s, slowest \d+\.\d\d s\), after a warm-up run of/,
+    );
+    await page.context().close();
+  });
+}
+
+test("a cold pool's timeline shows each worker starting before the first task", async () => {
+  const page = await env.open({
+    query: "?workload=primes&size=200000&tasks=8&workers=2&repeats=1&warmup=0",
+  });
+  await poolReady(page);
+  // A new pool size needs a new pool: this run starts it.
+  await fill(page, { workers: 3 });
+  const run = await clickAndWait(page);
+
+  assert.equal(run.status, "done");
+  const starts = await page.$$eval("#timeline rect.ph-start", (r) => r.length);
+  assert.equal(starts, 3);
+  assert.match(await page.textContent("#method"), /Starting the pool took \d+ ms, not counted/);
+  await page.context().close();
+});
+
+test("the meter records long tasks when the main thread computes for over a second", async () => {
+  const page = await env.open({
+    query: "?workload=primes&size=16000000&mode=main&repeats=1&warmup=0",
+  });
+  await poolReady(page);
+  const run = await clickAndWait(page);
+  assert.ok(Number(run.wallMs) > 1000, `the run took only ${run.wallMs} ms`);
+  assert.ok(Number(run.longTasks) >= 1, "a second-long freeze is a long task");
+  assert.match(await page.textContent("#meter"), /long tasks? \(longest [\d,]+ ms\)/);
+  assert.match(await page.textContent("#explain"), /the page could not paint or react for/);
+  await page.context().close();
+});
+
+test("the sweep measures every worker count and fits a serial fraction in [0, 1]", async () => {
+  const page = await env.open({ query: "?workload=primes&size=300000&tasks=16&repeats=1" });
+  await poolReady(page);
+  await page.click("#sweep-run");
+  await page.waitForFunction(
+    () => /^(Done|The sweep stopped)/.test(document.querySelector("#sweep-status").textContent),
+    null,
+    { timeout: 120_000 },
+  );
+  assert.match(await page.textContent("#sweep-status"), /^Done/);
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  const counts = Array.from({ length: Math.min(64, Math.max(2, 2 * cpus)) }, (_, i) => i + 1);
+  const points = await page.$$eval("#sweep-table tbody tr", (rows) =>
+    rows.map((r) => ({
+      mode: r.dataset.mode,
+      workers: Number(r.dataset.workers),
+      speedup: Number(r.dataset.speedup),
+    })),
+  );
+  for (const kind of ["process", "threads"]) {
+    assert.deepEqual(
+      points.filter((p) => p.mode === kind).map((p) => p.workers),
+      counts,
+      `${kind}: a point per worker count`,
+    );
+  }
+  assert.ok(points.every((p) => p.speedup > 0));
+  const { fits } = JSON.parse(await page.getAttribute("#sweep-summary", "data-json"));
+  for (const kind of ["process", "threads"]) {
+    const s = fits[kind].serial_fraction;
+    assert.ok(s >= 0 && s <= 1, `${kind}: serial fraction ${s}`);
+    assert.ok(fits[kind].measured_cores >= 1 && fits[kind].measured_cores <= counts.length);
+  }
+  assert.equal(await page.locator("#sweep-charts svg").count(), 2);
+  assert.match(await page.textContent("#sweep-summary"), /serial fraction of \d+\.\d%/);
+  await page.context().close();
+});
+
+test("every setting lives in the URL: a reload brings them all back", async () => {
+  const page = await env.open();
+  await poolReady(page);
+  await fill(page, {
+    workload: "mandelbrot",
+    size: 500,
+    tasks: 9,
+    chunksize: 2,
+    workers: 3,
+    mode: "threads",
+    repeats: 4,
+    fail: 2,
+  });
+  await page.check("#gil");
+  await page.uncheck("#warmup");
+  await page.check('input[name=scale][value="0.1"]');
+  const before = await page.evaluate(() => location.search);
+  for (const part of [
+    "workload=mandelbrot",
+    "size=500",
+    "tasks=9",
+    "chunksize=2",
+    "mode=threads",
+    "workers=3",
+    "gil=1",
+    "scale=0.1",
+    "repeats=4",
+    "warmup=0",
+    "fail=2",
+  ]) {
+    assert.ok(before.includes(part), `${part} in ${before}`);
+  }
+  await page.reload();
+  await page.waitForSelector("html[data-ready=true]");
+  const fields = await page.evaluate(() => {
+    const f = document.querySelector("#controls").elements;
+    return {
+      workload: f.workload.value,
+      size: f.size.value,
+      tasks: f.tasks.value,
+      chunksize: f.chunksize.value,
+      workers: f.workers.value,
+      mode: f.mode.value,
+      gil: f.gil.checked,
+      repeats: f.repeats.value,
+      warmup: f.warmup.checked,
+      scale: f.scale.value,
+      fail: f.fail.value,
+    };
+  });
+  assert.deepEqual(fields, {
+    workload: "mandelbrot",
+    size: "500",
+    tasks: "9",
+    chunksize: "2",
+    workers: "3",
+    mode: "threads",
+    gil: true,
+    repeats: "4",
+    warmup: false,
+    scale: "0.1",
+    fail: "2",
+  });
+  assert.equal(await page.evaluate(() => location.search), before);
+  await page.context().close();
+});
+
+test("results can be copied as Markdown and downloaded as JSON and CSV that match the run shown", async () => {
+  const page = await env.open({ query: "?workload=primes&size=200000&tasks=12&repeats=2" });
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await poolReady(page);
+  const main = await clickAndWait(page, "#compare", { runs: 2 });
+  const rows = await page.$$eval("#history tbody tr", (trs) => trs.map((r) => ({ ...r.dataset })));
+
+  await page.click("#copy-markdown");
+  await page.waitForFunction(() =>
+    /Copied/.test(document.querySelector("#share-status").textContent),
+  );
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  const lines = md.trim().split("\n");
+  assert.equal(lines.length, 4, md);
+  assert.match(lines[0], /^\| # \| Workload \| Size .*\| Digest \|$/);
+  assert.ok(lines[3].includes(main.digest) && lines[3].includes("process pool"), lines[3]);
+
+  const [jsonDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("#download-json"),
+  ]);
+  const json = JSON.parse(await streamText(await jsonDownload.createReadStream()));
+  assert.equal(json.series.length, 2);
+  const pool = json.series[1];
+  const shown = rows.find((r) => r.mode === "process");
+  assert.ok(
+    Math.abs(pool.median_ms - Number(shown.wallMs)) <= 0.001,
+    `${pool.median_ms} vs ${shown.wallMs}`,
+  );
+
+  assert.equal(pool.digest, shown.digest);
+  assert.equal(pool.runs.length, 2);
+  assert.equal(pool.runs[0].tasks.length, 12);
+  assert.ok(
+    pool.runs.every((r) => r.tasks.every((t) => t.outcome === "ok" && t.end_ms >= t.start_ms)),
+  );
+  assert.ok(pool.speedup > 0);
+  assert.equal(
+    json.page.hardwareConcurrency,
+    await page.evaluate(() => navigator.hardwareConcurrency),
+  );
+
+  const [csvDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("#download-csv"),
+  ]);
+  const csv = (await streamText(await csvDownload.createReadStream())).trim().split("\n");
+  const head = csv[0].split(",");
+  assert.deepEqual(head.slice(0, 3), ["series", "workload", "size"]);
+  assert.equal(csv.length, 1 + 2 * 2 * 12, "a row per task of each measured run of both series");
+  const poolRows = csv
+    .slice(1)
+    .map((l) => Object.fromEntries(l.split(",").map((v, i) => [head[i], v])))
+    .filter((r) => r.mode === "process");
+  assert.equal(poolRows.length, 24);
+  const medianFromCsv = [...new Set(poolRows.map((r) => Number(r.run_wall_ms)))].sort(
+    (a, b) => a - b,
+  );
+  // Each run's time is rounded to the microsecond in the CSV; their median may differ by one.
+  const median = (medianFromCsv[0] + medianFromCsv[1]) / 2;
+  assert.ok(Math.abs(median - Number(shown.wallMs)) < 0.002, `${median} vs ${shown.wallMs}`);
+
+  await page.context().close();
+});
+
+test("each result is explained, and the code panes show the Python and the Rust it corresponds to", async () => {
+  const page = await env.open({
+    query: "?workload=primes&size=300000&tasks=8&workers=2&repeats=1",
+  });
+  await poolReady(page);
+  await clickAndWait(page, "#compare", { runs: 2 });
+  assert.match(
+    await page.textContent("#explain"),
+    /^2 workers on \d+ reported CPUs?: \d+\.\d\d× faster than the main thread, \d+% efficient\. Of the 2 × [\d,]+ ms of worker time, [\d,]+ ms went to computing/,
+  );
+  await page.click("#code summary");
+  await page.waitForFunction(() =>
+    document.querySelector("#code-ours").textContent.includes("fn is_prime"),
+  );
+  const python = await page.textContent("#code-python");
+  assert.match(python, /with ProcessPoolExecutor\(max_workers=2\) as executor:/);
+  assert.match(python, /chunksize=1/);
+  assert.match(python, /for i in range\(8\)/);
+  const ours = await page.textContent("#code-ours");
+  assert.match(ours, /pool\.map\(specs, \{ chunksize: 1 \}\)/);
+  assert.match(ours, /\/\/ src\/primes\.rs\n/);
+  assert.ok(!ours.includes("ANCHOR"));
+  await fill(page, { mode: "threads" });
+  await page.waitForFunction(() =>
+    document.querySelector("#code-python").textContent.includes("ThreadPoolExecutor"),
+  );
+  assert.match(await page.textContent("#code-ours"), /par_iter\(\)/);
+  await page.context().close();
+});
+
+async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
