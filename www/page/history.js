@@ -31,8 +31,10 @@ export function historyCells(series, baseline) {
     fmt.format(series.tasks),
     modeLabel(series),
     String(series.workers),
-    done ? s2(series.ms) : series.status,
-    done && series.runs.length > 1 ? `${s2(series.stats.min)}–${s2(series.stats.max)}` : "–",
+    done
+      ? s2(series.ms) +
+        (series.runs.length > 1 ? ` (${s2(series.stats.min)}–${s2(series.stats.max)})` : "")
+      : series.status,
     series.mode === "main" ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
     speedup ? `${Math.round((100 * speedup) / series.workers)}%` : "–",
     long.length ? String(Math.max(...long)) : "–",
@@ -47,8 +49,8 @@ export const HISTORY_HEAD = [
   "Tasks",
   "Mode",
   "Workers",
-  "Median (s)",
-  "Min–max (s)",
+  "Time (s)",
+
   "Speedup",
   "Efficiency",
   "Long tasks",
@@ -87,11 +89,17 @@ export class History {
     this.#baselines.set(series, baseline ?? null);
     const tr = this.#body.insertRow(0);
     for (const text of historyCells(series, baseline)) tr.insertCell().textContent = text;
-    const digest = tr.cells[11];
+    // Eight hex digits are plenty to compare by eye; the cell's title has all sixteen.
+    const digest = tr.cells[10];
+
     digest.className = "digest";
+    if (series.summary) {
+      digest.title = series.summary.digest;
+      digest.textContent = series.summary.digest.slice(0, 8);
+    }
     if (baseline && series.summary && baseline.summary?.digest !== series.summary.digest) {
       digest.classList.add("mismatch");
-      digest.title = "Differs from the main-thread run's digest";
+      digest.title += ": differs from the main-thread run's digest";
     }
     const speedup = speedupOf(series, baseline);
     Object.assign(tr.dataset, {

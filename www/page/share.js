@@ -11,7 +11,8 @@ export function markdown(history) {
   const line = (cells) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
   return [
     line(HISTORY_HEAD),
-    line(HISTORY_HEAD.map((_, i) => (i < 2 || i === 4 || i === 11 ? "---" : "---:"))),
+    line(HISTORY_HEAD.map((_, i) => (i < 2 || i === 4 || i === 10 ? "---" : "---:"))),
+
     ...rows.map(line),
   ].join("\n");
 }
