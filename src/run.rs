@@ -241,15 +241,6 @@ pub(crate) mod tests {
             .collect()
     }
 
-    fn job(workload: Workload, size: u64, tasks: u32) -> Job {
-        Job {
-            workload,
-            size,
-            tasks,
-            fail_task: None,
-        }
-    }
-
     const FAST: Options = Options {
         scale: 0.001,
         gil: false,
@@ -259,7 +250,7 @@ pub(crate) mod tests {
     fn parallel_equals_sequential_for_every_workload() {
         for w in Workload::ALL {
             let size = w.info().quick_size.min(200_000);
-            let specs = job(w, size, 24).specs().unwrap();
+            let specs = Job::new(w, size, 24).specs().unwrap();
             let seq = run_hosted(&specs, FAST, &TestHost::new());
             let par = run_hosted_par(&specs, FAST, &TestHost::new());
             assert_eq!(partials(&seq), partials(&par), "{w:?}");
@@ -269,7 +260,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_gil_changes_timing_not_answers() {
-        let specs = job(Workload::Primes, 300_000, 16).specs().unwrap();
+        let specs = Job::new(Workload::Primes, 300_000, 16).specs().unwrap();
         let free = run_hosted_par(&specs, FAST, &TestHost::new());
         let gil = Options { gil: true, ..FAST };
         let locked = run_hosted_par(&specs, gil, &TestHost::new());
@@ -278,7 +269,7 @@ pub(crate) mod tests {
 
     #[test]
     fn under_the_gil_computations_never_overlap() {
-        let specs = job(Workload::Primes, 400_000, 12).specs().unwrap();
+        let specs = Job::new(Workload::Primes, 400_000, 12).specs().unwrap();
         let gil = Options { gil: true, ..FAST };
         let mut spans: Vec<(f64, f64)> = run_hosted_par(&specs, gil, &TestHost::new())
             .into_iter()
@@ -297,7 +288,7 @@ pub(crate) mod tests {
     fn sleeps_overlap_even_under_the_gil() {
         // Calls 8 and 12 sleep 80 and 120 ms at scale 0.01. Under the model GIL they still
         // sleep at the same time, because sleeping releases the lock.
-        let specs: Vec<_> = job(Workload::Sleeper, 13, 13)
+        let specs: Vec<_> = Job::new(Workload::Sleeper, 13, 13)
             .specs()
             .unwrap()
             .into_iter()
@@ -330,7 +321,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_panicking_task_fails_alone() {
-        let mut j = job(Workload::Tiny, 40, 8);
+        let mut j = Job::new(Workload::Tiny, 40, 8);
         j.fail_task = Some(5);
         let host = TestHost::new();
         let outcomes = run_hosted_par(&j.specs().unwrap(), FAST, &host);
@@ -365,7 +356,7 @@ pub(crate) mod tests {
 
     #[test]
     fn printed_lines_are_counted_and_shown() {
-        let specs = job(Workload::Sleeper, 30, 5).specs().unwrap();
+        let specs = Job::new(Workload::Sleeper, 30, 5).specs().unwrap();
         let host = TestHost::new();
         let outcomes = run_hosted(&specs, FAST, &host);
         let printed: u32 = outcomes

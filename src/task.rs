@@ -212,6 +212,16 @@ pub struct Job {
 }
 
 impl Job {
+    /// A job without fault injection (not yet checked: see [`Job::validate`]).
+    pub fn new(workload: Workload, size: u64, tasks: u32) -> Job {
+        Job {
+            workload,
+            size,
+            tasks,
+            fail_task: None,
+        }
+    }
+
     /// Checks the size and task count against the workload's bounds.
     ///
     /// # Errors
@@ -533,15 +543,6 @@ mod hex64 {
 mod tests {
     use super::*;
 
-    fn job(workload: Workload, size: u64, tasks: u32) -> Job {
-        Job {
-            workload,
-            size,
-            tasks,
-            fail_task: None,
-        }
-    }
-
     fn digest(job: &Job) -> Summary {
         let partials: Vec<Partial> = job
             .specs()
@@ -559,7 +560,7 @@ mod tests {
             (Workload::Mandelbrot, 100, 66),
             (Workload::Tiny, 10, 10),
         ] {
-            let specs = job(w, size, tasks).specs().unwrap();
+            let specs = Job::new(w, size, tasks).specs().unwrap();
             assert_eq!(specs.len(), tasks as usize);
             assert_eq!(specs[0].lo, 0);
             assert_eq!(specs.last().unwrap().hi, w.items(size));
@@ -574,24 +575,24 @@ mod tests {
     fn digest_does_not_depend_on_task_count() {
         for w in Workload::ALL {
             let size = w.info().min_size.max(40);
-            let one = digest(&job(w, size, 1));
-            let many = digest(&job(w, size, 13));
+            let one = digest(&Job::new(w, size, 1));
+            let many = digest(&Job::new(w, size, 13));
             assert_eq!(one, many, "{w:?}");
         }
     }
 
     #[test]
     fn digests_differ_between_sizes_and_workloads() {
-        let a = digest(&job(Workload::Tiny, 100, 1));
-        let b = digest(&job(Workload::Tiny, 101, 1));
-        let c = digest(&job(Workload::Sleeper, 100, 1));
+        let a = digest(&Job::new(Workload::Tiny, 100, 1));
+        let b = digest(&Job::new(Workload::Tiny, 101, 1));
+        let c = digest(&Job::new(Workload::Sleeper, 100, 1));
         assert_ne!(a.digest, b.digest);
         assert_ne!(a.digest, c.digest);
     }
 
     #[test]
     fn primes_headline_has_the_known_answer() {
-        let s = digest(&job(Workload::Primes, 1_000_000, 8));
+        let s = digest(&Job::new(Workload::Primes, 1_000_000, 8));
         assert_eq!(
             s.headline,
             "78,498 primes below 1,000,000 (their sum: 37,550,402,023)"
@@ -600,7 +601,7 @@ mod tests {
 
     #[test]
     fn article_job_prints_every_call_in_order() {
-        let specs = job(Workload::Sleeper, 30, 30).specs().unwrap();
+        let specs = Job::new(Workload::Sleeper, 30, 30).specs().unwrap();
         let steps: Vec<Step> = specs
             .iter()
             .flat_map(|s| run_task(s).unwrap().steps)
@@ -622,7 +623,7 @@ mod tests {
 
     #[test]
     fn mandelbrot_tasks_return_their_rows() {
-        let specs = job(Workload::Mandelbrot, 30, 4).specs().unwrap();
+        let specs = Job::new(Workload::Mandelbrot, 30, 4).specs().unwrap();
         let total: usize = specs
             .iter()
             .map(|s| run_task(s).unwrap().pixels.len())
@@ -632,12 +633,12 @@ mod tests {
 
     #[test]
     fn out_of_range_jobs_are_refused_with_the_bounds() {
-        let err = job(Workload::Primes, 10, 1).specs().unwrap_err();
+        let err = Job::new(Workload::Primes, 10, 1).specs().unwrap_err();
         assert_eq!(
             err.to_string(),
             "size must be a whole number from 1,000 to 100,000,000 (got 10)"
         );
-        let err = job(Workload::Mandelbrot, 30, 21).specs().unwrap_err();
+        let err = Job::new(Workload::Mandelbrot, 30, 21).specs().unwrap_err();
         assert_eq!(
             err.to_string(),
             "tasks must be a whole number from 1 to 20, at most one per row (got 21)"
@@ -646,7 +647,7 @@ mod tests {
 
     #[test]
     fn hand_made_specs_outside_their_job_are_refused() {
-        let mut spec = job(Workload::Tiny, 10, 1).specs().unwrap().remove(0);
+        let mut spec = Job::new(Workload::Tiny, 10, 1).specs().unwrap().remove(0);
         spec.hi = 11;
         assert!(run_task(&spec).is_err());
     }
@@ -654,7 +655,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "task 2 failed on purpose")]
     fn fault_injection_panics() {
-        let mut j = job(Workload::Tiny, 10, 5);
+        let mut j = Job::new(Workload::Tiny, 10, 5);
         j.fail_task = Some(2);
         let specs = j.specs().unwrap();
         let _ = run_task(&specs[2]);

@@ -130,21 +130,22 @@ async function boot() {
     view.begin(specs.length, `Starting the ${MODE_LABEL[settings.mode]}…`);
     let current = null;
     let live = 0;
+    // Name the run only when there are several: "(warm-up)", "(run 2 of 3)".
+    const which = (record) => (settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "");
     const hooks = {
       meter,
       onPrepared: (prep) => settings.mode !== "main" && poolStatus(prep, settings.mode),
       onRunStart: (record) => {
         current = record;
         log.clear();
-        const which = settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "";
-        const who_ = settings.mode === "threads" ? "threads" : "workers";
+        const unit = settings.mode === "threads" ? "threads" : "workers";
         const gil = settings.mode === "threads" && settings.gil ? ", under the model GIL" : "";
         view.status(
           settings.mode === "main"
             ? settings.workload === "sleeper"
-              ? `Running on the page's thread${which}. Sleeps are timers, so the page stays alive while a call sleeps.`
-              : `Running on the page's thread${which}: the page is frozen until every task is done. That is the lesson.`
-            : `Running ${specs.length} tasks on ${record.workers} ${who_}${gil}${which}…`,
+              ? `Running on the page's thread${which(record)}. Sleeps are timers, so the page stays alive while a call sleeps.`
+              : `Running on the page's thread${which(record)}: the page is frozen until every task is done. That is the lesson.`
+            : `Running ${specs.length} tasks on ${record.workers} ${unit}${gil}${which(record)}…`,
         );
         view.progress(0, specs.length);
         clearInterval(live);
@@ -161,12 +162,12 @@ async function boot() {
         clearInterval(live);
         if (record.start) timeline.show(record);
         meter.showResult(record.responsiveness);
-        const which = settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "";
         log.add(
           record.status === "done"
-            ? `${finishedLine(record.ms)}${which}`
+            ? `${finishedLine(record.ms)}${which(record)}`
             : `Stopped after ${(record.ms / 1000).toFixed(2)} second(s)`,
         );
+
         log.flush();
       },
     };

@@ -51,7 +51,7 @@ export class ProcessPool {
 
   /**
    * Spawns every worker and waits until each has instantiated its own memory. Resolves with
-   * {ms, memoryBytes[], infos[], lanes[]} (lanes: each worker's {spawnAt, readyAt}); calling
+   * {ms, memoryBytes[], lanes[]} (lanes: each worker's {spawnAt, readyAt}); calling
    * it again returns the same promise until cancel().
    */
   start() {
@@ -63,7 +63,6 @@ export class ProcessPool {
       return {
         ms: now() - t0,
         memoryBytes: infos.map((info) => info.memoryBytes),
-        infos,
         lanes: this.#slots.map(({ spawnAt, readyAt }) => ({ spawnAt, readyAt })),
       };
     })();
@@ -90,8 +89,8 @@ export class ProcessPool {
     const chunks = [];
     for (let i = 0; i < tasks.length; i += chunksize) chunks.push(i);
     await Promise.all(
-      chunks.map(async (offset) => {
-        const job = await this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
+      chunks.map((offset) =>
+        this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
           onOutcome: (outcome, k) => {
             outcomes[offset + k] = outcome;
             onResult?.(outcome, offset + k);
@@ -100,10 +99,10 @@ export class ProcessPool {
             const positions = Array.from({ length: count }, (_, k) => offset + done + k);
             onDispatch?.(positions, worker, sentAt);
           },
-        });
-        return job;
-      }),
+        }),
+      ),
     );
+
     return outcomes;
   }
 

@@ -65,6 +65,10 @@ export class TimelineView {
       L.plot.setAttribute("viewBox", `0 0 ${L.domain} ${L.height}`);
       this.#liveAxis();
     }
+    // Thousands of tiny tasks would mean thousands of new elements per redraw, on the thread
+    // that hands out the tasks: such runs are drawn once, merged, when they end.
+    if (record.tasks > MAX_BARS) return;
+
     const rect = (kind, from, to, y) => {
       const r = document.createElementNS(NS, "rect");
       r.setAttribute("class", `ph-${kind}`);
