@@ -91,7 +91,9 @@ optimize() {
 # alone instead of taking down every thread. This nightly also needs the linker told to share,
 # import and bound the memory and to export the TLS symbols wasm-bindgen's thread start-up
 # uses; without them the memory is not shared and rayon fails with "#<Memory> could not be
-# cloned".
+# cloned". (rustc warns that `atomics` and `exception-handling` are unstable target features:
+# expected, on nightly.)
+
 THREADS_RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+exception-handling -C panic=unwind \
 -C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=1073741824 \
 -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
