@@ -17,10 +17,10 @@ import { explain } from "./page/explain.js";
 import { showCode } from "./page/code.js";
 import { SweepView, sweepCounts } from "./page/sweep.js";
 import { copy, csv, download, markdown, report } from "./page/share.js";
+import { mib } from "./page/format.js";
 
 const $ = (id) => document.getElementById(id);
 const cpus = showCpuCount();
-const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 /**
  * How often the live displays (clock, progress, log, timeline, meter) redraw during a run,
  * in ms: all at once, four times a second. On a 2-core machine every repaint takes CPU time

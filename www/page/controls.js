@@ -1,5 +1,6 @@
 // The settings form. It knows field names and how to show things; what is valid is the
 // core's call (parseSettings), so the form and the URL give the same messages.
+import { fmt } from "./format.js";
 
 const FIELDS = [
   "workload",
@@ -14,7 +15,6 @@ const FIELDS = [
   "warmup",
   "fail",
 ];
-const fmt = new Intl.NumberFormat("en-US");
 /** Buttons that start something: live between runs, locked during one. */
 const BUTTONS = ["run", "compare", "preset", "counter-run", "sweep-run"];
 

@@ -2,7 +2,7 @@
 // took as long as it did.
 import { timelineOf, breakdown } from "../analysis.js";
 
-const fmt = new Intl.NumberFormat("en-US");
+import { capitalize, fmt } from "./format.js";
 const ms = (x) => `${fmt.format(Math.round(x))} ms`;
 const pct = (part, whole) => `${Math.round((100 * part) / Math.max(whole, 1e-9))}%`;
 
@@ -45,10 +45,10 @@ export function explain(series, baseline, cpus) {
   const cores = `${cpus} reported CPU${cpus > 1 ? "s" : ""}`;
   if (speedup) {
     out.push(
-      `${units[0].toUpperCase()}${units.slice(1)} on ${cores}: ${speedup.toFixed(2)}× faster than the main thread, ${pct(speedup, n)} efficient.`,
+      `${capitalize(units)} on ${cores}: ${speedup.toFixed(2)}× faster than the main thread, ${pct(speedup, n)} efficient.`,
     );
   } else {
-    out.push(`${units[0].toUpperCase()}${units.slice(1)} on ${cores}.`);
+    out.push(`${capitalize(units)} on ${cores}.`);
   }
   out.push(
     `Of the ${n} × ${ms(b.wall)} of ${unit} time, ${ms(b.run)} went to computing, ${ms(b.messages)} to messages${b.wait > 0 ? `, ${ms(b.wait)} to waiting for the GIL` : ""} and ${ms(b.idle)} to waiting for work.`,

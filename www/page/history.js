@@ -2,8 +2,7 @@
 // against the latest main-thread series of the same task list.
 import { modeLabel } from "./results.js";
 
-const fmt = new Intl.NumberFormat("en-US");
-const s2 = (ms) => (ms / 1000).toFixed(2);
+import { fmt, seconds as s2 } from "./format.js";
 
 /** Series with equal keys ran the same task list and must give the same digest. */
 export function taskListKey(s) {

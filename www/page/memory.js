@@ -2,8 +2,7 @@
 // each memory's counter is read afterwards: per worker in the process pool, once for the
 // thread pool's one shared memory.
 
-const fmt = new Intl.NumberFormat("en-US");
-const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+import { fmt, mib } from "./format.js";
 
 function show(id, { value, detail, state = "" }) {
   const card = document.getElementById(id);

@@ -1,11 +1,10 @@
 // The Result card: progress while a series runs, then the headline number with its method
 // (median of the repeats, min–max, warm-up, cold start), the speedup against the main
 // thread, the answer, failures, the page's responsiveness, the picture and the per-task table.
+import { fmt, seconds as s2 } from "./format.js";
 
 const TABLE_ROWS = 500;
-const fmt = new Intl.NumberFormat("en-US");
 const $ = (id) => document.getElementById(id);
-const s2 = (ms) => (ms / 1000).toFixed(2);
 
 export const MODE_LABEL = { main: "main thread", process: "process pool", threads: "thread pool" };
 

@@ -2,7 +2,7 @@
 // with the ideal line, the Amdahl fit, and where scaling levels off next to the CPU count
 // the browser reports.
 
-const fmt = new Intl.NumberFormat("en-US");
+import { capitalize } from "./format.js";
 const $ = (id) => document.getElementById(id);
 const SERIES = {
   process: { label: "process pool", className: "process" },
@@ -189,7 +189,7 @@ export class SweepView {
             : f.measured_cores < cpus
               ? `fewer than the ${cpus} CPUs the browser reports (other work shares them, or some are not real cores)`
               : `more than the ${cpus} CPUs the browser reports (it may cap the number)`;
-        return `${SERIES[k].label[0].toUpperCase()}${SERIES[k].label.slice(1)}: Amdahl's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}% (${limit}; whatever did not run in parallel counts here: start-up, messages, cores shared with the browser). Scaling levels off
+        return `${capitalize(SERIES[k].label)}: Amdahl's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}% (${limit}; whatever did not run in parallel counts here: start-up, messages, cores shared with the browser). Scaling levels off
  at ${f.measured_cores} ${k === "threads" ? "threads" : "workers"}: measured cores ${f.measured_cores}, ${versus}.`;
       })
       .join(" ");

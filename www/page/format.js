@@ -1,0 +1,13 @@
+// How the page writes numbers, in one place.
+
+/** Thousands separators, as people read them: 78,498. */
+export const fmt = new Intl.NumberFormat("en-US");
+
+/** Milliseconds as seconds with two decimals, as the article prints them. */
+export const seconds = (ms) => (ms / 1000).toFixed(2);
+
+/** Bytes as MiB with one decimal. */
+export const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** The text with its first letter in upper case. */
+export const capitalize = (text) => `${text[0].toUpperCase()}${text.slice(1)}`;
