@@ -59,7 +59,8 @@ ensure_npm() {
     command -v npm >/dev/null || die "Node.js 18+ with npm is needed for the tests, the benchmark and wasm-opt"
     if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
         say "Installing npm dev dependencies (playwright-core, prettier, binaryen)"
-        npm ci --no-audit --no-fund
+        # To stderr: `bench --json` promises one JSON object on stdout and nothing else.
+        npm ci --no-audit --no-fund >&2
     fi
 }
 
@@ -158,9 +159,12 @@ serve() {
 }
 
 run_tests() {
+    # Everything the test layers need, first: a fresh clone runs this command and nothing else.
+    ensure_rust
+    ensure_nightly
+    ensure_wasm_bindgen
     ensure_npm
     ensure_chromium
-    ensure_nightly
     say "Checking formatting (rustfmt, prettier)"
     cargo fmt --check
     prettier --check --log-level warn .
@@ -181,7 +185,11 @@ case "$cmd" in
 build) ensure_npm; build ;;
 serve) serve "$@" ;;
 test) run_tests ;;
-bench) ensure_npm; ensure_chromium; build; node tools/bench.mjs "$@" ;;
+bench)
+    # Only the benchmark's own output reaches stdout, so `bench --json` is one JSON object.
+    { ensure_npm; ensure_chromium; build; } >&2
+    node tools/bench.mjs "$@"
+    ;;
 setup) ensure_rust; ensure_nightly; ensure_wasm_bindgen; ensure_npm; ensure_chromium ;;
 fmt) cargo fmt; ensure_npm; prettier --write --log-level warn . ;;
 -h | --help | help) sed -n '2,14s/^# \{0,1\}//p' "$0" ;;
