@@ -30,6 +30,15 @@ pub enum InputError {
         /// What was given, verbatim.
         got: String,
     },
+    /// On the page's thread a single task would freeze the page for too long.
+    FreezesPage {
+        /// Estimated ms of the longest task.
+        estimated_ms: f64,
+        /// Longest a main-thread task may take, in ms.
+        limit_ms: f64,
+        /// The fewest tasks that keep every task under the limit, if any count can.
+        min_tasks: Option<u64>,
+    },
     /// One of a fixed set of names was expected.
     UnknownChoice {
         /// The setting's name.
@@ -48,12 +57,13 @@ impl InputError {
             InputError::OutOfRange { field, .. }
             | InputError::DecimalOutOfRange { field, .. }
             | InputError::UnknownChoice { field, .. } => field,
+            InputError::FreezesPage { .. } => "tasks",
         }
     }
 }
 
 /// Shows what was given: numbers as typed, anything else quoted, nothing as "nothing".
-struct Got<'a>(&'a str);
+pub(crate) struct Got<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Got<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -68,6 +78,20 @@ impl fmt::Display for Got<'_> {
                 shown.push('…');
             }
             write!(f, "\"{shown}\"")
+        }
+    }
+}
+
+/// A duration in ms, shown in whole seconds (tenths below ten seconds).
+struct Seconds(f64);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0 / 1000.0;
+        if s < 9.95 {
+            write!(f, "{s:.1} s")
+        } else {
+            write!(f, "{} s", group(s.round() as u64))
         }
     }
 }
@@ -103,6 +127,24 @@ impl fmt::Display for InputError {
                 "{field} must be a number from {min} to {max} (got {})",
                 Got(got)
             ),
+            InputError::FreezesPage {
+                estimated_ms,
+                limit_ms,
+                min_tasks,
+            } => {
+                write!(
+                    f,
+                    "on the main thread one task would freeze the page for about {} \
+                     (estimated), and a task there may take at most {} so that Stop can \
+                     answer between tasks: ",
+                    Seconds(*estimated_ms),
+                    Seconds(*limit_ms)
+                )?;
+                match min_tasks {
+                    Some(n) => write!(f, "use at least {} tasks, or a pool", group(*n)),
+                    None => f.write_str("use a smaller size, or a pool"),
+                }
+            }
             InputError::UnknownChoice {
                 field,
                 got,

@@ -85,6 +85,21 @@ pub fn render_rows(frame: Frame, y0: u32, y1: u32) -> Band {
 }
 // ANCHOR_END: kernel
 
+/// Roughly how many iterations row `y` of `frame` takes, for estimating a task's time before
+/// running it: the escape times of at most 32 evenly spaced pixels, scaled up to the row.
+pub fn row_work(frame: Frame, y: u32) -> f64 {
+    let (w, h) = (frame.width, frame.height);
+    let cols = w.min(32);
+    let cy = 1.0 - (f64::from(y) + 0.5) * 2.0 / f64::from(h);
+    let sampled: u64 = (0..cols)
+        .map(|i| {
+            let cx = -2.25 + (f64::from(i * w / cols) + 0.5) * 3.0 / f64::from(w);
+            u64::from(escape_time(cx, cy, MAX_ITER)) + 1
+        })
+        .sum();
+    sampled as f64 * f64::from(w) / f64::from(cols)
+}
+
 /// Gradient stops from fast escape to slow escape: night blue, teal, amber, near-white.
 const STOPS: [[f64; 3]; 4] = [
     [12.0, 18.0, 48.0],

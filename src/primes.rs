@@ -32,6 +32,15 @@ pub fn count_and_sum(lo: u32, hi: u32) -> (u64, u64) {
 }
 // ANCHOR_END: kernel
 
+/// Roughly how many wheel steps `count_and_sum(lo, hi)` takes, for estimating a task's time
+/// before running it. A prime `p` costs about √p / 6 steps (one per six numbers up to √p)
+/// and there are about 1/ln x primes near x; composites mostly stop at a small divisor, about
+/// one step each. Integrating √x / (6 ln x) gives (hi^1.5 − lo^1.5) / (9 ln hi).
+pub fn work(lo: u32, hi: u32) -> f64 {
+    let (lo, hi) = (f64::from(lo), f64::from(hi.max(3)));
+    (hi.powf(1.5) - lo.powf(1.5)) / (9.0 * hi.ln()) + (hi - lo)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
 //! Every setting of a run, parsed from text: the form's fields and the URL's parameters go
 //! through the same [`parse`], so both give the same messages for the same mistakes.
 
-use crate::error::InputError;
-use crate::task::{check_range, max_tasks, Job, Workload};
+use crate::error::{Got, InputError};
+use crate::task::{check_range, max_tasks, CostModel, Job, Workload};
 use serde::{Deserialize, Serialize};
 
 /// Most workers a process pool may have: past this a browser tab mostly thrashes.
@@ -10,6 +10,34 @@ pub const MAX_WORKERS: u32 = 64;
 
 /// Most measured repeats per run.
 pub const MAX_REPEATS: u32 = 20;
+
+/// Longest one task may compute on the page's thread, in ms (estimated before the run): the
+/// page cannot paint or hear Stop while a task runs there, only between tasks.
+pub const MAIN_TASK_LIMIT_MS: f64 = 3_000.0;
+
+/// Longest per-run timeout, in seconds (an hour).
+pub const MAX_TIMEOUT_S: f64 = 3_600.0;
+
+/// Every setting's name, in the order [`parse`] reads them: the form's field names and the
+/// URL's parameters.
+pub const NAMES: [&str; 12] = [
+    "workload",
+    "size",
+    "tasks",
+    "chunksize",
+    "mode",
+    "workers",
+    "gil",
+    "scale",
+    "repeats",
+    "warmup",
+    "fail",
+    "timeout",
+];
+
+/// URL parameters the page reads itself (not run settings), which [`parse`] leaves alone:
+/// `isolate=0` opts out of the service worker.
+pub const PAGE_PARAMETERS: [&str; 1] = ["isolate"];
 
 /// Who runs the tasks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +92,10 @@ pub struct Settings {
     /// Run once, unmeasured, before the repeats, so V8 has tiered the wasm up (it never
     /// tiers up a call that is already running) and the pool is warm.
     pub warmup: bool,
+    /// Seconds a run may take before it is stopped, as `executor.map(timeout=…)`; none if
+    /// `None`.
+    #[serde(default)]
+    pub timeout: Option<f64>,
 }
 
 /// A setting that could not be used, and why.
@@ -82,6 +114,9 @@ pub struct Parsed {
     pub settings: Settings,
     /// One entry per bad field, in the order fields are read.
     pub errors: Vec<FieldError>,
+    /// What was given but not used, in words: unknown names (with the likely intended
+    /// one) and names given more than once.
+    pub ignored: Vec<String>,
 }
 
 impl Settings {
@@ -104,6 +139,7 @@ impl Settings {
             // The article ran its program once; every other workload is a benchmark.
             repeats: if workload == Workload::Sleeper { 1 } else { 3 },
             warmup: workload != Workload::Sleeper,
+            timeout: None,
         }
     }
 
@@ -136,15 +172,119 @@ impl Settings {
         if let Some(f) = self.fail {
             pairs.push(("fail", f.to_string()));
         }
+        if let Some(t) = self.timeout {
+            pairs.push(("timeout", t.to_string()));
+        }
         pairs
     }
+
+    /// Whether these settings' tasks may run on the page's thread: each must compute for at
+    /// most [`MAIN_TASK_LIMIT_MS`] (estimated), since the page hears Stop only between tasks.
+    /// Checked for main-thread mode when parsing, and by the page before a comparison or a
+    /// sweep runs the same list on the main thread.
+    ///
+    /// # Errors
+    /// [`InputError::FreezesPage`] with the estimate and the fewest tasks that would do.
+    pub fn check_main_thread(&self) -> Result<(), InputError> {
+        let model = CostModel::new(self.workload, self.size);
+        let items = self.workload.items(self.size);
+        let longest = |tasks: u64| model.longest_task_ms(items, tasks as u32);
+        let estimated_ms = longest(u64::from(self.tasks));
+        if estimated_ms <= MAIN_TASK_LIMIT_MS {
+            return Ok(());
+        }
+        let most = max_tasks(self.workload, self.size);
+        // The longest task shrinks as the count grows (nearly always): bisect for the
+        // fewest tasks under the limit.
+        let min_tasks = (longest(most) <= MAIN_TASK_LIMIT_MS).then(|| {
+            let (mut lo, mut hi) = (u64::from(self.tasks), most);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if longest(mid) <= MAIN_TASK_LIMIT_MS {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            hi
+        });
+        Err(InputError::FreezesPage {
+            estimated_ms,
+            limit_ms: MAIN_TASK_LIMIT_MS,
+            min_tasks,
+        })
+    }
+}
+
+/// The known name closest to `name` (at most two edits away), for "did you mean".
+fn closest(name: &str) -> Option<&'static str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, &cb) in b.iter().enumerate() {
+                let here = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
+                prev = here;
+            }
+        }
+        row[b.len()]
+    }
+    let lower = name.to_lowercase();
+    NAMES
+        .iter()
+        .map(|&known| (distance(&lower, known), known))
+        .filter(|&(d, _)| d <= 2)
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// What in `pairs` [`parse`] will not use: unknown names and repeated ones, in words.
+fn ignored(pairs: &[(String, String)]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, _) in pairs {
+        let name = name.as_str();
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
+        let shown = Got(name);
+        if PAGE_PARAMETERS.contains(&name) {
+            continue;
+        }
+        if !NAMES.contains(&name) {
+            notes.push(match closest(name) {
+                Some(known) => format!("{shown} is not a setting (did you mean {known}?)"),
+                None => format!("{shown} is not a setting"),
+            });
+            continue;
+        }
+        let given: Vec<&str> = pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        if given.len() > 1 {
+            notes.push(format!(
+                "{name} was given {} times; the last, {}, is used",
+                given.len(),
+                Got(given[given.len() - 1])
+            ));
+        }
+    }
+    notes
 }
 
 /// Reads settings from `(name, value)` pairs (URL query or form fields).
 ///
 /// Missing or empty fields take the workload's defaults; a field that cannot be used also
-/// takes its default and adds a [`FieldError`]. Unknown names are ignored. Later fields are
-/// checked against earlier ones (tasks against size, chunksize against tasks).
+/// takes its default and adds a [`FieldError`]. Unknown and repeated names are named in
+/// [`Parsed::ignored`] (the last of a repeated name counts). Later fields are checked against
+/// earlier ones (tasks against size, chunksize against tasks), and main-thread settings
+/// against [`Settings::check_main_thread`].
 pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
     let get = |name: &str| {
         pairs
@@ -166,10 +306,20 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
         })
     }
 
-    let workload = match get("workload") {
-        None => Workload::Sleeper,
-        Some(t) => keep(&mut errors, Workload::parse(t), Workload::Sleeper),
-    };
+    // The shared-counter workloads belong to their own experiment, not to the menu.
+    let menu = Workload::parse(get("workload").unwrap_or("sleeper"))
+        .ok()
+        .filter(|w| !w.info().experiment)
+        .ok_or_else(|| InputError::UnknownChoice {
+            field: "workload",
+            got: get("workload").unwrap_or_default().to_string(),
+            choices: Workload::ALL
+                .iter()
+                .filter(|w| !w.info().experiment)
+                .map(|w| w.name())
+                .collect(),
+        });
+    let workload = keep(&mut errors, menu, Workload::Sleeper);
     let mut s = Settings::defaults(workload, default_workers);
     let info = workload.info();
 
@@ -224,9 +374,30 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
         let f = whole("fail", t, 0, u64::from(s.tasks) - 1, "a task index");
         s.fail = keep(&mut errors, f.map(|v| Some(v as u32)), None);
     }
+    if let Some(t) = get("timeout") {
+        let seconds = decimal("timeout", t, 0.0, MAX_TIMEOUT_S).map(|v| (v > 0.0).then_some(v));
+        s.timeout = keep(&mut errors, seconds, None);
+    }
+    if s.mode == Mode::Main && !errors.iter().any(|e| e.field == "tasks") {
+        if let Err(e) = s.check_main_thread() {
+            // What stands in is the fewest tasks that keep the page alive, or the default.
+            if let InputError::FreezesPage {
+                min_tasks: Some(n), ..
+            } = e
+            {
+                s.tasks = n as u32;
+                s.chunksize = s.chunksize.min(s.tasks);
+            }
+            errors.push(FieldError {
+                field: e.field(),
+                message: e.to_string(),
+            });
+        }
+    }
     Parsed {
         settings: s,
         errors,
+        ignored: ignored(pairs),
     }
 }
 
@@ -430,5 +601,110 @@ mod tests {
         let p = parse(&pairs(&[("scale", "0.1×")]), 2);
         assert!(p.errors.is_empty());
         assert_eq!(p.settings.scale, 0.1);
+    }
+
+    #[test]
+    fn unknown_and_repeated_names_are_named() {
+        let p = parse(
+            &pairs(&[
+                ("worker", "8"),
+                ("foo", "bar"),
+                ("size", "100"),
+                ("size", "200"),
+                ("isolate", "0"),
+            ]),
+            2,
+        );
+        assert_eq!(
+            p.ignored,
+            [
+                "\"worker\" is not a setting (did you mean workers?)",
+                "\"foo\" is not a setting",
+                "size was given 2 times; the last, 200, is used",
+            ]
+        );
+        assert_eq!(p.settings.size, 200);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn experiments_are_not_menu_workloads() {
+        for name in ["counter", "racy"] {
+            let p = parse(&pairs(&[("workload", name)]), 2);
+            assert_eq!(
+                p.errors[0].message,
+                format!(
+                    "workload must be one of sleeper, primes, mandelbrot, montecarlo, tiny \
+                     (got \"{name}\")"
+                )
+            );
+            assert_eq!(p.settings.workload, Workload::Sleeper);
+        }
+    }
+
+    #[test]
+    fn a_timeout_is_seconds_and_zero_means_none() {
+        let p = parse(&pairs(&[("timeout", "2.5")]), 2);
+        assert_eq!(p.settings.timeout, Some(2.5));
+        assert_eq!(parse(&pairs(&[("timeout", "0")]), 2).settings.timeout, None);
+        let p = parse(&pairs(&[("timeout", "-1")]), 2);
+        assert_eq!(
+            p.errors[0].message,
+            "timeout must be a number from 0 to 3600 (got -1)"
+        );
+        let mut s = Settings::defaults(Workload::Primes, 2);
+        s.timeout = Some(1.5);
+        let back: Vec<(String, String)> = s
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        assert_eq!(parse(&back, 2).settings, s);
+    }
+
+    #[test]
+    fn one_huge_main_thread_task_is_refused_with_the_estimate_and_a_way_out() {
+        let p = parse(
+            &pairs(&[
+                ("workload", "primes"),
+                ("size", "100000000"),
+                ("tasks", "1"),
+                ("mode", "main"),
+            ]),
+            2,
+        );
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!(p.errors[0].field, "tasks");
+        let m = &p.errors[0].message;
+        assert!(
+            m.starts_with("on the main thread one task would freeze the page for about 31 s"),
+            "{m}"
+        );
+        assert!(m.contains("(estimated)") && m.contains("at most 3.0 s"), "{m}");
+        // What stands in is the fewest tasks that fit, and they do fit.
+        let n = p.settings.tasks;
+        assert!(m.ends_with(&format!("use at least {n} tasks, or a pool")), "{m}");
+        assert!(p.settings.check_main_thread().is_ok());
+        let mut fewer = p.settings.clone();
+        fewer.tasks = n - 1;
+        assert!(fewer.check_main_thread().is_err());
+        // The same task list is fine for a pool: only the page's thread is protected.
+        let pool = parse(
+            &pairs(&[
+                ("workload", "primes"),
+                ("size", "100000000"),
+                ("tasks", "1"),
+            ]),
+            2,
+        );
+        assert!(pool.errors.is_empty());
+    }
+
+    #[test]
+    fn every_default_runs_on_the_main_thread() {
+        for w in Workload::ALL.into_iter().filter(|w| !w.info().experiment) {
+            let s = Settings::defaults(w, 2);
+            assert!(s.check_main_thread().is_ok(), "{w:?}");
+        }
     }
 }

@@ -251,7 +251,7 @@ impl Job {
         self.validate()?;
         let items = self.workload.items(self.size);
         let tasks = u64::from(self.tasks);
-        let bound = |i: u64| (u128::from(i) * u128::from(items) / u128::from(tasks)) as u64;
+        let bound = |i: u64| split_point(items, tasks, i);
         Ok((0..self.tasks)
             .map(|i| TaskSpec {
                 workload: self.workload,
@@ -263,6 +263,12 @@ impl Job {
             })
             .collect())
     }
+}
+
+/// Where task `i` of `tasks` starts among `items` items: every task gets `items / tasks`
+/// items, give or take one, and the split never depends on anything else.
+fn split_point(items: u64, tasks: u64, i: u64) -> u64 {
+    (u128::from(i) * u128::from(items) / u128::from(tasks)) as u64
 }
 
 /// The largest task count for a workload at a size: one item per task at most.
@@ -313,6 +319,71 @@ pub struct TaskSpec {
     /// Panic instead of working (fault injection).
     #[serde(default)]
     pub fail: bool,
+}
+
+/// Estimates how long ranges of one job's items compute on the page's thread, before
+/// anything runs: each workload's work estimate (`work` in its module) times what one unit
+/// cost there (see [`ns_per_unit`]). Sleeps are not counted: they are timers.
+pub struct CostModel {
+    workload: Workload,
+    /// Mandelbrot only: estimated iterations of rows `0..y`, at index `y`.
+    rows: Vec<f64>,
+}
+
+impl CostModel {
+    /// The model for a job of `workload` at `size` (Mandelbrot samples every row once).
+    pub fn new(workload: Workload, size: u64) -> CostModel {
+        let mut rows = Vec::new();
+        if workload == Workload::Mandelbrot {
+            let frame = mandelbrot::Frame::for_width(size as u32);
+            rows.push(0.0);
+            for y in 0..frame.height {
+                let before = rows[y as usize];
+                rows.push(before + mandelbrot::row_work(frame, y));
+            }
+        }
+        CostModel { workload, rows }
+    }
+
+    /// Estimated ms for items `lo..hi` on the page's thread.
+    pub fn ms(&self, lo: u64, hi: u64) -> f64 {
+        let units = match self.workload {
+            Workload::Sleeper => 0.0,
+            Workload::Primes => primes::work(lo as u32, hi as u32),
+            Workload::Mandelbrot => {
+                let at = |y: u64| self.rows[(y as usize).min(self.rows.len() - 1)];
+                at(hi) - at(lo)
+            }
+            Workload::Montecarlo | Workload::Tiny | Workload::Counter | Workload::Racy => {
+                hi.saturating_sub(lo) as f64
+            }
+        };
+        units * ns_per_unit(self.workload) / 1e6
+    }
+
+    /// Estimated ms of the longest task when the job's items split into `tasks` tasks.
+    pub fn longest_task_ms(&self, items: u64, tasks: u32) -> f64 {
+        let tasks = u64::from(tasks.max(1));
+        let bound = |i: u64| split_point(items, tasks, i);
+        (0..tasks)
+            .map(|i| self.ms(bound(i), bound(i + 1)))
+            .fold(0.0, f64::max)
+    }
+}
+
+/// What one unit of a workload's work (see each workload's `work`) costs on the page's
+/// thread, in ns: wasm in Debian's Chromium 156 on this project's 2-core reference machine,
+/// the default sizes run on the main thread (primes 2.29 s, Mandelbrot 1.78 s, Monte-Carlo
+/// 1.39 s) divided by their estimated units, rounded up.
+fn ns_per_unit(workload: Workload) -> f64 {
+    match workload {
+        Workload::Sleeper => 0.0,
+        Workload::Primes => 5.0,
+        Workload::Mandelbrot => 3.5,
+        Workload::Montecarlo => 2.5,
+        Workload::Tiny => 2.0,
+        Workload::Counter | Workload::Racy => 1.0,
+    }
 }
 
 /// Something the host must do for a task, in order: print a line or sleep.

@@ -51,6 +51,14 @@ pub fn parse_settings(pairs: JsValue, default_workers: u32) -> Result<JsValue, J
     to_js(&settings::parse(&pairs, default_workers))
 }
 
+/// Why `settings` must not run on the page's thread (see
+/// [`Settings::check_main_thread`]), or `undefined` when they may.
+#[wasm_bindgen(js_name = mainThreadProblem)]
+pub fn main_thread_problem(settings: JsValue) -> Result<Option<String>, JsError> {
+    let settings: Settings = from_js(settings)?;
+    Ok(settings.check_main_thread().err().map(|e| e.to_string()))
+}
+
 /// The default settings for a workload.
 #[wasm_bindgen(js_name = defaultSettings)]
 pub fn default_settings(workload: &str, default_workers: u32) -> Result<JsValue, JsError> {
@@ -275,6 +283,24 @@ mod threads {
             UNREPORTED.with(|u| *u.borrow_mut() = (Vec::new(), f64::NEG_INFINITY))
         });
         to_js(&run_hosted_par(&specs, options, &host))
+    }
+
+    /// The shared-counter race (see [`crate::counter::race`]) on every rayon thread at once,
+    /// `per_thread` increments each; returns `{threads, per_thread, expected, counted,
+    /// rounds, racy}`. Blocks the calling worker until it is done, like `runThreads`.
+    #[wasm_bindgen(js_name = counterRace)]
+    pub fn counter_race(per_thread: f64, racy: bool) -> Result<JsValue, JsError> {
+        let threads = rayon::current_num_threads() as u32;
+        // broadcast runs the closure once on every thread of the pool, all of them at once.
+        let on_every_thread = |f: &(dyn Fn() + Sync)| {
+            rayon::broadcast(|_| f());
+        };
+        to_js(&crate::counter::race(
+            threads,
+            per_thread as u64,
+            racy,
+            &on_every_thread,
+        ))
     }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Static server for the playground: Python's http.server plus the headers that make the page
-cross-origin isolated (COOP same-origin + COEP require-corp), which SharedArrayBuffer and wasm
-threads require. No dependencies beyond Python 3.8+.
+"""Static server for the playground: Python's http.server plus the response headers the site's
+`_headers` file names (the same file Netlify and Cloudflare Pages read): COOP same-origin and
+COEP require-corp, which make the page cross-origin isolated for SharedArrayBuffer and wasm
+threads, and the Content-Security-Policy. No dependencies beyond Python 3.8+.
 
 Prints exactly one line on stdout once listening: the URL. Port 0 picks a free port (the tests
 and the benchmark use that and read the URL back).
@@ -13,8 +14,28 @@ import os
 import sys
 
 
+# What --no-isolation leaves out, to serve like a host that cannot send headers.
+ISOLATION = {"cross-origin-opener-policy", "cross-origin-embedder-policy", "cross-origin-resource-policy"}
+
+
+def site_headers(path):
+    """The headers `_headers` gives every path (its `/*` block) as (name, value) pairs."""
+    headers, in_block = [], False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if not line[0].isspace():
+                in_block = line.strip() == "/*"
+            elif in_block and ":" in line:
+                name, value = line.strip().split(":", 1)
+                headers.append((name.strip(), value.strip()))
+    return headers
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     isolate = True
+    headers_for_all = []
 
     # Explicit types: older Pythons' mimetypes lack .wasm, and browsers refuse
     # WebAssembly.compileStreaming for anything but application/wasm.
@@ -30,10 +51,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     }
 
     def end_headers(self):
-        if self.isolate:
-            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        for name, value in self.headers_for_all:
+            if self.isolate or name.lower() not in ISOLATION:
+                self.send_header(name, value)
         # A development server: always serve what was just built.
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
@@ -59,6 +79,10 @@ def main():
         sys.exit(f"serve.py: {args.dir}/index.html not found; run ./build.sh first")
 
     Handler.isolate = not args.no_isolation
+    headers_file = os.path.join(args.dir, "_headers")
+    if not os.path.isfile(headers_file):
+        sys.exit(f"serve.py: {headers_file} not found; run ./build.sh first")
+    Handler.headers_for_all = site_headers(headers_file)
     Handler.verbose = args.verbose
     handler = functools.partial(Handler, directory=args.dir)
     try:

@@ -62,19 +62,29 @@ function timerResolution() {
   return smallest;
 }
 
+/** Runs a probe; a probe that throws (a denied feature, say) counts as `fallback`. */
+function probe(check, fallback = false) {
+  try {
+    return check();
+  } catch {
+    return fallback;
+  }
+}
+
 export function detect(isolation) {
   return {
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     isolatedBy: isolation.isolated ? isolation.how : null,
     isolationReason: isolation.reason ?? null,
     isolationDeclined: Boolean(isolation.declined),
+    framed: Boolean(isolation.framed),
     sharedArrayBuffer: typeof SharedArrayBuffer === "function",
-    wasmThreads: wasmThreads(),
-    wasmExceptions: WebAssembly.validate(EXCEPTIONS),
-    moduleWorkers: moduleWorkers(),
-    serviceWorker: "serviceWorker" in navigator && isSecureContext,
-    timerResolutionMs: timerResolution(),
-    hardwareConcurrency: navigator.hardwareConcurrency ?? null,
+    wasmThreads: probe(wasmThreads),
+    wasmExceptions: probe(() => WebAssembly.validate(EXCEPTIONS)),
+    moduleWorkers: probe(moduleWorkers),
+    serviceWorker: probe(() => "serviceWorker" in navigator && isSecureContext),
+    timerResolutionMs: probe(timerResolution, Infinity),
+    hardwareConcurrency: probe(() => navigator.hardwareConcurrency ?? null, null),
   };
 }
 
@@ -82,8 +92,13 @@ export function detect(isolation) {
 export function modeSupport(caps) {
   let threads = true;
   if (!caps.moduleWorkers) threads = "threads need module workers, which this browser lacks";
-  else if (!caps.crossOriginIsolated || !caps.sharedArrayBuffer) {
+  else if (!caps.crossOriginIsolated) {
     threads = `threads need cross-origin isolation: ${caps.isolationReason ?? "this page is not isolated"}`;
+  } else if (!caps.sharedArrayBuffer) {
+    // Isolated, and still no SharedArrayBuffer: the browser itself withholds it (WebKitGTK
+    // does unless started with JSC_useSharedArrayBuffer=1).
+    threads =
+      "this page is cross-origin isolated, but this browser does not offer SharedArrayBuffer, which threads share memory through";
   } else if (!caps.wasmThreads) threads = "this browser cannot run WebAssembly threads";
   else if (!caps.wasmExceptions) {
     threads =

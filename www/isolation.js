@@ -1,62 +1,126 @@
 // Cross-origin isolation on any static host. Hosts that send COOP/COEP (./build.sh serve,
 // Netlify and Cloudflare via _headers) are isolated from the start. Elsewhere (GitHub Pages)
 // the page registers sw.js, which adds the headers to this site's own responses, and reloads
-// once. If that cannot work (no service workers here, or isolation still missing after the
-// reload) it says why instead of reloading again.
+// once. If that cannot work it says why, naming the real missing piece (found by probing, not
+// assumed), instead of reloading again. Every probe is guarded: a frame that is denied
+// storage or service workers throws on mere access, and the page must start anyway.
 
 const SW_URL = new URL("../sw.js", import.meta.url);
 const RELOADED = "pp-isolation-reload";
 /** How long a service worker may take to start before the page gives up on it. */
 const SW_TIMEOUT_MS = 4000;
 
+/** sessionStorage, or null where this document may not use it (a third-party frame, say). */
+function sessionStore() {
+  try {
+    const store = globalThis.sessionStorage;
+    store?.getItem(RELOADED); // some browsers throw only on use
+    return store ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The service worker container, or null with the reason it cannot be used here. */
+function serviceWorkers() {
+  try {
+    if (!isSecureContext) return { container: null, why: "the page is not on HTTPS" };
+    if (!("serviceWorker" in navigator)) {
+      return { container: null, why: "this browser offers none here" };
+    }
+    return { container: navigator.serviceWorker, why: null };
+  } catch (error) {
+    // Sandboxed or storage-less frames throw a SecurityError on mere access.
+    return { container: null, why: `this frame may not use them (${error.name})` };
+  }
+}
+
+/** Whether the page is inside a frame (a blog's iframe, say). */
+export function isFramed() {
+  try {
+    return window.top !== window.self;
+  } catch {
+    return true; // a cross-origin parent may not even be compared
+  }
+}
+
+/** Whether this host sends COOP and COEP with the page itself (HEAD of the page's own URL). */
+async function hostSendsHeaders() {
+  try {
+    const response = await fetch(location.href, { method: "HEAD", cache: "no-store" });
+    return Boolean(
+      response.headers.get("cross-origin-opener-policy") &&
+      response.headers.get("cross-origin-embedder-policy"),
+    );
+  } catch {
+    return null; // unknown
+  }
+}
+
 /**
- * Resolves with {isolated, how, reason}: `how` is "headers" or "service worker" when isolated;
- * otherwise `reason` says why not. Resolves with {reloading: true} while the page reloads.
- * `?isolate=0` in the URL opts out of the service worker.
+ * Resolves with {isolated, how, reason, framed}: `how` is "headers" or "service worker" when
+ * isolated; otherwise `reason` names what is missing. Resolves with {reloading: true} while the
+ * page reloads. `?isolate=0` in the URL opts out of the service worker.
  */
 export async function ensureIsolation() {
+  const store = sessionStore();
+  const framed = isFramed();
+  const workers = serviceWorkers();
   if (globalThis.crossOriginIsolated) {
-    sessionStorage.removeItem(RELOADED);
-    const how = navigator.serviceWorker?.controller ? "service worker" : "headers";
-    return { isolated: true, how };
+    store?.removeItem(RELOADED);
+    const how = workers.container?.controller ? "service worker" : "headers";
+    return { isolated: true, how, framed };
+  }
+  const not = (reason, more = {}) => ({ isolated: false, reason, framed, ...more });
+  if (!isSecureContext) {
+    return not("browsers isolate only secure pages, and this one is not served over HTTPS");
+  }
+  const headers = await hostSendsHeaders();
+  if (framed) {
+    // An isolated frame needs an isolated parent (or the parent's permission): neither the
+    // headers nor a service worker can isolate a page framed by an ordinary one.
+    return not(
+      headers
+        ? "this page is inside a frame of a page that is not cross-origin isolated, and a frame can only be isolated if its parent is"
+        : "this page is inside a frame, and this host does not send COOP/COEP; open the page on its own to try a service worker",
+    );
+  }
+  if (headers) {
+    return not("this host sends COOP/COEP, yet the browser did not isolate the page");
   }
   if (new URLSearchParams(location.search).get("isolate") === "0") {
-    return {
-      isolated: false,
-      declined: true,
-      reason: "isolation was switched off with ?isolate=0",
-    };
+    return not("isolation was switched off with ?isolate=0", { declined: true });
   }
-  if (!("serviceWorker" in navigator) || !isSecureContext) {
-    return {
-      isolated: false,
-      reason:
-        "this host does not send COOP/COEP, and service workers (the fallback) are unavailable here",
-    };
+  if (!workers.container) {
+    return not(
+      `this host does not send COOP/COEP, and service workers (the fallback) are unavailable: ${workers.why}`,
+    );
   }
-  if (sessionStorage.getItem(RELOADED)) {
-    sessionStorage.removeItem(RELOADED);
-    return {
-      isolated: false,
-      reason: "this host does not send COOP/COEP, and the service worker fallback did not take",
-    };
+  if (!store) {
+    // The one reload is guarded by sessionStorage; without it the page could reload forever.
+    return not(
+      "this host does not send COOP/COEP, and this page may not use storage, which the service-worker fallback needs to reload safely",
+    );
+  }
+  if (store.getItem(RELOADED)) {
+    store.removeItem(RELOADED);
+    return not("this host does not send COOP/COEP, and the service worker fallback did not take");
   }
   try {
-    await navigator.serviceWorker.register(SW_URL, { scope: new URL("..", SW_URL).pathname });
+    await workers.container.register(SW_URL, { scope: new URL("..", SW_URL).pathname });
     // A blocked or broken worker may never become ready; the page must not wait forever.
     await Promise.race([
-      navigator.serviceWorker.ready,
+      workers.container.ready,
       new Promise((_, reject) =>
         setTimeout(() => reject(new Error("it did not start")), SW_TIMEOUT_MS),
       ),
     ]);
   } catch (error) {
-    return {
-      isolated: false,
-      reason: `this host does not send COOP/COEP, and the service worker fallback failed: ${error.message}`,
-    };
+    return not(
+      `this host does not send COOP/COEP, and the service worker fallback failed: ${error.message}`,
+    );
   }
-  sessionStorage.setItem(RELOADED, "1");
+  store.setItem(RELOADED, "1");
   location.reload();
   return { reloading: true };
 }

@@ -28,6 +28,8 @@ const cpus = showCpuCount();
  * a 250 ms process-pool run.
  */
 const LIVE_MS = 250;
+/** How long the process pool may take to start before the page says it could not. */
+const POOL_START_S = 20;
 
 function banner(text, kind = "error") {
   const el = $("banner");
@@ -36,13 +38,18 @@ function banner(text, kind = "error") {
   el.hidden = false;
 }
 
+/** Hides the banner if it still shows a warning about the link (not an error). */
+function clearLinkBanner() {
+  if ($("banner").classList.contains("warn")) $("banner").hidden = true;
+}
+
 async function boot() {
   // First, because it may reload the page: on a host without COOP/COEP, a service worker
   // adds them and one reload makes the page cross-origin isolated (threads need that).
   const isolation = await ensureIsolation();
   if (isolation.reloading) {
     banner("Reloading once to turn on cross-origin isolation, which threads need…", "info");
-    return;
+    return "reloading";
   }
   const caps = detect(isolation);
   const support = modeSupport(caps);
@@ -82,7 +89,9 @@ async function boot() {
   const timeline = new TimelineView($("timeline"), $("timeline-tip"));
   const meter = new Meter($("meter"));
   const sweepView = new SweepView();
-  let running = null;
+  // Stop aborts this: the whole of what the last button started (a run, a comparison, a
+  // sweep, the counter experiment), warm-ups and repeats included.
+  let stopper = null;
   let lastSweep = null;
 
   const parse = (pairs) => core().parseSettings(pairs, cpus);
@@ -90,26 +99,32 @@ async function boot() {
     core().plan({ workload: s.workload, size: s.size, tasks: s.tasks, fail_task: s.fail ?? null });
   const summarizer = (s) => (partials) => core().summarize(s.workload, s.size, partials);
 
-  // A shared link carries its settings; whatever cannot be used is named, not ignored.
-  const fromUrl = parse([...new URLSearchParams(location.search)]);
-  controls.apply(fromUrl.settings);
-  if (fromUrl.errors.length > 0) {
-    banner(
-      `Some settings in this link could not be used, so defaults stand in: ${fromUrl.errors
-        .map((e) => e.message)
-        .join("; ")}.`,
-      "warn",
-    );
-  }
-
   /** Puts `settings` in the address bar, so a reload or a shared link reproduces them. */
   const remember = (settings) => {
     const query = new URLSearchParams(core().settingsPairs(settings));
     const keep = new URLSearchParams(location.search).get("isolate");
     if (keep) query.set("isolate", keep);
-    history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
+    try {
+      history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
+    } catch {
+      // A sandboxed frame may refuse; the settings still apply, only the link cannot show them.
+    }
     if ($("code").open) showCode(settings, plan(settings).at(-1).hi);
   };
+
+  // A shared link carries its settings; whatever cannot be used is named, not ignored, and
+  // the address bar then shows the settings in force rather than the rejected values.
+  const fromUrl = parse([...new URLSearchParams(location.search)]);
+  controls.apply(fromUrl.settings);
+  const problems = [
+    ...fromUrl.errors.map((e) => e.message),
+    ...fromUrl.ignored.map((text) => `${text}, so it was ignored`),
+  ];
+  if (problems.length > 0) {
+    const standIn = fromUrl.errors.length > 0 ? ", so defaults stand in" : "";
+    banner(`Some of this link could not be used${standIn}: ${problems.join("; ")}.`, "warn");
+  }
+  if (location.search) remember(fromUrl.settings);
 
   function poolStatus(prep, mode) {
     if (!prep?.memoryBytes) return;
@@ -121,8 +136,11 @@ async function boot() {
         : `Process pool: ${prep.workers} worker${plural}${started}; each has its own wasm memory (${prep.memoryBytes.map(mib).join(", ")}).`;
   }
 
-  /** Runs the series `settings` ask for, shows it, adds it to History, and returns it. */
-  async function runSettings(settings) {
+  /**
+   * Runs the series `settings` ask for, shows it, adds it to History, and returns it;
+   * `signal` is Stop.
+   */
+  async function runSettings(settings, signal) {
     const mode = modes[settings.mode];
     const specs = plan(settings);
     log.clear();
@@ -144,7 +162,7 @@ async function boot() {
           settings.mode === "main"
             ? settings.workload === "sleeper"
               ? `Running on the page's thread${which(record)}. Sleeps are timers, so the page stays alive while a call sleeps.`
-              : `Running on the page's thread${which(record)}: the page is frozen until every task is done. That is the lesson.`
+              : `Running on the page's thread${which(record)}: while a task computes the page is frozen, and it only looks up between tasks (to paint, or hear Stop). That is the lesson.`
             : `Running ${specs.length} tasks on ${record.workers} ${unit}${gil}${which(record)}…`,
         );
         view.progress(0, specs.length);
@@ -165,13 +183,14 @@ async function boot() {
         log.add(
           record.status === "done"
             ? `${finishedLine(record.ms)}${which(record)}`
-            : `Stopped after ${(record.ms / 1000).toFixed(2)} second(s)`,
+            : record.status === "timed out"
+              ? `TimeoutError after ${(record.ms / 1000).toFixed(2)} second(s)`
+              : `Stopped after ${(record.ms / 1000).toFixed(2)} second(s)`,
         );
 
         log.flush();
       },
     };
-    running = mode;
     let series;
     try {
       if (available[settings.mode] !== true) {
@@ -179,7 +198,14 @@ async function boot() {
           `the ${MODE_LABEL[settings.mode]} cannot run here: ${available[settings.mode]}`,
         );
       }
-      series = await runSeries({ mode, specs, settings, hooks, summarize: summarizer(settings) });
+      series = await runSeries({
+        mode,
+        specs,
+        settings,
+        hooks,
+        signal,
+        summarize: summarizer(settings),
+      });
     } catch (error) {
       clearInterval(live);
       series = {
@@ -191,8 +217,6 @@ async function boot() {
         error: error.message,
         runs: [],
       };
-    } finally {
-      running = null;
     }
     const baseline = runs.baselineFor(settings);
     view.end(series, baseline);
@@ -206,7 +230,11 @@ async function boot() {
     }
     runs.add(series, baseline);
     for (const id of ["copy-markdown", "download-json", "download-csv"]) $(id).disabled = false;
-    if (series.status === "stopped" && settings.mode !== "main") {
+    if (series.status === "done") clearLinkBanner();
+    if (
+      (series.status === "stopped" || series.status === "timed out") &&
+      settings.mode !== "main"
+    ) {
       $("pool-status").textContent =
         settings.mode === "threads"
           ? "Thread pool stopped: its host worker and every thread in it were terminated. The next run starts afresh."
@@ -215,31 +243,49 @@ async function boot() {
     return series;
   }
 
-  /** Reads the form; on bad input shows why beside each field and returns null. */
-  function formSettings() {
+  /**
+   * Reads the form; on bad input shows why beside each field and returns null. With
+   * `onMainThread`, the task list will also run on the page's thread (a comparison's or a
+   * sweep's baseline), so it must fit there whatever the chosen mode.
+   */
+  function formSettings({ onMainThread = false } = {}) {
     const parsed = parse(controls.pairs());
-    controls.showErrors(parsed.errors, { focus: true });
-    return parsed.errors.length === 0 ? parsed.settings : null;
+    const errors = [...parsed.errors];
+    if (onMainThread && errors.length === 0) {
+      const problem = core().mainThreadProblem(parsed.settings);
+      if (problem) errors.push({ field: "tasks", message: problem });
+    }
+    controls.showErrors(errors, { focus: true });
+    return errors.length === 0 ? parsed.settings : null;
+  }
+
+  /** Locks the controls and runs `work(signal)`, which Stop aborts; then unlocks. */
+  async function stoppable(work) {
+    controls.lock();
+    stopper = new AbortController();
+    try {
+      return await work(stopper.signal);
+    } finally {
+      stopper = null;
+      controls.enable(available);
+    }
   }
 
   /** Runs each settings in turn with the controls locked; stops at the first that fails. */
-  async function runAll(list) {
-    controls.lock();
-    try {
+  function runAll(list) {
+    return stoppable(async (signal) => {
       for (const settings of list) {
-        if ((await runSettings(settings)).status !== "done") return false;
+        if ((await runSettings(settings, signal)).status !== "done") return false;
       }
       return true;
-    } finally {
-      controls.enable(available);
-    }
+    });
   }
 
   /**
    * The sweep: a main-thread baseline, then the pool with 1, 2, … twice the reported CPUs,
    * for processes and (where they can run) threads; then Amdahl's law fitted to each.
    */
-  async function runSweep(settings) {
+  async function runSweep(settings, signal) {
     const specs = plan(settings);
     const counts = sweepCounts(cpus);
     const kinds = ["process", ...(available.threads === true ? ["threads"] : [])];
@@ -250,20 +296,16 @@ async function boot() {
       const hooks = {
         onRunStart: (r) => sweepView.status(`Sweep ${step} of ${total}: ${what}, ${r.label}…`),
       };
-      running = mode;
-      try {
-        const series = await runSeries({
-          mode,
-          specs,
-          settings: s,
-          hooks,
-          summarize: summarizer(s),
-        });
-        if (series.status !== "done") throw new Error(series.error ?? "stopped");
-        return series;
-      } finally {
-        running = null;
-      }
+      const series = await runSeries({
+        mode,
+        specs,
+        settings: s,
+        hooks,
+        signal,
+        summarize: summarizer(s),
+      });
+      if (series.status !== "done") throw new Error(series.error ?? series.status);
+      return series;
     };
     const base = await measureWith(modes.main, { ...settings, mode: "main" }, "main thread");
     const results = {};
@@ -296,7 +338,7 @@ async function boot() {
     if (settings) runAll([settings]);
   });
   $("compare").addEventListener("click", () => {
-    const settings = formSettings();
+    const settings = formSettings({ onMainThread: true });
     if (!settings) return;
     const other = settings.mode === "main" ? "process" : settings.mode;
     runAll([
@@ -319,46 +361,43 @@ async function boot() {
     runAll([parsed.settings]);
   });
   $("sweep-run").addEventListener("click", async () => {
-    const settings = formSettings();
+    const settings = formSettings({ onMainThread: true });
     if (!settings) return;
-    controls.lock();
     sweepView.status("Starting the sweep…");
-    try {
-      lastSweep = await runSweep(settings);
-      sweepView.show(lastSweep);
-      sweepView.status(
-        `Done: ${Object.values(lastSweep.results).flat().length} points, each the median of ${settings.repeats} run${settings.repeats > 1 ? "s" : ""}${settings.warmup ? " after a warm-up" : ""}.`,
-      );
-    } catch (error) {
-      sweepView.status(`The sweep stopped: ${error.message}.`);
-    } finally {
-      controls.enable(available);
-    }
+    await stoppable(async (signal) => {
+      try {
+        lastSweep = await runSweep(settings, signal);
+        sweepView.show(lastSweep);
+        sweepView.status(
+          `Done: ${Object.values(lastSweep.results).flat().length} points, each the median of ${settings.repeats} run${settings.repeats > 1 ? "s" : ""}${settings.warmup ? " after a warm-up" : ""}.`,
+        );
+      } catch (error) {
+        sweepView.status(`The sweep stopped: ${error.message}.`);
+      }
+    });
   });
   $("counter-run").addEventListener("click", async () => {
     const { settings } = parse(controls.pairs());
     const info = core()
       .workloads()
       .find((w) => w.id === "counter");
-    controls.lock();
-    try {
-      await runCounterExperiment({
-        modes,
-        plan: (job) => core().plan(job),
-        workers: Math.max(settings.workers, 2),
-        size: info.default_size,
-        tasks: info.default_tasks,
-        support: available,
-      });
-    } catch (error) {
-      banner(`The counter experiment failed: ${error.message}`);
-    } finally {
-      controls.enable(available);
-    }
+    await stoppable(async (signal) => {
+      try {
+        await runCounterExperiment({
+          signal,
+          modes,
+          plan: (job) => core().plan(job),
+          workers: Math.max(settings.workers, 2),
+          size: info.default_size,
+          tasks: info.default_tasks,
+          support: available,
+        });
+      } catch (error) {
+        banner(`The counter experiment failed: ${error.message}`);
+      }
+    });
   });
-  $("stop").addEventListener("click", () => {
-    running?.stop();
-  });
+  $("stop").addEventListener("click", () => stopper?.abort());
   // Listen on the document: the time-scale radios belong to the form (form="controls") but
   // sit outside it, and their events bubble through their own ancestors only.
   const ofForm = (listener) => (event) => event.target.form === $("controls") && listener(event);
@@ -428,20 +467,36 @@ async function boot() {
     $("pool-status").textContent = `Process pool unavailable: ${available.process}.`;
   } else {
     // Start the pool now, so the first run measures work rather than start-up.
-    modes.process
-      .prepare(fromUrl.settings)
+    // A worker that never answers (blocked by the host, say) must not leave the page
+    // "starting" forever.
+    const tooLong = new Promise((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`no worker answered in ${POOL_START_S} s`)),
+        POOL_START_S * 1000,
+      ),
+    );
+    Promise.race([modes.process.prepare(fromUrl.settings), tooLong])
       .then((prep) => {
         available.process = true;
         poolStatus(prep, "process");
-        if (!running) controls.enable(available);
+        if (!stopper) controls.enable(available);
       })
       .catch((error) => {
+        modes.process.pool?.shutdown();
         available.process = `the worker pool failed to start: ${error.message}`;
         $("pool-status").textContent = `Process pool unavailable: ${error.message}`;
-        if (!running) controls.enable(available);
+        if (!stopper) controls.enable(available);
       });
   }
-  document.documentElement.dataset.ready = "true";
 }
 
-boot();
+// Whatever happens while starting, the page settles and says so: a page that stays
+// "starting…" with every control disabled is the worst answer.
+boot()
+  .catch((error) => {
+    if ($("banner").hidden) banner(`The page could not start: ${error.message}`);
+    document.documentElement.dataset.bootError = error.message;
+  })
+  .then((outcome) => {
+    if (outcome !== "reloading") document.documentElement.dataset.ready = "true";
+  });

@@ -2,21 +2,44 @@
 // outcome per task, in task order: {value, worker} or {error, worker}.
 import { ProcessPool } from "./pool.js";
 import { runTask } from "./runner.js";
-import { Kind, abortError } from "./protocol.js";
+import { Kind, isStop } from "./protocol.js";
 
 const THREADS_WORKER = new URL("./workers/threads.js", import.meta.url);
 /** How long to wait for a thread's last printed lines after its results are in. */
 const LINES_GRACE_MS = 1000;
 
 /**
+ * How long the main-thread loop may keep the page's thread before it yields to the event loop,
+ * in ms. `await` on a settled promise never lets a click in, so without these yields Stop was
+ * handled only after the whole series. Long enough that each stretch is still a "long task"
+ * (over 50 ms) the meter counts; short enough that Stop answers within it plus one task.
+ */
+const MAIN_SLICE_MS = 60;
+
+/**
+ * Lets the event loop run once (input, painting) and resumes: a message to ourselves, which,
+ * unlike a chain of setTimeout(0), is never clamped to 4 ms.
+ */
+function yieldToPage() {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+/**
  * The serial baseline: every task in turn on the page's own thread. While a CPU-bound task
- * runs, the page cannot paint or react (that is the lesson); sleeps are timers, so the page
- * breathes during them, as a sleeping Python process leaves the CPU to others.
+ * runs, the page cannot paint or react (that is the lesson); between tasks it yields every
+ * MAIN_SLICE_MS so that Stop is heard; sleeps are timers, so the page breathes during them,
+ * as a sleeping Python process leaves the CPU to others.
  */
 export class MainThreadMode {
   name = "main";
   #engine;
-  #abort = null;
 
   /** `engine` holds the page's core instance and can replace it after a panic. */
   constructor(engine) {
@@ -32,19 +55,26 @@ export class MainThreadMode {
     return [];
   }
 
-  async run(specs, { context, onEvent, onResult }) {
-    this.#abort = new AbortController();
-    const signal = this.#abort.signal;
+  /**
+   * Runs every task in order; `signal` ends the run between tasks or during a sleep (a
+   * computing task cannot be interrupted) by rejecting with its reason.
+   */
+  async run(specs, { context, onEvent, onResult, signal }) {
     const outcomes = [];
+    const emit = (event) => onEvent?.(event, "main");
+    let sliceStart = performance.now();
     for (const spec of specs) {
-      if (signal.aborted) throw abortError();
+      if (performance.now() - sliceStart >= MAIN_SLICE_MS) {
+        await yieldToPage();
+        sliceStart = performance.now();
+      }
+      signal?.throwIfAborted();
       let outcome;
       try {
-        const emit = (event) => onEvent?.(event, "main");
         const value = await runTask(this.#engine.core, spec, { ...context, signal }, emit);
         outcome = { value, worker: "main" };
       } catch (error) {
-        if (error.name === "AbortError") throw error;
+        if (isStop(error)) throw error;
         outcome = { error, worker: "main" };
         if (error.fatal) await this.#engine.replaceCore();
       }
@@ -52,11 +82,6 @@ export class MainThreadMode {
       onResult?.(outcome, outcomes.length - 1);
     }
     return outcomes;
-  }
-
-  /** Takes effect between tasks and during sleeps; a computing task cannot be interrupted. */
-  stop() {
-    this.#abort?.abort();
   }
 }
 
@@ -99,13 +124,9 @@ export class ProcessMode {
     return this.#pool?.restarts ?? [];
   }
 
-  run(specs, { chunksize, context, onEvent, onDispatch, onResult }) {
-    return this.#pool.map(specs, { chunksize, context, onEvent, onDispatch, onResult });
-  }
-
-  /** Terminates the workers mid-task; the next run starts a fresh pool. */
-  stop() {
-    this.#pool?.cancel();
+  /** `signal` terminates the workers mid-task (the next run starts a fresh pool). */
+  run(specs, { chunksize, context, onEvent, onDispatch, onResult, signal }) {
+    return this.#pool.map(specs, { chunksize, context, onEvent, onDispatch, onResult, signal });
   }
 
   /** Each worker's memory size and its own shared-counter value (reset if asked). */
@@ -167,7 +188,8 @@ export class ThreadMode {
     return [];
   }
 
-  async run(specs, { context, onEvent, onResult }) {
+  /** `signal` terminates the host and every thread with it; the next run starts afresh. */
+  async run(specs, { context, onEvent, onResult, signal }) {
     const name = `pp-threads-${crypto.randomUUID()}-${++this.#runs}`;
     const channel = new BroadcastChannel(name);
     let lines = 0;
@@ -195,6 +217,7 @@ export class ThreadMode {
       const outcomes = await this.#pool.map(specs, {
         chunksize: Math.max(specs.length, 1),
         context: { ...context, channel: name },
+        signal,
       });
       // Results travel through the host; lines travel straight from each thread. Wait for
       // the stragglers so the log is complete before the run is reported.
@@ -211,13 +234,17 @@ export class ThreadMode {
     }
   }
 
-  /** Terminates the host and every thread with it; the next run starts afresh. */
-  stop() {
-    this.#pool?.cancel();
-  }
-
   /** The one memory's size and its shared-counter value (reset if asked). */
   async inspect({ reset = false } = {}) {
     return this.#pool.broadcast({ kind: Kind.inspect, reset });
+  }
+
+  /**
+   * Every thread adds `perThread` to the shared counter at once (see counter::race in the
+   * core): resolves with {threads, per_thread, expected, counted, rounds, racy}.
+   */
+  async race({ perThread, racy }) {
+    const [result] = await this.#pool.broadcast({ kind: Kind.race, perThread, racy });
+    return result;
   }
 }

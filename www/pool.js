@@ -16,7 +16,10 @@ export class ProcessPool {
   #url;
   #init;
   #slots = [];
+  // Jobs waiting for a worker, oldest first, read from #head: Array.shift() moves every
+  // element, and with 100,000 queued tasks that made dispatching quadratic.
   #queue = [];
+  #head = 0;
   #replies = new Map();
   #nextId = 1;
   #starting = null;
@@ -81,29 +84,38 @@ export class ProcessPool {
    * scale); onEvent(event, worker) sees lines as they are printed; onDispatch(positions,
    * worker, sentAt) sees each message leave; onResult(outcome, i) sees each outcome as it
    * arrives. Each outcome also carries `sent` and `received`: when its message left the page
-   * and when its answer came back. Rejects with AbortError if cancel() is called.
+   * and when its answer came back. Rejects with AbortError if cancel() is called, or with
+   * `signal`'s reason when it aborts (which cancels the pool).
    */
-  async map(tasks, { chunksize = 1, context = {}, onEvent, onDispatch, onResult } = {}) {
-    await this.start();
-    const outcomes = new Array(tasks.length);
-    const chunks = [];
-    for (let i = 0; i < tasks.length; i += chunksize) chunks.push(i);
-    await Promise.all(
-      chunks.map((offset) =>
-        this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
-          onOutcome: (outcome, k) => {
-            outcomes[offset + k] = outcome;
-            onResult?.(outcome, offset + k);
-          },
-          onSend: (done, count, worker, sentAt) => {
-            const positions = Array.from({ length: count }, (_, k) => offset + done + k);
-            onDispatch?.(positions, worker, sentAt);
-          },
-        }),
-      ),
-    );
-
-    return outcomes;
+  async map(tasks, { chunksize = 1, context = {}, onEvent, onDispatch, onResult, signal } = {}) {
+    signal?.throwIfAborted();
+    // Stop, or a timeout: terminate the workers, and every pending task rejects with why.
+    const abort = () => this.cancel(signal.reason);
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      await this.start();
+      signal?.throwIfAborted();
+      const outcomes = new Array(tasks.length);
+      const chunks = [];
+      for (let i = 0; i < tasks.length; i += chunksize) chunks.push(i);
+      await Promise.all(
+        chunks.map((offset) =>
+          this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
+            onOutcome: (outcome, k) => {
+              outcomes[offset + k] = outcome;
+              onResult?.(outcome, offset + k);
+            },
+            onSend: (done, count, worker, sentAt) => {
+              const positions = Array.from({ length: count }, (_, k) => offset + done + k);
+              onDispatch?.(positions, worker, sentAt);
+            },
+          }),
+        ),
+      );
+      return outcomes;
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
   }
 
   /**
@@ -131,9 +143,10 @@ export class ProcessPool {
   cancel(reason = abortError()) {
     for (const slot of this.#slots) slot.worker.terminate();
     for (const { reject } of this.#replies.values()) reject(reason);
-    for (const job of this.#queue) job.reject(reason);
+    for (const job of this.#queue.slice(this.#head)) job.reject(reason);
     this.#slots = [];
     this.#queue = [];
+    this.#head = 0;
     this.#replies.clear();
     this.#starting = null;
   }
@@ -209,8 +222,14 @@ export class ProcessPool {
 
   #pump() {
     for (const slot of this.#slots) {
-      if (!slot.isReady || slot.job || this.#queue.length === 0) continue;
-      this.#dispatch(slot, this.#queue.shift());
+      if (!slot.isReady || slot.job || this.#head === this.#queue.length) continue;
+      const job = this.#queue[this.#head];
+      this.#queue[this.#head++] = undefined;
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#head = 0;
+      }
+      this.#dispatch(slot, job);
     }
   }
 
@@ -245,10 +264,16 @@ export class ProcessPool {
     const fatal = outcomes.at(-1)?.error?.fatal;
     job.tasks = sent.slice(outcomes.length);
     if (job.tasks.length > 0)
-      this.#queue.unshift(job); // the rest of a chunk runs elsewhere
+      this.#requeueFirst(job); // the rest of a chunk runs elsewhere
     else job.resolve(job);
     if (fatal) this.#respawn(slot);
     this.#pump();
+  }
+
+  /** Puts `job` at the front of the queue (rare: only a chunk cut short by a crash). */
+  #requeueFirst(job) {
+    if (this.#head > 0) this.#queue[--this.#head] = job;
+    else this.#queue.unshift(job);
   }
 
   #respawn(slot) {

@@ -2,7 +2,12 @@
 // {id, result} or {id, error}, and may send {id, event} while it works (printed lines).
 // Errors cross as plain values {name, message, stack, fatal} and become Errors again here.
 
-export const Kind = Object.freeze({ init: "init", run: "run", inspect: "inspect" });
+export const Kind = Object.freeze({
+  init: "init",
+  run: "run",
+  inspect: "inspect",
+  race: "race",
+});
 
 export function errorToWire(error) {
   return {
@@ -23,6 +28,16 @@ export function errorFromWire(wire) {
 
 export function abortError(message = "The run was stopped") {
   return new DOMException(message, "AbortError");
+}
+
+/** What a run's `signal` aborts with when the run's timeout passes (Python: TimeoutError). */
+export function timeoutError(seconds) {
+  return new DOMException(`The run took longer than its timeout of ${seconds} s`, "TimeoutError");
+}
+
+/** Whether `error` ended a run on purpose (Stop or a timeout) rather than by failing. */
+export function isStop(error) {
+  return error?.name === "AbortError" || error?.name === "TimeoutError";
 }
 
 /** The ArrayBuffers behind typed arrays in a reply, so they move instead of being copied. */

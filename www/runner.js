@@ -6,13 +6,13 @@ import { abortError } from "./protocol.js";
 
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
+    if (signal?.aborted) return reject(signal.reason ?? abortError());
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
       "abort",
       () => {
         clearTimeout(timer);
-        reject(abortError());
+        reject(signal.reason ?? abortError());
       },
       { once: true },
     );

@@ -2,6 +2,7 @@
 // each timed by measure() and watched by the responsiveness meter. No DOM here: the page
 // follows along through hooks.
 import { measure } from "./measure.js";
+import { timeoutError } from "./protocol.js";
 
 /** Resolves once the browser has painted what was just put on screen (or after 100 ms). */
 export function nextPaint() {
@@ -26,7 +27,7 @@ function median(sorted) {
  * {label, mode, workers, tasks, start, end, ms, status, error, outcomes, inFlight, lanes,
  * restarts, responsiveness, summary, failures}.
  */
-async function runOnce({ mode, specs, settings, prep, label, hooks, summarize }) {
+async function runOnce({ mode, specs, settings, prep, label, hooks, summarize, signal }) {
   const outcomes = new Array(specs.length);
   const restartsBefore = mode.restarts.length;
   const record = {
@@ -51,9 +52,18 @@ async function runOnce({ mode, specs, settings, prep, label, hooks, summarize })
   // in pool modes the repaint would compete with the first tasks for the CPU.
   await nextPaint();
   hooks.meter?.start();
+  // This run ends on the series' Stop or at its own timeout, whichever comes first.
+  const ending = new AbortController();
+  const stop = () => ending.abort(signal.reason);
+  signal?.addEventListener("abort", stop, { once: true });
+  if (signal?.aborted) stop();
+  const timeout =
+    settings.timeout &&
+    setTimeout(() => ending.abort(timeoutError(settings.timeout)), settings.timeout * 1000);
   const timed = await measure(() => {
     record.start = performance.timeOrigin + performance.now();
     return mode.run(specs, {
+      signal: ending.signal,
       chunksize: settings.chunksize,
       context: { scale: settings.scale, gil: mode.name === "threads" && settings.gil },
       onEvent: (event, worker) => event.type === "line" && hooks.onLine?.(event.text, worker),
@@ -67,14 +77,21 @@ async function runOnce({ mode, specs, settings, prep, label, hooks, summarize })
       },
     });
   });
+  clearTimeout(timeout);
+  signal?.removeEventListener("abort", stop);
   record.responsiveness = (await hooks.meter?.stop()) ?? null;
 
   Object.assign(record, { start: timed.start, end: timed.end, ms: timed.ms });
   record.outcomes = timed.value ?? outcomes;
   record.inFlight = [];
   record.restarts = mode.restarts.slice(restartsBefore);
-  record.status = !timed.error ? "done" : timed.error.name === "AbortError" ? "stopped" : "error";
+  record.status = !timed.error
+    ? "done"
+    : ({ AbortError: "stopped", TimeoutError: "timed out" }[timed.error.name] ?? "error");
   record.error = timed.error?.message;
+  // Like executor.map(timeout=…), say which tasks never finished.
+  record.unfinished = [];
+  for (let i = 0; i < specs.length; i++) if (!record.outcomes[i]) record.unfinished.push(i);
   record.failures = record.outcomes.flatMap((o, index) =>
     o?.error ? [{ index, message: o.error.message }] : [],
   );
@@ -88,11 +105,12 @@ async function runOnce({ mode, specs, settings, prep, label, hooks, summarize })
 
 /**
  * Prepares `mode` (starting its pool if needed, timed as the cold start) and runs the series
- * that `settings` asks for. Returns {settings, mode, workers, tasks, coldStartMs, status,
+ * that `settings` asks for. `signal` (Stop) ends the series: the run under way, the
+ * repeats after it and any warm-up; `settings.timeout` ends one run and so the series. Returns {settings, mode, workers, tasks, coldStartMs, status,
  * warmup, runs, stats: {median, min, max}, representative, summary, failures}; the
  * representative run is the measured run closest to the median, whose details are shown.
  */
-export async function runSeries({ mode, specs, settings, hooks = {}, summarize }) {
+export async function runSeries({ mode, specs, settings, hooks = {}, summarize, signal }) {
   const prep = await mode.prepare(settings);
   hooks.onPrepared?.(prep);
   const series = {
@@ -111,6 +129,7 @@ export async function runSeries({ mode, specs, settings, hooks = {}, summarize }
     const n = series.runs.length + 1;
     const label = isWarmup ? "warm-up" : `run ${n} of ${settings.repeats}`;
     const record = await runOnce({
+      signal,
       mode,
       specs,
       settings,

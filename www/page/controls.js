@@ -14,6 +14,7 @@ const FIELDS = [
   "repeats",
   "warmup",
   "fail",
+  "timeout",
 ];
 /** Buttons that start something: live between runs, locked during one. */
 const BUTTONS = ["run", "compare", "preset", "counter-run", "sweep-run"];
@@ -51,6 +52,7 @@ export class Controls {
     els.chunksize.value = String(settings.chunksize);
     els.workers.value = String(settings.workers);
     els.fail.value = settings.fail ?? "";
+    els.timeout.value = settings.timeout ?? "";
     els.mode.value = settings.mode;
     els.gil.checked = settings.gil;
     els.repeats.value = String(settings.repeats);

@@ -56,10 +56,17 @@ export const HISTORY_HEAD = [
   "Digest",
 ];
 
+/**
+ * Series kept, newest first: enough to compare a session's runs, and bounded so that hours
+ * of use do not grow the page (each series holds every task's timings). Exports cover these.
+ */
+export const HISTORY_KEEP = 50;
+
 export class History {
   #body;
   #series = [];
-  #baselines = new Map();
+  #baselines = new WeakMap();
+  #added = 0;
 
   constructor(table) {
     this.#body = table.tBodies[0];
@@ -83,9 +90,13 @@ export class History {
   }
 
   add(series, baseline) {
-    series.n = this.#series.length + 1;
+    series.n = ++this.#added;
     this.#series.push(series);
     this.#baselines.set(series, baseline ?? null);
+    while (this.#series.length > HISTORY_KEEP) {
+      this.#series.shift();
+      this.#body.rows[this.#body.rows.length - 1].remove();
+    }
     const tr = this.#body.insertRow(0);
     for (const text of historyCells(series, baseline)) tr.insertCell().textContent = text;
     // Eight hex digits are plenty to compare by eye; the cell's title has all sixteen.

@@ -25,6 +25,19 @@ export function modeLabel(series) {
   return MODE_LABEL[series.mode] + gil;
 }
 
+/** Task numbers as ranges, "3, 7–12, 40", at most 12 ranges shown. */
+export function taskList(indices) {
+  const ranges = [];
+  for (const i of indices) {
+    const last = ranges.at(-1);
+    if (last && last[1] === i - 1) last[1] = i;
+    else ranges.push([i, i]);
+  }
+  const shown = ranges.slice(0, 12).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`));
+  if (ranges.length > 12) shown.push(`and ${ranges.length - 12} more ranges`);
+  return shown.length > 0 ? `tasks ${shown.join(", ")}` : "none";
+}
+
 export class ResultsView {
   #startedAt = 0;
   #done = [0, 0];
@@ -81,19 +94,22 @@ export class ResultsView {
     this.progress(done, series.tasks);
     this.#drawProgress();
 
-    if (series.status === "stopped") {
+    if (series.status === "stopped" || series.status === "timed out") {
       const after = {
         main: "",
         process: " The workers were terminated; the next run starts a fresh pool.",
         threads:
           " Their results died with the thread pool's memory; the next run starts a fresh pool.",
       }[series.mode];
-      const { repeats, warmup } = series.settings;
+      const { repeats, warmup, timeout } = series.settings;
       const which = repeats > 1 || warmup ? ` (${shown.label})` : "";
+      const how =
+        series.status === "timed out"
+          ? `Timed out after ${s2(shown.ms)} s${which}, past its timeout of ${timeout} s`
+          : `Stopped after ${s2(shown.ms)} s${which}`;
       this.status(
-        `Stopped after ${s2(shown.ms)} s${which}: ${done} of ${series.tasks} tasks had finished.${after}`,
+        `${how}: ${done} of ${series.tasks} tasks had finished; unfinished: ${taskList(shown.unfinished)}.${after}`,
       );
-
       return;
     }
     if (series.status === "error") {

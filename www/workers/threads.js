@@ -26,6 +26,11 @@ serve({
       );
   },
 
+  // Every thread increments the one counter at once, behind a barrier (counter::race).
+  [Kind.race]({ perThread, racy }) {
+    return threads.counterRace(perThread, Boolean(racy));
+  },
+
   // One memory for every thread, so one counter.
   [Kind.inspect]({ reset }) {
     return {
