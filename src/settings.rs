@@ -257,8 +257,10 @@ fn ignored(pairs: &[(String, String)]) -> Vec<String> {
         }
         if !NAMES.contains(&name) {
             notes.push(match closest(name) {
-                Some(known) => format!("{shown} is not a setting (did you mean {known}?)"),
-                None => format!("{shown} is not a setting"),
+                Some(known) => {
+                    format!("{shown} is not a setting and was ignored (did you mean {known}?)")
+                }
+                None => format!("{shown} is not a setting and was ignored"),
             });
             continue;
         }
@@ -618,8 +620,8 @@ mod tests {
         assert_eq!(
             p.ignored,
             [
-                "\"worker\" is not a setting (did you mean workers?)",
-                "\"foo\" is not a setting",
+                "\"worker\" is not a setting and was ignored (did you mean workers?)",
+                "\"foo\" is not a setting and was ignored",
                 "size was given 2 times; the last, 200, is used",
             ]
         );
@@ -680,10 +682,16 @@ mod tests {
             m.starts_with("on the main thread one task would freeze the page for about 31 s"),
             "{m}"
         );
-        assert!(m.contains("(estimated)") && m.contains("at most 3.0 s"), "{m}");
+        assert!(
+            m.contains("(estimated)") && m.contains("at most 3.0 s"),
+            "{m}"
+        );
         // What stands in is the fewest tasks that fit, and they do fit.
         let n = p.settings.tasks;
-        assert!(m.ends_with(&format!("use at least {n} tasks, or a pool")), "{m}");
+        assert!(
+            m.ends_with(&format!("use at least {n} tasks, or a pool")),
+            "{m}"
+        );
         assert!(p.settings.check_main_thread().is_ok());
         let mut fewer = p.settings.clone();
         fewer.tasks = n - 1;

@@ -118,7 +118,7 @@ async function boot() {
   controls.apply(fromUrl.settings);
   const problems = [
     ...fromUrl.errors.map((e) => e.message),
-    ...fromUrl.ignored.map((text) => `${text}, so it was ignored`),
+    ...fromUrl.ignored,
   ];
   if (problems.length > 0) {
     const standIn = fromUrl.errors.length > 0 ? ", so defaults stand in" : "";
