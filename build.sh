@@ -8,6 +8,7 @@
 #   ./build.sh test         every test layer: formatting, clippy, native tests, browser tests
 #   ./build.sh bench [--quick] [--json]
 #                           drive the built page in headless Chromium and print timings
+#   ./build.sh soak [RUNS]  200 runs in one page; checks workers, heap and DOM stay flat
 #   ./build.sh setup        only install what is missing
 #   ./build.sh fmt          format Rust and JavaScript in place
 set -eu
@@ -190,8 +191,12 @@ bench)
     { ensure_npm; ensure_chromium; build; } >&2
     node tools/bench.mjs "$@"
     ;;
+soak)
+    { ensure_npm; ensure_chromium; build; } >&2
+    node tools/soak.mjs "$@"
+    ;;
 setup) ensure_rust; ensure_nightly; ensure_wasm_bindgen; ensure_npm; ensure_chromium ;;
 fmt) cargo fmt; ensure_npm; prettier --write --log-level warn . ;;
--h | --help | help) sed -n '2,14s/^# \{0,1\}//p' "$0" ;;
-*) die "unknown command '$cmd' (build, serve, test, bench, setup, fmt)" ;;
+-h | --help | help) sed -n '2,15s/^# \{0,1\}//p' "$0" ;;
+*) die "unknown command '$cmd' (build, serve, test, bench, soak, setup, fmt)" ;;
 esac

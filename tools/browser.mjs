@@ -25,11 +25,12 @@ export function startServer({ dir = "dist", isolation = true } = {}) {
  * Launches headless Chromium. The flags keep it off the network it cannot reach here
  * (background services, QUIC) and let it run as root in a container (--no-sandbox).
  */
-export function launchBrowser() {
+export function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     args: [
+      ...args,
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",
@@ -64,24 +65,29 @@ export async function fill(page, fields) {
     if (name === "mode" || name === "scale") {
       await page.check(`input[name=${name}][value="${value}"]`);
     } else {
-      if (name === "fail") await page.click(".fault summary");
+      if (name === "fail") await page.locator("details.fault").evaluate((d) => (d.open = true));
       await page.fill(`#${name}`, String(value));
     }
   }
 }
 
-/** Number of runs in the History table. */
+/** Number of rows the History table shows (at most its newest 10). */
 export function historyCount(page) {
   return page.locator("#history tbody tr").count();
 }
 
-/** Clicks `button` (#run by default) and waits for `runs` new History rows. */
+/** How many series the History has seen: the newest row's number (0 before any). */
+function seriesSeen(page) {
+  return page.evaluate(() => Number(document.querySelector("#history tbody tr")?.dataset.n ?? 0));
+}
+
+/** Clicks `button` (#run by default) and waits for `runs` new series in the History. */
 export async function clickAndWait(page, button = "#run", { runs = 1, timeout = 120_000 } = {}) {
-  const before = await historyCount(page);
+  const before = await seriesSeen(page);
   await page.click(button);
   await page.waitForFunction(
     (n) =>
-      document.querySelectorAll("#history tbody tr").length >= n &&
+      Number(document.querySelector("#history tbody tr")?.dataset.n ?? 0) >= n &&
       !document.querySelector("#controls").hasAttribute("aria-busy"),
     before + runs,
     { timeout },

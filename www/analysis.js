@@ -131,3 +131,11 @@ export function breakdown(timeline) {
     slowestTask: costs.at(-1) ?? 0,
   };
 }
+
+/**
+ * Total computing time of a run's tasks, in ms: from its per-task timings, or, for a run that
+ * no longer keeps them (an older History series), the total kept when they were dropped.
+ */
+export function computeMsOf(record) {
+  return record.outcomes ? breakdown(timelineOf(record)).run : record.computeMs;
+}

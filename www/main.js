@@ -116,10 +116,7 @@ async function boot() {
   // the address bar then shows the settings in force rather than the rejected values.
   const fromUrl = parse([...new URLSearchParams(location.search)]);
   controls.apply(fromUrl.settings);
-  const problems = [
-    ...fromUrl.errors.map((e) => e.message),
-    ...fromUrl.ignored,
-  ];
+  const problems = [...fromUrl.errors.map((e) => e.message), ...fromUrl.ignored];
   if (problems.length > 0) {
     const standIn = fromUrl.errors.length > 0 ? ", so defaults stand in" : "";
     banner(`Some of this link could not be used${standIn}: ${problems.join("; ")}.`, "warn");

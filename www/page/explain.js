@@ -1,6 +1,6 @@
 // "Explain this result": a short paragraph, generated from what was measured, on why a run
 // took as long as it did.
-import { timelineOf, breakdown } from "../analysis.js";
+import { timelineOf, breakdown, computeMsOf } from "../analysis.js";
 
 import { capitalize, fmt } from "./format.js";
 const ms = (x) => `${fmt.format(Math.round(x))} ms`;
@@ -70,7 +70,7 @@ export function explain(series, baseline, cpus) {
       `The last ${ms(b.tail)} only one ${unit} still had work: tasks differ in cost (the slowest took ${(b.slowestTask / Math.max(b.medianTask, 1e-9)).toFixed(1)}× the median), and the last ones finished unevenly. More, smaller tasks even this out.`,
     );
   } else if (speedup && speedup / n < 0.9) {
-    const base = breakdown(timelineOf(baseline.representative)).run;
+    const base = computeMsOf(baseline.representative);
     const slower = b.run / Math.max(base, 1e-9) - 1;
     out.push(
       slower > 0.03

@@ -1,6 +1,7 @@
 // The History table: every series, so modes can be compared. A series' speedup is measured
 // against the latest main-thread series of the same task list.
 import { modeLabel } from "./results.js";
+import { computeMsOf } from "../analysis.js";
 
 import { fmt, seconds as s2 } from "./format.js";
 
@@ -56,17 +57,41 @@ export const HISTORY_HEAD = [
   "Digest",
 ];
 
-/**
- * Series kept, newest first: enough to compare a session's runs, and bounded so that hours
- * of use do not grow the page (each series holds every task's timings). Exports cover these.
- */
+// Bounds that keep hours of use from growing the page: the table shows the newest rows, the
+// newest series keep every task's timings (for the timeline, the CSV and the JSON), and older
+// series keep their numbers only. The downloads include every series kept.
+/** Rows the table shows. */
+export const HISTORY_ROWS = 10;
+/** Newest series that keep per-task timings. */
+export const HISTORY_DETAIL = 10;
+/** Series kept at all (numbers only beyond HISTORY_DETAIL); older ones are dropped. */
 export const HISTORY_KEEP = 50;
+
+/** A run without its per-task outcomes: what an older series keeps. */
+function lightRun(run) {
+  if (!run) return run;
+  const { label, mode, workers, tasks, start, end, ms, status, error, responsiveness } = run;
+  return {
+    label,
+    mode,
+    workers,
+    tasks,
+    start,
+    end,
+    ms,
+    status,
+    error,
+    responsiveness,
+    outcomes: null,
+  };
+}
 
 export class History {
   #body;
   #series = [];
   #baselines = new WeakMap();
   #added = 0;
+  #dropped = 0;
 
   constructor(table) {
     this.#body = table.tBodies[0];
@@ -93,11 +118,28 @@ export class History {
     series.n = ++this.#added;
     this.#series.push(series);
     this.#baselines.set(series, baseline ?? null);
-    while (this.#series.length > HISTORY_KEEP) {
+    const older = this.#series.at(-1 - HISTORY_DETAIL);
+    if (older?.runs.some((r) => r.outcomes)) {
+      older.runs = older.runs.map(lightRun);
+      older.warmup = lightRun(older.warmup);
+      older.representative = lightRun(older.representative);
+    }
+    if (this.#series.length > HISTORY_KEEP) {
       this.#series.shift();
-      this.#body.rows[this.#body.rows.length - 1].remove();
+      this.#dropped += 1;
     }
     const tr = this.#body.insertRow(0);
+    if (this.#body.rows.length > HISTORY_ROWS) this.#body.rows[HISTORY_ROWS].remove();
+    const hidden = this.#series.length - this.#body.rows.length;
+    const note = document.getElementById("history-older");
+    note.hidden = hidden === 0;
+    const plural = (n, word) => `${n} ${word}${n > 1 ? "s" : ""}`;
+    note.textContent =
+      `${plural(hidden, "older series")} not shown here ${hidden > 1 ? "are" : "is"} in the downloads ` +
+      `(per-task timings for the newest ${HISTORY_DETAIL})` +
+      (this.#dropped > 0
+        ? `; the ${plural(this.#dropped, "oldest series")} ${this.#dropped > 1 ? "were" : "was"} let go, as the History keeps ${HISTORY_KEEP}.`
+        : ".");
     for (const text of historyCells(series, baseline)) tr.insertCell().textContent = text;
     // Eight hex digits are plenty to compare by eye; the cell's title has all sixteen.
     const digest = tr.cells[10];

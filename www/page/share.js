@@ -17,9 +17,9 @@ export function markdown(history) {
   ].join("\n");
 }
 
-/** Per-task timings of a run, in ms since the run's start. */
+/** Per-task timings of a run, in ms since the run's start; null where they were not kept. */
 function tasksOf(run) {
-  return run.outcomes.map((o, task) => ({
+  return run.outcomes?.map((o, task) => ({
     task,
     worker: o ? who(o.worker, run.mode) : null,
     start_ms: round(o?.value ? o.value.start - run.start : NaN),
@@ -93,7 +93,8 @@ export function csv(history) {
   const rows = [CSV_HEAD];
   for (const s of history.series) {
     s.runs.forEach((run, k) => {
-      for (const t of tasksOf(run)) {
+      // A series old enough to keep its numbers only gets one row per run, tasks blank.
+      for (const t of tasksOf(run) ?? [{}]) {
         rows.push([
           s.n,
           s.settings.workload,
