@@ -59,6 +59,13 @@ pub fn main_thread_problem(settings: JsValue) -> Result<Option<String>, JsError>
     Ok(settings.check_main_thread().err().map(|e| e.to_string()))
 }
 
+/// Every setting's name, in the order settings are read ([`settings::NAMES`]): the form's
+/// field names and the URL's parameters.
+#[wasm_bindgen(js_name = settingNames)]
+pub fn setting_names() -> Vec<String> {
+    settings::NAMES.iter().map(|n| n.to_string()).collect()
+}
+
 /// The default settings for a workload.
 #[wasm_bindgen(js_name = defaultSettings)]
 pub fn default_settings(workload: &str, default_workers: u32) -> Result<JsValue, JsError> {

@@ -82,7 +82,7 @@ async function boot() {
     process: support.process === true ? "starting the pool…" : support.process,
     threads: support.threads,
   };
-  const controls = new Controls($("controls"), core().workloads());
+  const controls = new Controls($("controls"), core().workloads(), core().settingNames());
   const log = new Log($("log"));
   const view = new ResultsView();
   const runs = new History($("history"));

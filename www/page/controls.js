@@ -2,29 +2,21 @@
 // core's call (parseSettings), so the form and the URL give the same messages.
 import { fmt } from "./format.js";
 
-const FIELDS = [
-  "workload",
-  "size",
-  "tasks",
-  "chunksize",
-  "mode",
-  "workers",
-  "gil",
-  "scale",
-  "repeats",
-  "warmup",
-  "fail",
-  "timeout",
-];
 /** Buttons that start something: live between runs, locked during one. */
 const BUTTONS = ["run", "compare", "preset", "counter-run", "sweep-run"];
 
 export class Controls {
   #form;
   #workloads;
+  #fields;
 
-  constructor(form, workloads) {
+  /**
+   * `workloads`: the core's workload list; `fields`: every setting's name, in the core's
+   * order (settings::NAMES), which is also each field's name and its error box's id prefix.
+   */
+  constructor(form, workloads, fields) {
     this.#form = form;
+    this.#fields = fields;
     this.#workloads = new Map(workloads.map((w) => [w.id, w]));
     const select = form.elements.workload;
     for (const w of workloads) if (!w.experiment) select.add(new Option(w.label, w.id));
@@ -36,7 +28,7 @@ export class Controls {
 
   /** The form's fields as [name, value] pairs, the shape parseSettings reads. */
   pairs() {
-    return FIELDS.map((name) => {
+    return this.#fields.map((name) => {
       const el = this.#form.elements[name];
       if (el?.type === "checkbox") return [name, el.checked ? "1" : "0"];
       return [name, String(el?.value ?? "")];
@@ -89,13 +81,13 @@ export class Controls {
   /** The names of the fields that show an error now. */
   shownErrors() {
     return new Set(
-      FIELDS.filter((name) => document.getElementById(`${name}-error`)?.hidden === false),
+      this.#fields.filter((name) => document.getElementById(`${name}-error`)?.hidden === false),
     );
   }
 
   /** Shows each error beside its field and clears the rest; focuses the first bad field. */
   showErrors(errors, { focus = false } = {}) {
-    for (const name of FIELDS) {
+    for (const name of this.#fields) {
       const message = errors.find((e) => e.field === name)?.message;
       const box = document.getElementById(`${name}-error`);
       if (box) {
