@@ -130,10 +130,8 @@ build() {
     cp index.html dist/
     cp -r www dist/www
     # The kernels' own source, for the page's code panes (fetched only when opened).
-    mkdir -p dist/src
-    for kernel in sleeper primes mandelbrot montecarlo tiny counter; do
-        cp "src/$kernel.rs" dist/src/
-    done
+    mkdir -p dist/src/workloads
+    cp src/workloads/*.rs dist/src/workloads/
     # The service worker must sit at the site's root to control index.html.
 
     mv dist/www/sw.js dist/sw.js

@@ -4,9 +4,10 @@
 //! - [`task`]: the task model all modes share: a [`task::Job`] splits into
 //!   [`task::TaskSpec`]s, [`task::run_task`] runs one, [`task::summarize`] folds the results
 //!   into a digest that is the same in every mode and for every task count.
-//! - One module per workload: [`sleeper`] (the article's `do_something`), [`primes`],
-//!   [`mandelbrot`], [`montecarlo`], [`tiny`], and the shared-counter experiment
-//!   ([`counter`]); [`mix`] holds their shared hash.
+//! - [`workloads`]: one file per workload, each describing itself (facts, kernel, output,
+//!   answer, cost), registered in [`workloads::REGISTRY`]: the article's `do_something`
+//!   ([`workloads::sleeper`]), primes, Mandelbrot, Monte-Carlo π, tiny tasks and the
+//!   shared-counter experiment; [`mix`] holds their shared hash.
 //! - [`settings`] parses the page's form and URL into a run's settings; [`error`] says what
 //!   was wrong with them.
 //! - [`amdahl`] fits Amdahl's law to a sweep of worker counts.
@@ -19,17 +20,12 @@
 #![deny(missing_docs)]
 
 pub mod amdahl;
-pub mod counter;
 pub mod error;
-pub mod mandelbrot;
 pub mod mix;
-pub mod montecarlo;
-pub mod primes;
 pub mod run;
 pub mod settings;
-pub mod sleeper;
 pub mod task;
-pub mod tiny;
+pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

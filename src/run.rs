@@ -192,6 +192,11 @@ pub fn run_hosted_par(specs: &[TaskSpec], options: Options, host: &dyn Host) -> 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// A registered workload by name.
+    fn w(name: &str) -> Workload {
+        Workload::named(name).unwrap()
+    }
     use crate::task::{Job, Workload};
     use std::time::{Duration, Instant};
 
@@ -248,7 +253,7 @@ pub(crate) mod tests {
 
     #[test]
     fn parallel_equals_sequential_for_every_workload() {
-        for w in Workload::ALL {
+        for w in Workload::all() {
             let size = w.info().quick_size.min(200_000);
             let specs = Job::new(w, size, 24).specs().unwrap();
             let seq = run_hosted(&specs, FAST, &TestHost::new());
@@ -260,7 +265,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_gil_changes_timing_not_answers() {
-        let specs = Job::new(Workload::Primes, 300_000, 16).specs().unwrap();
+        let specs = Job::new(w("primes"), 300_000, 16).specs().unwrap();
         let free = run_hosted_par(&specs, FAST, &TestHost::new());
         let gil = Options { gil: true, ..FAST };
         let locked = run_hosted_par(&specs, gil, &TestHost::new());
@@ -269,7 +274,7 @@ pub(crate) mod tests {
 
     #[test]
     fn under_the_gil_computations_never_overlap() {
-        let specs = Job::new(Workload::Primes, 400_000, 12).specs().unwrap();
+        let specs = Job::new(w("primes"), 400_000, 12).specs().unwrap();
         let gil = Options { gil: true, ..FAST };
         let mut spans: Vec<(f64, f64)> = run_hosted_par(&specs, gil, &TestHost::new())
             .into_iter()
@@ -288,7 +293,7 @@ pub(crate) mod tests {
     fn sleeps_overlap_even_under_the_gil() {
         // Calls 8 and 12 sleep 80 and 120 ms at scale 0.01. Under the model GIL they still
         // sleep at the same time, because sleeping releases the lock.
-        let specs: Vec<_> = Job::new(Workload::Sleeper, 13, 13)
+        let specs: Vec<_> = Job::new(w("sleeper"), 13, 13)
             .specs()
             .unwrap()
             .into_iter()
@@ -321,7 +326,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_panicking_task_fails_alone() {
-        let mut j = Job::new(Workload::Tiny, 40, 8);
+        let mut j = Job::new(w("tiny"), 40, 8);
         j.fail_task = Some(5);
         let host = TestHost::new();
         let outcomes = run_hosted_par(&j.specs().unwrap(), FAST, &host);
@@ -356,7 +361,7 @@ pub(crate) mod tests {
 
     #[test]
     fn printed_lines_are_counted_and_shown() {
-        let specs = Job::new(Workload::Sleeper, 30, 5).specs().unwrap();
+        let specs = Job::new(w("sleeper"), 30, 5).specs().unwrap();
         let host = TestHost::new();
         let outcomes = run_hosted(&specs, FAST, &host);
         let printed: u32 = outcomes

@@ -2,7 +2,7 @@
 //! through the same [`parse`], so both give the same messages for the same mistakes.
 
 use crate::error::{Got, InputError};
-use crate::task::{check_range, max_tasks, CostModel, Job, Workload};
+use crate::task::{check_range, max_tasks, tasks_note, CostModel, Job, Workload};
 use serde::{Deserialize, Serialize};
 
 /// Most workers a process pool may have: past this a browser tab mostly thrashes.
@@ -70,7 +70,7 @@ impl Mode {
 pub struct Settings {
     /// What to run.
     pub workload: Workload,
-    /// Problem size (see [`crate::task::WorkloadInfo::size_label`]).
+    /// Problem size (see [`crate::workloads::Info::size_label`]).
     pub size: u64,
     /// How many tasks the work is split into.
     pub tasks: u32,
@@ -96,6 +96,28 @@ pub struct Settings {
     /// `None`.
     #[serde(default)]
     pub timeout: Option<f64>,
+}
+
+/// What the page needs to know of a job before it runs (see [`Settings::facts`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    /// How many items the size splits into (numbers, rows, points, calls).
+    pub items: u64,
+    /// The longest single sleep, in ms at time scale 1: the floor under the wall time.
+    pub longest_sleep_ms: u64,
+    /// Whether the tasks sleep, so the time scale matters.
+    pub sleeps: bool,
+    /// Whether the tasks return pixels to draw.
+    pub picture: bool,
+}
+
+/// A job's task list and its facts (see [`Settings::plan`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    /// The tasks, in order.
+    pub specs: Vec<crate::task::TaskSpec>,
+    /// What the page needs to know of the job.
+    pub facts: Facts,
 }
 
 /// A setting that could not be used, and why.
@@ -137,10 +159,33 @@ impl Settings {
             scale: 1.0,
             fail: None,
             // The article ran its program once; every other workload is a benchmark.
-            repeats: if workload == Workload::Sleeper { 1 } else { 3 },
-            warmup: workload != Workload::Sleeper,
+            repeats: if info.benchmark { 3 } else { 1 },
+            warmup: info.benchmark,
             timeout: None,
         }
+    }
+
+    /// What the page needs to know of these settings' job before it runs, without its task
+    /// list: the item count, the longest sleep, whether it sleeps or draws.
+    pub fn facts(&self) -> Facts {
+        let info = self.workload.info();
+        Facts {
+            items: self.workload.items(self.size),
+            longest_sleep_ms: self.workload.kernel().longest_sleep_ms(self.size),
+            sleeps: info.sleeps,
+            picture: info.picture,
+        }
+    }
+
+    /// The task list these settings run, with their [`Facts`].
+    ///
+    /// # Errors
+    /// The job's [`Job::validate`] error (settings from [`parse`] never have one).
+    pub fn plan(&self) -> Result<Plan, InputError> {
+        Ok(Plan {
+            specs: self.job().specs()?,
+            facts: self.facts(),
+        })
     }
 
     /// The job these settings run.
@@ -309,19 +354,18 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
     }
 
     // The shared-counter workloads belong to their own experiment, not to the menu.
-    let menu = Workload::parse(get("workload").unwrap_or("sleeper"))
-        .ok()
+    let menu = get("workload")
+        .map_or(Some(Workload::first()), Workload::named)
         .filter(|w| !w.info().experiment)
         .ok_or_else(|| InputError::UnknownChoice {
             field: "workload",
             got: get("workload").unwrap_or_default().to_string(),
-            choices: Workload::ALL
-                .iter()
+            choices: Workload::all()
                 .filter(|w| !w.info().experiment)
-                .map(|w| w.name())
+                .map(Workload::name)
                 .collect(),
         });
-    let workload = keep(&mut errors, menu, Workload::Sleeper);
+    let workload = keep(&mut errors, menu, Workload::first());
     let mut s = Settings::defaults(workload, default_workers);
     let info = workload.info();
 
@@ -331,11 +375,7 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
         s.tasks = s.tasks.min(max_tasks(workload, s.size) as u32);
     }
     if let Some(t) = get("tasks") {
-        let note = if workload == Workload::Mandelbrot {
-            "at most one per row"
-        } else {
-            "at most one per item"
-        };
+        let note = tasks_note(workload);
         let tasks = whole("tasks", t, 1, max_tasks(workload, s.size), note);
         s.tasks = keep(&mut errors, tasks, s.tasks.into()) as u32;
     }
@@ -465,6 +505,11 @@ fn decimal(field: &'static str, text: &str, min: f64, max: f64) -> Result<f64, I
 mod tests {
     use super::*;
 
+    /// A registered workload by name.
+    fn w(name: &str) -> Workload {
+        Workload::named(name).unwrap()
+    }
+
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -475,7 +520,7 @@ mod tests {
     fn empty_input_gives_the_article() {
         let p = parse(&[], 2);
         assert!(p.errors.is_empty());
-        assert_eq!(p.settings, Settings::defaults(Workload::Sleeper, 2));
+        assert_eq!(p.settings, Settings::defaults(w("sleeper"), 2));
         assert_eq!(p.settings.size, 30);
         assert_eq!(p.settings.tasks, 30);
         assert_eq!(p.settings.workers, 2);
@@ -483,7 +528,7 @@ mod tests {
 
     #[test]
     fn pairs_round_trip() {
-        let mut s = Settings::defaults(Workload::Mandelbrot, 4);
+        let mut s = Settings::defaults(w("mandelbrot"), 4);
         s.tasks = 7;
         s.chunksize = 3;
         s.scale = 0.1;
@@ -520,7 +565,7 @@ mod tests {
             p.errors[0].message,
             "size must be a whole number from 1,000 to 100,000,000 (got -5)"
         );
-        assert_eq!(p.settings, Settings::defaults(Workload::Primes, 2));
+        assert_eq!(p.settings, Settings::defaults(w("primes"), 2));
     }
 
     #[test]
@@ -586,9 +631,9 @@ mod tests {
 
     #[test]
     fn benchmarks_repeat_and_the_article_runs_once() {
-        let article = Settings::defaults(Workload::Sleeper, 2);
+        let article = Settings::defaults(w("sleeper"), 2);
         assert_eq!((article.repeats, article.warmup), (1, false));
-        let primes = Settings::defaults(Workload::Primes, 2);
+        let primes = Settings::defaults(w("primes"), 2);
         assert_eq!((primes.repeats, primes.warmup), (3, true));
         let p = parse(&pairs(&[("repeats", "0"), ("warmup", "later")]), 2);
         assert_eq!(
@@ -640,7 +685,7 @@ mod tests {
                      (got \"{name}\")"
                 )
             );
-            assert_eq!(p.settings.workload, Workload::Sleeper);
+            assert_eq!(p.settings.workload, w("sleeper"));
         }
     }
 
@@ -654,7 +699,7 @@ mod tests {
             p.errors[0].message,
             "timeout must be a number from 0 to 3600 (got -1)"
         );
-        let mut s = Settings::defaults(Workload::Primes, 2);
+        let mut s = Settings::defaults(w("primes"), 2);
         s.timeout = Some(1.5);
         let back: Vec<(String, String)> = s
             .to_pairs()
@@ -710,7 +755,7 @@ mod tests {
 
     #[test]
     fn every_default_runs_on_the_main_thread() {
-        for w in Workload::ALL.into_iter().filter(|w| !w.info().experiment) {
+        for w in Workload::all().filter(|w| !w.info().experiment) {
             let s = Settings::defaults(w, 2);
             assert!(s.check_main_thread().is_ok(), "{w:?}");
         }

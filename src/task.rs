@@ -7,202 +7,19 @@
 //! never on the mode, the task count or the order results arrive in.
 
 use crate::error::InputError;
-use crate::mix::{group, mix64};
-use crate::{counter, mandelbrot, montecarlo, primes, sleeper, tiny};
+use crate::mix::mix64;
+pub use crate::workloads::Workload;
 use serde::{Deserialize, Serialize};
 
 /// Most tasks a job may split into: beyond this the page's bookkeeping, not the work, dominates.
 pub const MAX_TASKS: u32 = 100_000;
-
-/// The workloads the playground can run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Workload {
-    /// The article's `do_something`: prints, and sleeps on 8 and 12.
-    Sleeper,
-    /// Counting primes below `size` by trial division.
-    Primes,
-    /// Rendering the Mandelbrot set `size` pixels wide, in bands of rows.
-    Mandelbrot,
-    /// Estimating π from `size` random points.
-    Montecarlo,
-    /// `size` near-empty items, where overhead dominates.
-    Tiny,
-    /// The shared-counter experiment: `size` increments of a global counter with `fetch_add`.
-    Counter,
-    /// The same with an unsynchronised load-then-store, which loses updates under threads.
-    Racy,
-}
-
-/// What the page needs to know to offer a workload: names, bounds and defaults.
-#[derive(Clone, Debug, Serialize)]
-pub struct WorkloadInfo {
-    /// The workload this describes.
-    pub id: Workload,
-    /// Short name for menus.
-    pub label: &'static str,
-    /// One sentence on what it does and what it teaches.
-    pub blurb: &'static str,
-    /// What `size` counts, for the size field's label.
-    pub size_label: &'static str,
-    /// Smallest allowed size.
-    pub min_size: u64,
-    /// Largest allowed size: about a minute on the page's thread on a 2020s laptop.
-    pub max_size: u64,
-    /// Size the page starts with.
-    pub default_size: u64,
-    /// Size `build.sh bench --quick` uses.
-    pub quick_size: u64,
-    /// Task count the page starts with.
-    pub default_tasks: u32,
-    /// An experiment with its own card (the shared counter), not a menu entry.
-    pub experiment: bool,
-}
-
-impl Workload {
-    /// Every workload, in menu order; the experiments last.
-    pub const ALL: [Workload; 7] = [
-        Workload::Sleeper,
-        Workload::Primes,
-        Workload::Mandelbrot,
-        Workload::Montecarlo,
-        Workload::Tiny,
-        Workload::Counter,
-        Workload::Racy,
-    ];
-
-    /// The workload's name on the wire and in URLs (`"primes"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Workload::Sleeper => "sleeper",
-            Workload::Primes => "primes",
-            Workload::Mandelbrot => "mandelbrot",
-            Workload::Montecarlo => "montecarlo",
-            Workload::Tiny => "tiny",
-            Workload::Counter => "counter",
-            Workload::Racy => "racy",
-        }
-    }
-
-    /// Parses a workload name as [`Workload::name`] prints it.
-    ///
-    /// # Errors
-    /// [`InputError::UnknownChoice`] naming the valid workloads.
-    pub fn parse(text: &str) -> Result<Workload, InputError> {
-        Workload::ALL
-            .into_iter()
-            .find(|w| w.name() == text.trim())
-            .ok_or_else(|| InputError::UnknownChoice {
-                field: "workload",
-                got: text.to_string(),
-                choices: Workload::ALL.iter().map(|w| w.name()).collect(),
-            })
-    }
-
-    /// Names, bounds and defaults for the page.
-    pub fn info(self) -> WorkloadInfo {
-        let (label, blurb, size_label, min_size, max_size, default_size, quick_size, default_tasks) =
-            match self {
-                Workload::Sleeper => (
-                    "The article: do_something(0…29)",
-                    "The article's experiment: every call prints its argument, except 8 and 12, which sleep that many seconds. Sleeping uses no CPU, so even one core overlaps the sleeps.",
-                    "calls, range(n)",
-                    1,
-                    1_000,
-                    30,
-                    30,
-                    30,
-                ),
-                Workload::Primes => (
-                    "Prime counting",
-                    "Counts primes below n by trial division: pure CPU work, and later numbers cost more than early ones.",
-                    "count primes below",
-                    1_000,
-                    100_000_000,
-                    16_000_000,
-                    6_000_000,
-                    64,
-                ),
-                Workload::Mandelbrot => (
-                    "Mandelbrot",
-                    "Renders the Mandelbrot set in bands of rows; bands through the set's body cost far more than the edges.",
-                    "image width (px)",
-                    16,
-                    4_096,
-                    2_400,
-                    1_200,
-                    80,
-                ),
-                Workload::Montecarlo => (
-                    "Monte-Carlo π",
-                    "Throws seeded random points at a quarter circle; the share that lands inside estimates π/4.",
-                    "random points",
-                    1_000,
-                    10_000_000_000,
-                    600_000_000,
-                    150_000_000,
-                    64,
-                ),
-                Workload::Tiny => (
-                    "Tiny tasks",
-                    "Thousands of near-empty tasks: sending work to a worker costs more than doing it, unless tasks are chunked.",
-                    "items",
-                    1,
-                    1_000_000,
-                    5_000,
-                    2_000,
-                    5_000,
-                ),
-                Workload::Counter => (
-                    "Shared counter, fetch_add",
-                    "Every item adds one to a global counter in wasm memory with an atomic fetch_add.",
-                    "increments",
-                    1,
-                    1_000_000_000,
-                    4_000_000,
-                    1_000_000,
-                    64,
-                ),
-                Workload::Racy => (
-                    "Shared counter, load then store",
-                    "Every item adds one to a global counter by loading it and storing the value plus one: a race when memory is shared.",
-                    "increments",
-                    1,
-                    1_000_000_000,
-                    4_000_000,
-                    1_000_000,
-                    64,
-                ),
-            };
-        WorkloadInfo {
-            id: self,
-            label,
-            blurb,
-            size_label,
-            min_size,
-            max_size,
-            default_size,
-            quick_size,
-            default_tasks,
-            experiment: matches!(self, Workload::Counter | Workload::Racy),
-        }
-    }
-
-    /// How many items a job of `size` splits into tasks: numbers, rows, points or calls.
-    pub fn items(self, size: u64) -> u64 {
-        match self {
-            Workload::Mandelbrot => u64::from(mandelbrot::Frame::for_width(size as u32).height),
-            _ => size,
-        }
-    }
-}
 
 /// A run's work: which workload, how big, and into how many tasks it is split.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     /// The workload.
     pub workload: Workload,
-    /// Problem size; what it counts depends on the workload ([`WorkloadInfo::size_label`]).
+    /// Problem size; what it counts depends on the workload ([`crate::workloads::Info::size_label`]).
     pub size: u64,
     /// How many tasks the items are split into.
     pub tasks: u32,
@@ -276,9 +93,10 @@ pub fn max_tasks(workload: Workload, size: u64) -> u64 {
     workload.items(size).min(u64::from(MAX_TASKS))
 }
 
-fn tasks_note(workload: Workload) -> &'static str {
-    match workload {
-        Workload::Mandelbrot => "at most one per row",
+/// "at most one per row": what a task count is bounded by.
+pub(crate) fn tasks_note(workload: Workload) -> &'static str {
+    match workload.info().item {
+        "row" => "at most one per row",
         _ => "at most one per item",
     }
 }
@@ -322,43 +140,28 @@ pub struct TaskSpec {
 }
 
 /// Estimates how long ranges of one job's items compute on the page's thread, before
-/// anything runs: each workload's work estimate (`work` in its module) times what one unit
-/// cost there (see [`ns_per_unit`]). Sleeps are not counted: they are timers.
+/// anything runs: the workload's [`Kernel::work`] estimate times what one unit cost there
+/// ([`Info::ns_per_unit`]). Sleeps are not counted: they are timers.
+///
+/// [`Kernel::work`]: crate::workloads::Kernel::work
+/// [`Info::ns_per_unit`]: crate::workloads::Info::ns_per_unit
 pub struct CostModel {
-    workload: Workload,
-    /// Mandelbrot only: estimated iterations of rows `0..y`, at index `y`.
-    rows: Vec<f64>,
+    ns_per_unit: f64,
+    work: Box<dyn Fn(u64, u64) -> f64>,
 }
 
 impl CostModel {
     /// The model for a job of `workload` at `size` (Mandelbrot samples every row once).
     pub fn new(workload: Workload, size: u64) -> CostModel {
-        let mut rows = Vec::new();
-        if workload == Workload::Mandelbrot {
-            let frame = mandelbrot::Frame::for_width(size as u32);
-            rows.push(0.0);
-            for y in 0..frame.height {
-                let before = rows[y as usize];
-                rows.push(before + mandelbrot::row_work(frame, y));
-            }
+        CostModel {
+            ns_per_unit: workload.info().ns_per_unit,
+            work: workload.kernel().work(size),
         }
-        CostModel { workload, rows }
     }
 
     /// Estimated ms for items `lo..hi` on the page's thread.
     pub fn ms(&self, lo: u64, hi: u64) -> f64 {
-        let units = match self.workload {
-            Workload::Sleeper => 0.0,
-            Workload::Primes => primes::work(lo as u32, hi as u32),
-            Workload::Mandelbrot => {
-                let at = |y: u64| self.rows[(y as usize).min(self.rows.len() - 1)];
-                at(hi) - at(lo)
-            }
-            Workload::Montecarlo | Workload::Tiny | Workload::Counter | Workload::Racy => {
-                hi.saturating_sub(lo) as f64
-            }
-        };
-        units * ns_per_unit(self.workload) / 1e6
+        (self.work)(lo, hi) * self.ns_per_unit / 1e6
     }
 
     /// Estimated ms of the longest task when the job's items split into `tasks` tasks.
@@ -371,24 +174,9 @@ impl CostModel {
     }
 }
 
-/// What one unit of a workload's work (see each workload's `work`) costs on the page's
-/// thread, in ns: wasm in Debian's Chromium 156 on this project's 2-core reference machine,
-/// the default sizes run on the main thread (primes 2.29 s, Mandelbrot 1.78 s, Monte-Carlo
-/// 1.39 s) divided by their estimated units, rounded up.
-fn ns_per_unit(workload: Workload) -> f64 {
-    match workload {
-        Workload::Sleeper => 0.0,
-        Workload::Primes => 5.0,
-        Workload::Mandelbrot => 3.5,
-        Workload::Montecarlo => 2.5,
-        Workload::Tiny => 2.0,
-        Workload::Counter | Workload::Racy => 1.0,
-    }
-}
-
 /// Something the host must do for a task, in order: print a line or sleep.
 ///
-/// The core never sleeps itself; see [`crate::sleeper`].
+/// The core never sleeps itself; see [`crate::workloads::sleeper`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Step {
@@ -469,78 +257,15 @@ pub fn run_task(spec: &TaskSpec) -> Result<TaskOutput, InputError> {
             spec.index
         );
     }
-    let (lo, hi) = (spec.lo, spec.hi);
     let mut out = TaskOutput {
         index: spec.index,
         partial: Partial::default(),
         steps: Vec::new(),
         pixels: Vec::new(),
     };
-    let print = |text: String| Step::Print { text };
-    match spec.workload {
-        Workload::Sleeper => {
-            out.steps = (lo..hi).flat_map(sleeper::do_something).collect();
-            out.partial = Partial {
-                count: hi - lo,
-                sum: sleeper::total_sleep_ms(lo, hi),
-            };
-        }
-        Workload::Primes => {
-            // Sizes are bounded far below u32::MAX, so the kernel can use 32-bit division.
-            let (count, sum) = primes::count_and_sum(lo as u32, hi as u32);
-            out.partial = Partial { count, sum };
-            out.steps.push(print(format!(
-                "primes in [{}, {}): {}",
-                group(lo),
-                group(hi),
-                group(count)
-            )));
-        }
-        Workload::Mandelbrot => {
-            let frame = mandelbrot::Frame::for_width(spec.size as u32);
-            let band = mandelbrot::render_rows(frame, lo as u32, hi as u32);
-            out.partial = Partial {
-                count: band.iterations,
-                sum: band.hash,
-            };
-            out.pixels = band.rgba;
-            out.steps.push(print(format!(
-                "rows {}–{}: {} iterations",
-                lo,
-                hi.saturating_sub(1),
-                group(band.iterations)
-            )));
-        }
-        Workload::Montecarlo => {
-            let hits = montecarlo::hits(lo, hi);
-            out.partial = Partial {
-                count: hits,
-                sum: hi - lo,
-            };
-            out.steps.push(print(format!(
-                "points {}–{}: {} inside",
-                group(lo),
-                group(hi.saturating_sub(1)),
-                group(hits)
-            )));
-        }
-        Workload::Tiny => {
-            // Near-empty on purpose: no line either, or printing would be the work.
-            out.partial = Partial {
-                count: hi - lo,
-                sum: tiny::checksum(lo, hi),
-            };
-        }
-        Workload::Counter | Workload::Racy => {
-            // The digest counts the increments asked for; what the counter saw is read from
-            // each memory afterwards (counter::read), which is the experiment.
-            counter::add(hi - lo, spec.workload == Workload::Racy);
-            out.partial = Partial {
-                count: hi - lo,
-                sum: 0,
-            };
-        }
-    }
+    spec.workload
+        .kernel()
+        .run(spec.size, spec.lo, spec.hi, &mut out);
     Ok(out)
 }
 
@@ -556,43 +281,11 @@ pub struct Summary {
 /// Folds a job's partials (in any order) into its [`Summary`].
 pub fn summarize(workload: Workload, size: u64, partials: &[Partial]) -> Summary {
     let total = partials.iter().fold(Partial::default(), |a, &p| a + p);
-    let id = Workload::ALL
-        .iter()
-        .position(|&w| w == workload)
-        .unwrap_or(0) as u64;
+    let id = workload.position() as u64;
     let digest = mix64(total.sum ^ mix64(total.count ^ mix64(size ^ mix64(id))));
-    let headline = match workload {
-        Workload::Sleeper => format!(
-            "{} calls; {} s of sleeping in all",
-            group(total.count),
-            total.sum as f64 / 1000.0
-        ),
-        Workload::Primes => format!(
-            "{} primes below {} (their sum: {})",
-            group(total.count),
-            group(size),
-            group(total.sum)
-        ),
-        Workload::Mandelbrot => {
-            let f = mandelbrot::Frame::for_width(size as u32);
-            format!(
-                "{}×{} pixels, {} iterations",
-                f.width,
-                f.height,
-                group(total.count)
-            )
-        }
-        Workload::Montecarlo => format!(
-            "π ≈ {:.6} from {} points",
-            montecarlo::estimate(total.count, total.sum),
-            group(total.sum)
-        ),
-        Workload::Tiny => format!("{} items, checksum {:016x}", group(total.count), total.sum),
-        Workload::Counter | Workload::Racy => format!("{} increments", group(total.count)),
-    };
     Summary {
         digest: format!("{digest:016x}"),
-        headline,
+        headline: workload.kernel().headline(total, size),
     }
 }
 
@@ -614,6 +307,11 @@ mod hex64 {
 mod tests {
     use super::*;
 
+    /// A registered workload by name.
+    fn w(name: &str) -> Workload {
+        Workload::named(name).unwrap()
+    }
+
     fn digest(job: &Job) -> Summary {
         let partials: Vec<Partial> = job
             .specs()
@@ -627,9 +325,9 @@ mod tests {
     #[test]
     fn tasks_cover_every_item_once_in_order() {
         for (w, size, tasks) in [
-            (Workload::Primes, 1_000, 7),
-            (Workload::Mandelbrot, 100, 66),
-            (Workload::Tiny, 10, 10),
+            (w("primes"), 1_000, 7),
+            (w("mandelbrot"), 100, 66),
+            (w("tiny"), 10, 10),
         ] {
             let specs = Job::new(w, size, tasks).specs().unwrap();
             assert_eq!(specs.len(), tasks as usize);
@@ -644,7 +342,7 @@ mod tests {
 
     #[test]
     fn digest_does_not_depend_on_task_count() {
-        for w in Workload::ALL {
+        for w in Workload::all() {
             let size = w.info().min_size.max(40);
             let one = digest(&Job::new(w, size, 1));
             let many = digest(&Job::new(w, size, 13));
@@ -654,16 +352,16 @@ mod tests {
 
     #[test]
     fn digests_differ_between_sizes_and_workloads() {
-        let a = digest(&Job::new(Workload::Tiny, 100, 1));
-        let b = digest(&Job::new(Workload::Tiny, 101, 1));
-        let c = digest(&Job::new(Workload::Sleeper, 100, 1));
+        let a = digest(&Job::new(w("tiny"), 100, 1));
+        let b = digest(&Job::new(w("tiny"), 101, 1));
+        let c = digest(&Job::new(w("sleeper"), 100, 1));
         assert_ne!(a.digest, b.digest);
         assert_ne!(a.digest, c.digest);
     }
 
     #[test]
     fn primes_headline_has_the_known_answer() {
-        let s = digest(&Job::new(Workload::Primes, 1_000_000, 8));
+        let s = digest(&Job::new(w("primes"), 1_000_000, 8));
         assert_eq!(
             s.headline,
             "78,498 primes below 1,000,000 (their sum: 37,550,402,023)"
@@ -672,7 +370,7 @@ mod tests {
 
     #[test]
     fn article_job_prints_every_call_in_order() {
-        let specs = Job::new(Workload::Sleeper, 30, 30).specs().unwrap();
+        let specs = Job::new(w("sleeper"), 30, 30).specs().unwrap();
         let steps: Vec<Step> = specs
             .iter()
             .flat_map(|s| run_task(s).unwrap().steps)
@@ -694,7 +392,7 @@ mod tests {
 
     #[test]
     fn mandelbrot_tasks_return_their_rows() {
-        let specs = Job::new(Workload::Mandelbrot, 30, 4).specs().unwrap();
+        let specs = Job::new(w("mandelbrot"), 30, 4).specs().unwrap();
         let total: usize = specs
             .iter()
             .map(|s| run_task(s).unwrap().pixels.len())
@@ -704,12 +402,12 @@ mod tests {
 
     #[test]
     fn out_of_range_jobs_are_refused_with_the_bounds() {
-        let err = Job::new(Workload::Primes, 10, 1).specs().unwrap_err();
+        let err = Job::new(w("primes"), 10, 1).specs().unwrap_err();
         assert_eq!(
             err.to_string(),
             "size must be a whole number from 1,000 to 100,000,000 (got 10)"
         );
-        let err = Job::new(Workload::Mandelbrot, 30, 21).specs().unwrap_err();
+        let err = Job::new(w("mandelbrot"), 30, 21).specs().unwrap_err();
         assert_eq!(
             err.to_string(),
             "tasks must be a whole number from 1 to 20, at most one per row (got 21)"
@@ -718,7 +416,7 @@ mod tests {
 
     #[test]
     fn hand_made_specs_outside_their_job_are_refused() {
-        let mut spec = Job::new(Workload::Tiny, 10, 1).specs().unwrap().remove(0);
+        let mut spec = Job::new(w("tiny"), 10, 1).specs().unwrap().remove(0);
         spec.hi = 11;
         assert!(run_task(&spec).is_err());
     }
@@ -726,7 +424,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "task 2 failed on purpose")]
     fn fault_injection_panics() {
-        let mut j = Job::new(Workload::Tiny, 10, 5);
+        let mut j = Job::new(w("tiny"), 10, 5);
         j.fail_task = Some(2);
         let specs = j.specs().unwrap();
         let _ = run_task(&specs[2]);
@@ -734,7 +432,7 @@ mod tests {
 
     #[test]
     fn workload_names_round_trip() {
-        for w in Workload::ALL {
+        for w in Workload::all() {
             assert_eq!(Workload::parse(w.name()).unwrap(), w);
         }
         assert_eq!(

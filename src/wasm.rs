@@ -3,7 +3,7 @@
 //! (serde-wasm-bindgen); byte buffers as `Uint8Array`.
 
 use crate::settings::{self, Settings};
-use crate::task::{self, Job, Partial, TaskSpec, Workload};
+use crate::task::{self, Partial, TaskSpec, Workload};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -40,7 +40,7 @@ pub fn start() {
 /// Every workload's names, bounds and defaults, in menu order.
 #[wasm_bindgen]
 pub fn workloads() -> Result<JsValue, JsError> {
-    to_js(&Workload::ALL.map(Workload::info))
+    to_js(&Workload::all().map(Workload::info).collect::<Vec<_>>())
 }
 
 /// Parses settings from `[name, value]` pairs (a form or a URL query); see
@@ -73,11 +73,20 @@ pub fn default_settings(workload: &str, default_workers: u32) -> Result<JsValue,
     to_js(&Settings::defaults(w, default_workers))
 }
 
-/// The task list for a job `{workload, size, tasks, fail_task}`.
+/// The task list for `settings`, with its facts: `{specs, facts: {items, longest_sleep_ms,
+/// sleeps, picture}}` (see [`Settings::plan`]).
 #[wasm_bindgen]
-pub fn plan(job: JsValue) -> Result<JsValue, JsError> {
-    let job: Job = from_js(job)?;
-    to_js(&job.specs()?)
+pub fn plan(settings: JsValue) -> Result<JsValue, JsError> {
+    let settings: Settings = from_js(settings)?;
+    to_js(&settings.plan()?)
+}
+
+/// What the page needs to know of `settings`' job without its task list: `{items,
+/// longest_sleep_ms, sleeps, picture}`.
+#[wasm_bindgen]
+pub fn facts(settings: JsValue) -> Result<JsValue, JsError> {
+    let settings: Settings = from_js(settings)?;
+    to_js(&settings.facts())
 }
 
 /// Runs one task spec; returns `{index, partial, steps, pixels?}`.
@@ -87,22 +96,16 @@ pub fn run_task(spec: JsValue) -> Result<JsValue, JsError> {
     to_js(&task::run_task(&spec)?)
 }
 
-/// Folds a job's partials into `{digest, headline}`.
+/// Folds the partials of `settings`' job into `{digest, headline}`.
 #[wasm_bindgen]
-pub fn summarize(workload: &str, size: f64, partials: JsValue) -> Result<JsValue, JsError> {
+pub fn summarize(settings: JsValue, partials: JsValue) -> Result<JsValue, JsError> {
+    let settings: Settings = from_js(settings)?;
     let partials: Vec<Partial> = from_js(partials)?;
     to_js(&task::summarize(
-        Workload::parse(workload)?,
-        size as u64,
+        settings.workload,
+        settings.size,
         &partials,
     ))
-}
-
-/// The longest single sleep (ms, unscaled) in a sleeper job of `size` calls: the floor under
-/// its wall time whatever the pool size.
-#[wasm_bindgen(js_name = longestSleepMs)]
-pub fn longest_sleep_ms(size: f64) -> f64 {
-    crate::sleeper::longest_sleep_ms(size as u64) as f64
 }
 
 /// Bytes in this instance's linear memory: each worker "process" has its own; threads
@@ -132,7 +135,7 @@ pub fn memory_is_shared() -> bool {
 /// This memory's shared counter (see [`crate::counter`]), reset to zero if `reset`.
 #[wasm_bindgen(js_name = counterRead)]
 pub fn counter_read(reset: bool) -> f64 {
-    crate::counter::read(reset) as f64
+    crate::workloads::counter::read(reset) as f64
 }
 
 /// Settings as `[name, value]` pairs for a URL query; [`parse_settings`] reads them back.
@@ -292,7 +295,7 @@ mod threads {
         to_js(&run_hosted_par(&specs, options, &host))
     }
 
-    /// The shared-counter race (see [`crate::counter::race`]) on every rayon thread at once,
+    /// The shared-counter race (see [`crate::workloads::counter::race`]) on every rayon thread at once,
     /// `per_thread` increments each; returns `{threads, per_thread, expected, counted,
     /// rounds, racy}`. Blocks the calling worker until it is done, like `runThreads`.
     #[wasm_bindgen(js_name = counterRace)]
@@ -302,7 +305,7 @@ mod threads {
         let on_every_thread = |f: &(dyn Fn() + Sync)| {
             rayon::broadcast(|_| f());
         };
-        to_js(&crate::counter::race(
+        to_js(&crate::workloads::counter::race(
             threads,
             per_thread as u64,
             racy,

@@ -84,11 +84,13 @@ try {
   const article = await clickAndWait(page, "#preset", { timeout: 120_000 });
   const lines = await logLines(page);
   const wallMs = Number(article.wallMs);
+  // The longest sleep at this scale, as the page reports it (the core knows it).
+  const floorMs = Number(await page.getAttribute("#finished", "data-floor-ms"));
   report.article = {
     scale: ARTICLE_SCALE,
     workers: Number(article.workers),
     wall_s: Math.round(wallMs) / 1000,
-    overhead_ms: Math.round((wallMs - 12_000 * ARTICLE_SCALE) * 10) / 10,
+    overhead_ms: Math.round((wallMs - floorMs) * 10) / 10,
     lines,
   };
   say(`  (${report.article.overhead_ms} ms beyond the longest sleep)`);
@@ -102,8 +104,9 @@ try {
       tasks: Number(document.querySelector("#tasks").value),
     }));
     await probe.context().close();
-    const size = opts.quick ? await quickSize(workload) : defaults.size;
-    const scale = workload === "sleeper" ? SLEEPER_SCALE : 1;
+    const info = await workloadInfo(workload);
+    const size = opts.quick ? info.quick_size : defaults.size;
+    const scale = info.sleeps ? SLEEPER_SCALE : 1;
     for (const { mode, gil } of MODES) {
       if (mode === "threads" && !facts.threads) continue;
       // The page itself runs the warm-up and the repeats and reports their median.
@@ -174,7 +177,7 @@ async function pageWeight() {
 
 // The sweep, through the page's own button, on prime counting at this run's size.
 async function sweep(cpus) {
-  const size = opts.quick ? await quickSize("primes") : undefined;
+  const size = opts.quick ? (await workloadInfo("primes")).quick_size : undefined;
   const query = `?workload=primes${size ? `&size=${size}` : ""}&repeats=${repeats}`;
   const p = await openPlayground(browser, server.url, { query });
   await poolReady(p);
@@ -218,16 +221,15 @@ async function sweep(cpus) {
   };
 }
 
-// The workload's quick size, as the core defines it (WorkloadInfo::quick_size).
-
-async function quickSize(workload) {
+// A workload's facts, as the core describes it (workloads::Info).
+async function workloadInfo(workload) {
   const p = await openPlayground(browser, server.url);
-  const size = await p.evaluate(async (w) => {
+  const info = await p.evaluate(async (w) => {
     const core = await import("./pkg/parallel_playground.js");
-    return core.workloads().find((info) => info.id === w).quick_size;
+    return core.workloads().find((i) => i.id === w);
   }, workload);
   await p.context().close();
-  return size;
+  return info;
 }
 
 function printTable(report) {

@@ -36,7 +36,7 @@ export function barOf(record, i) {
   if (v.requested != null) add("wait", v.requested, v.start);
   // After computing, a task carries out its steps: for the article's calls that is mostly
   // sleeping; elsewhere it is printing a line, which counts as the task's work.
-  const sleeps = record.workload === "sleeper";
+  const sleeps = record.sleeps;
   add("run", v.start, sleeps ? (v.computed ?? v.end) : v.end);
   if (sleeps) add("sleep", v.computed, v.end);
   if (outcome.received && last) add("return", v.end, outcome.received);

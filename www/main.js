@@ -95,9 +95,14 @@ async function boot() {
   let lastSweep = null;
 
   const parse = (pairs) => core().parseSettings(pairs, cpus);
-  const plan = (s) =>
-    core().plan({ workload: s.workload, size: s.size, tasks: s.tasks, fail_task: s.fail ?? null });
-  const summarizer = (s) => (partials) => core().summarize(s.workload, s.size, partials);
+  const plan = (s) => core().plan(s);
+  const summarizer = (s) => (partials) => core().summarize(s, partials);
+  const workloadInfo = new Map(
+    core()
+      .workloads()
+      .map((w) => [w.id, w]),
+  );
+  const showCodeFor = (s) => showCode(s, core().facts(s), workloadInfo.get(s.workload));
 
   /** Puts `settings` in the address bar, so a reload or a shared link reproduces them. */
   const remember = (settings) => {
@@ -109,7 +114,7 @@ async function boot() {
     } catch {
       // A sandboxed frame may refuse; the settings still apply, only the link cannot show them.
     }
-    if ($("code").open) showCode(settings, plan(settings).at(-1).hi);
+    if ($("code").open) showCodeFor(settings);
   };
 
   // A shared link carries its settings; whatever cannot be used is named, not ignored, and
@@ -139,7 +144,7 @@ async function boot() {
    */
   async function runSettings(settings, signal) {
     const mode = modes[settings.mode];
-    const specs = plan(settings);
+    const { specs, facts } = plan(settings);
     log.clear();
     timeline.clear();
     view.begin(specs.length, `Starting the ${MODE_LABEL[settings.mode]}…`);
@@ -157,7 +162,7 @@ async function boot() {
         const gil = settings.mode === "threads" && settings.gil ? ", under the model GIL" : "";
         view.status(
           settings.mode === "main"
-            ? settings.workload === "sleeper"
+            ? facts.sleeps
               ? `Running on the page's thread${which(record)}. Sleeps are timers, so the page stays alive while a call sleeps.`
               : `Running on the page's thread${which(record)}: while a task computes the page is frozen, and it only looks up between tasks (to paint, or hear Stop). That is the lesson.`
             : `Running ${specs.length} tasks on ${record.workers} ${unit}${gil}${which(record)}…`,
@@ -198,6 +203,7 @@ async function boot() {
       series = await runSeries({
         mode,
         specs,
+        facts,
         settings,
         hooks,
         signal,
@@ -213,15 +219,16 @@ async function boot() {
         status: "error",
         error: error.message,
         runs: [],
+        facts,
       };
     }
-    const baseline = runs.baselineFor(settings);
+    const baseline = runs.baselineFor(settings, facts);
     view.end(series, baseline);
     if (series.status === "done") {
       view.explain(explain(series, baseline, cpus));
       timeline.show(series.representative);
       meter.showResult(series.representative.responsiveness);
-      if (settings.workload === "mandelbrot") {
+      if (facts.picture) {
         view.draw(series.representative, specs, settings.size);
       }
     }
@@ -283,7 +290,7 @@ async function boot() {
    * for processes and (where they can run) threads; then Amdahl's law fitted to each.
    */
   async function runSweep(settings, signal) {
-    const specs = plan(settings);
+    const { specs, facts } = plan(settings);
     const counts = sweepCounts(cpus);
     const kinds = ["process", ...(available.threads === true ? ["threads"] : [])];
     const total = 1 + counts.length * kinds.length;
@@ -296,6 +303,7 @@ async function boot() {
       const series = await runSeries({
         mode,
         specs,
+        facts,
         settings: s,
         hooks,
         signal,
@@ -383,7 +391,8 @@ async function boot() {
         await runCounterExperiment({
           signal,
           modes,
-          plan: (job) => core().plan(job),
+          plan: (s) => core().plan(s).specs,
+          settings,
           workers: Math.max(settings.workers, 2),
           size: info.default_size,
           tasks: info.default_tasks,
@@ -433,7 +442,7 @@ async function boot() {
   $("code").addEventListener("toggle", () => {
     if (!$("code").open) return;
     const { settings } = parse(controls.pairs());
-    showCode(settings, plan(settings).at(-1).hi);
+    showCodeFor(settings);
   });
 
   const pageInfo = () => ({

@@ -27,12 +27,13 @@ function median(sorted) {
  * {label, mode, workers, tasks, start, end, ms, status, error, outcomes, inFlight, lanes,
  * restarts, responsiveness, summary, failures}.
  */
-async function runOnce({ mode, specs, settings, prep, label, hooks, summarize, signal }) {
+async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summarize, signal }) {
   const outcomes = new Array(specs.length);
   const restartsBefore = mode.restarts.length;
   const record = {
     label,
     workload: settings.workload,
+    sleeps: facts.sleeps,
     mode: mode.name,
 
     workers: prep.workers,
@@ -105,12 +106,12 @@ async function runOnce({ mode, specs, settings, prep, label, hooks, summarize, s
 
 /**
  * Prepares `mode` (starting its pool if needed, timed as the cold start) and runs the series
- * that `settings` asks for. `signal` (Stop) ends the series: the run under way, the
+ * that `settings` asks for: `specs` and `facts` are the core's plan for them. `signal` (Stop) ends the series: the run under way, the
  * repeats after it and any warm-up; `settings.timeout` ends one run and so the series. Returns {settings, mode, workers, tasks, coldStartMs, status,
  * warmup, runs, stats: {median, min, max}, representative, summary, failures}; the
  * representative run is the measured run closest to the median, whose details are shown.
  */
-export async function runSeries({ mode, specs, settings, hooks = {}, summarize, signal }) {
+export async function runSeries({ mode, specs, facts, settings, hooks = {}, summarize, signal }) {
   const prep = await mode.prepare(settings);
   hooks.onPrepared?.(prep);
   const series = {
@@ -119,6 +120,7 @@ export async function runSeries({ mode, specs, settings, hooks = {}, summarize, 
     workers: prep.workers,
     tasks: specs.length,
     coldStartMs: prep.coldStartMs,
+    facts,
     warmup: null,
     runs: [],
     status: "done",
@@ -132,6 +134,7 @@ export async function runSeries({ mode, specs, settings, hooks = {}, summarize, 
       signal,
       mode,
       specs,
+      facts,
       settings,
       // Only the series' first run shows the pool starting; later runs find it warm.
       prep: i === 0 ? prep : { ...prep, lanes: [] },

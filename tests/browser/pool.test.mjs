@@ -20,7 +20,9 @@ async function withPool(size, body, arg = null) {
         const { compileCore, instantiate } = await import("./www/core.js");
         const module = await compileCore();
         const core = await instantiate(module);
-        const plan = (job) => core.plan({ fail_task: null, ...job });
+        // A job {workload, size, tasks, fail_task} as settings, the shape the core plans.
+        const plan = ({ workload, size, tasks, fail_task = null }) =>
+          core.plan({ ...core.defaultSettings(workload, 2), size, tasks, fail: fail_task }).specs;
         return { pool: new ProcessPool({ module, size }), plan };
       };
     });

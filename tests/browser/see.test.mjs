@@ -291,7 +291,7 @@ test("each result is explained, and the code panes show the Python and the Rust 
   assert.match(python, /for i in range\(8\)/);
   const ours = await page.textContent("#code-ours");
   assert.match(ours, /pool\.map\(specs, \{ chunksize: 1 \}\)/);
-  assert.match(ours, /\/\/ src\/primes\.rs\n/);
+  assert.match(ours, /\/\/ src\/workloads\/primes\.rs\n/);
   assert.ok(!ours.includes("ANCHOR"));
   await fill(page, { mode: "threads" });
   await page.waitForFunction(() =>

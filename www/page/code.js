@@ -2,83 +2,11 @@
 // page runs for them (the Rust kernel, fetched from the built site, and the JavaScript or
 // Rust that drives it in the chosen mode).
 
-const KERNELS = {
-  sleeper: "sleeper",
-  primes: "primes",
-  mandelbrot: "mandelbrot",
-  montecarlo: "montecarlo",
-  tiny: "tiny",
-  counter: "counter",
-  racy: "counter",
-};
-
-const PY_FUNCTION = {
-  sleeper: `def do_something(seconds):
-    if seconds == 8 or seconds == 12:
-        print(f'Sleeping {seconds} second(s)...')
-        time.sleep(seconds)
-        print(f'Done sleeping...{seconds}')
-    else:
-        print(seconds)
-
-def task(lo, hi):
-    for seconds in range(lo, hi):
-        do_something(seconds)`,
-  primes: `def is_prime(n):
-    if n < 4:
-        return n >= 2
-    if n % 2 == 0 or n % 3 == 0:
-        return False
-    d = 5
-    while d * d <= n:
-        if n % d == 0 or n % (d + 2) == 0:
-            return False
-        d += 6
-    return True
-
-def task(lo, hi):
-    return sum(1 for n in range(lo, hi) if is_prime(n))`,
-  mandelbrot: `MAX_ITER = 500
-
-def escape_time(cx, cy):
-    x = y = 0.0
-    for n in range(MAX_ITER):
-        if x * x + y * y > 4.0:
-            return n
-        x, y = x * x - y * y + cx, 2 * x * y + cy
-    return MAX_ITER
-
-def task(y0, y1):  # a band of rows
-    return [[escape_time(-2.25 + (x + 0.5) * 3 / W, 1 - (y + 0.5) * 2 / H)
-             for x in range(W)] for y in range(y0, y1)]`,
-  montecarlo: `M = (1 << 64) - 1
-
-def mix64(x):  # SplitMix64: sample i's point depends only on i
-    z = (x + 0x9E3779B97F4A7C15) & M
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
-    return z ^ (z >> 31)
-
-def task(lo, hi):
-    hits = 0
-    for i in range(lo, hi):
-        r = mix64((SEED + i * 0x9E3779B97F4A7C15) & M)
-        x, y = (r >> 32) / 2**32, (r & 0xFFFFFFFF) / 2**32
-        hits += x * x + y * y < 1.0
-    return hits`,
-  tiny: `def task(lo, hi):  # a few nanoseconds of work per item
-    return sum(mix64(i) for i in range(lo, hi)) & M`,
-  counter: `counter = 0
-
-def task(lo, hi):
-    global counter
-    for _ in range(lo, hi):
-        counter += 1  # not atomic: even CPython threads can lose updates`,
-};
-PY_FUNCTION.racy = PY_FUNCTION.counter;
-
-/** The Python program these settings correspond to. */
-export function pythonProgram(s, items) {
+/**
+ * The Python program these settings correspond to; `info` is the workload's (its `python`
+ * holds the task function, with `{size}` and `{items}` for the job's numbers).
+ */
+export function pythonProgram(s, items, info) {
   const split = `tasks = [(i * ${items} // ${s.tasks}, (i + 1) * ${items} // ${s.tasks}) for i in range(${s.tasks})]`;
   const imports = ["import time"];
   let run;
@@ -95,14 +23,10 @@ export function pythonProgram(s, items) {
     s.mode === "threads"
       ? "\n# CPython's GIL lets one of these threads run Python at a time: CPU-bound work does\n# not speed up (the page's GIL switch models this). Sleeps and I/O release it.\n"
       : "";
-  const constants = {
-    mandelbrot: `W, H = ${s.size}, ${items}  # image size\n\n`,
-    montecarlo: "SEED = 0x5EED0F91\n\n",
-    tiny: "M = (1 << 64) - 1  # mix64 as in Monte-Carlo π\n\n",
-  };
+  const task = info.python.replaceAll("{size}", s.size).replaceAll("{items}", items);
   return `${imports.join("\n")}
 ${note}
-${constants[s.workload] ?? ""}${PY_FUNCTION[s.workload]}
+${task}
 
 
 if __name__ == '__main__':
@@ -139,12 +63,11 @@ specs
 const sources = new Map();
 
 /** The kernel's source between its ANCHOR markers, from the built site's src/ folder. */
-export async function kernelSource(workload) {
-  const file = KERNELS[workload];
+export async function kernelSource(file) {
   if (!sources.has(file)) {
     sources.set(
       file,
-      fetch(new URL(`../../src/${file}.rs`, import.meta.url))
+      fetch(new URL(`../../${file}`, import.meta.url))
         .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
         .then((text) => {
           const m = text.match(/\/\/ ANCHOR: kernel\n([\s\S]*?)\/\/ ANCHOR_END: kernel/);
@@ -155,13 +78,16 @@ export async function kernelSource(workload) {
   return sources.get(file);
 }
 
-/** Fills the two panes for `settings` (items: how many items the size splits into). */
-export async function showCode(settings, items) {
-  document.getElementById("code-python").textContent = pythonProgram(settings, items);
-  const file = `src/${KERNELS[settings.workload]}.rs`;
+/**
+ * Fills the two panes for `settings`; `facts` is the core's for their job (the item count),
+ * `info` their workload's (its Python and its kernel's file).
+ */
+export async function showCode(settings, facts, info) {
+  document.getElementById("code-python").textContent = pythonProgram(settings, facts.items, info);
+  const file = `src/workloads/${info.kernel_file}`;
   let kernel;
   try {
-    kernel = `// ${file}\n${await kernelSource(settings.workload)}`;
+    kernel = `// ${file}\n${await kernelSource(file)}`;
   } catch (error) {
     kernel = `// ${file} could not be loaded (${error.message})`;
   }

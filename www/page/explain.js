@@ -20,12 +20,12 @@ export function explain(series, baseline, cpus) {
   const units = `${n} ${unit}${n > 1 ? "s" : ""}`;
   const out = [];
 
-  if (settings.workload === "sleeper") {
-    const floor = 12_000 * settings.scale;
+  if (series.facts.sleeps) {
+    const floor = series.facts.longest_sleep_ms * settings.scale;
     if (series.mode === "main") {
       return `One call after another, so every sleep adds up: ${ms(run.ms)} in all. Sleeping uses no CPU, so even this one thread could have overlapped the sleeps, had it not waited for each.`;
     }
-    return `No schedule can beat the longest sleep, call 12's ${ms(floor)}: ${units} finished ${ms(run.ms - floor)} after it. The sleeps overlapped because sleeping uses no CPU${series.mode === "threads" && settings.gil ? " and releases the GIL" : ""}; the other calls ran while 8 and 12 slept.`;
+    return `No schedule can beat the longest single sleep, ${ms(floor)}: ${units} finished ${ms(run.ms - floor)} after it. The sleeps overlapped because sleeping uses no CPU${series.mode === "threads" && settings.gil ? " and releases the GIL" : ""}; the other calls ran while the sleepers slept.`;
   }
 
   if (series.mode === "main") {

@@ -5,9 +5,12 @@ import { computeMsOf } from "../analysis.js";
 
 import { fmt, seconds as s2 } from "./format.js";
 
-/** Series with equal keys ran the same task list and must give the same digest. */
-export function taskListKey(s) {
-  const scale = s.workload === "sleeper" ? s.scale : 1;
+/**
+ * Series with equal keys ran the same task list and must give the same digest; the time
+ * scale counts only where the tasks sleep (`facts` from the core's plan).
+ */
+export function taskListKey(s, facts) {
+  const scale = facts?.sleeps ? s.scale : 1;
   return [s.workload, s.size, s.tasks, scale, s.fail ?? ""].join("|");
 }
 
@@ -107,10 +110,10 @@ export class History {
   }
 
   /** The latest finished main-thread series of the same task list as `settings`. */
-  baselineFor(settings) {
-    const key = taskListKey(settings);
+  baselineFor(settings, facts) {
+    const key = taskListKey(settings, facts);
     return this.#series.findLast(
-      (r) => r.mode === "main" && r.status === "done" && taskListKey(r.settings) === key,
+      (r) => r.mode === "main" && r.status === "done" && taskListKey(r.settings, r.facts) === key,
     );
   }
 

@@ -32,11 +32,21 @@ export function describeRace(race, memoryBytes) {
  * Runs the experiment: the process pool (prepared with `workers`) runs `size` racy
  * increments in `tasks` tasks, each worker counting in its own memory; then the thread pool's
  * `workers` threads race on one counter, `size / workers` increments each, load-then-store and
- * then fetch_add. `plan` makes the process task list; `support` says whether threads can run.
+ * then fetch_add. `plan(settings)` makes the process task list from the page's `settings`;
+ * `support` says whether threads can run.
  * Each card gets data-expected, data-counted, data-memories (and data-counts per worker,
  * data-rounds per race) for reading back. `signal` (Stop) ends it between steps.
  */
-export async function runCounterExperiment({ modes, plan, workers, size, tasks, support, signal }) {
+export async function runCounterExperiment({
+  modes,
+  plan,
+  settings,
+  workers,
+  size,
+  tasks,
+  support,
+  signal,
+}) {
   const cards = ["counter-process", "counter-racy", "counter-atomic"];
   for (const id of cards) {
     const card = document.getElementById(id);
@@ -50,7 +60,7 @@ export async function runCounterExperiment({ modes, plan, workers, size, tasks, 
   const pool = modes.process;
   await pool.prepare({ workers });
   await pool.inspect({ reset: true });
-  const specs = plan({ workload: "racy", size, tasks, fail_task: null });
+  const specs = plan({ ...settings, workload: "racy", size, tasks, chunksize: 1, fail: null });
   await pool.run(specs, { chunksize: 1, context: { scale: 1, gil: false }, signal });
   const memories = await pool.inspect({ reset: true });
   const counts = memories.map((m) => m.counter);

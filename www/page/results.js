@@ -120,6 +120,10 @@ export class ResultsView {
     const finished = $("finished");
     finished.textContent = finishedLine(series.ms);
     finished.dataset.ms = series.ms.toFixed(3);
+    // The floor under a sleeping job's wall time (its longest sleep), for reading back.
+    const { sleeps, longest_sleep_ms: longest } = series.facts;
+    if (sleeps) finished.dataset.floorMs = (longest * series.settings.scale).toFixed(3);
+    else delete finished.dataset.floorMs;
     finished.hidden = false;
 
     const method = $("method");

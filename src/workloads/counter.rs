@@ -6,6 +6,9 @@
 //! (load, then store) two threads can read the same value and both store value + 1, and
 //! updates are lost. Processes cannot race, because nothing is shared.
 
+use super::{Info, Kernel};
+use crate::mix::group;
+use crate::task::{Partial, TaskOutput};
 use serde::Serialize;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -97,6 +100,70 @@ pub fn race(
         }
     }
     result
+}
+
+/// The shared-counter experiment's tasks: `fetch_add` or, with `racy`, load-then-store.
+pub struct Counter {
+    /// Load, then store: loses updates when threads interleave.
+    pub racy: bool,
+}
+
+const PYTHON: &str = "counter = 0
+
+def task(lo, hi):
+    global counter
+    for _ in range(lo, hi):
+        counter += 1  # not atomic: even CPython threads can lose updates";
+
+static ATOMIC: Info = Info {
+    id: "counter",
+    label: "Shared counter, fetch_add",
+    blurb: "Every item adds one to a global counter in wasm memory with an atomic fetch_add.",
+    size_label: "increments",
+    item: "item",
+    min_size: 1,
+    max_size: 1_000_000_000,
+    default_size: 4_000_000,
+    quick_size: 1_000_000,
+    default_tasks: 64,
+    benchmark: false,
+    sleeps: false,
+    picture: false,
+    experiment: true,
+    kernel_file: "counter.rs",
+    python: PYTHON,
+    ns_per_unit: 1.0,
+};
+
+static RACY: Info = Info {
+    id: "racy",
+    label: "Shared counter, load then store",
+    blurb: "Every item adds one to a global counter by loading it and storing the value plus one: a race when memory is shared.",
+    ..ATOMIC
+};
+
+impl Kernel for Counter {
+    fn info(&self) -> &'static Info {
+        if self.racy {
+            &RACY
+        } else {
+            &ATOMIC
+        }
+    }
+
+    fn run(&self, _size: u64, lo: u64, hi: u64, out: &mut TaskOutput) {
+        // The digest counts the increments asked for; what the counter saw is read from
+        // each memory afterwards (read), which is the experiment.
+        add(hi - lo, self.racy);
+        out.partial = Partial {
+            count: hi - lo,
+            sum: 0,
+        };
+    }
+
+    fn headline(&self, total: Partial, _size: u64) -> String {
+        format!("{} increments", group(total.count))
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,10 @@
 //! scaling the sleeps by its time scale. Expect `range(30)` on 2 workers to finish in a little
 //! over 12 s: one worker sleeps 8 s while the other prints 9..11, then sleeps 12 s.
 
+use super::{Info, Kernel};
+use crate::mix::group;
 use crate::task::Step;
+use crate::task::{Partial, TaskOutput};
 
 /// The arguments that sleep in the article's program; they sleep that many seconds.
 pub const SLEEPERS: [u64; 2] = [8, 12];
@@ -58,6 +61,70 @@ pub fn longest_sleep_ms(size: u64) -> u64 {
         .filter(|&&s| s < size)
         .max()
         .map_or(0, |s| s * 1000)
+}
+
+/// The article's program as a workload.
+pub struct Sleeper;
+
+static INFO: Info = Info {
+    id: "sleeper",
+    label: "The article: do_something(0…29)",
+    blurb: "The article's experiment: every call prints its argument, except 8 and 12, which sleep that many seconds. Sleeping uses no CPU, so even one core overlaps the sleeps.",
+    size_label: "calls, range(n)",
+    item: "item",
+    min_size: 1,
+    max_size: 1_000,
+    default_size: 30,
+    quick_size: 30,
+    default_tasks: 30,
+    benchmark: false,
+    sleeps: true,
+    picture: false,
+    experiment: false,
+    kernel_file: "sleeper.rs",
+    python: "def do_something(seconds):
+    if seconds == 8 or seconds == 12:
+        print(f'Sleeping {seconds} second(s)...')
+        time.sleep(seconds)
+        print(f'Done sleeping...{seconds}')
+    else:
+        print(seconds)
+
+def task(lo, hi):
+    for seconds in range(lo, hi):
+        do_something(seconds)",
+    ns_per_unit: 0.0,
+};
+
+impl Kernel for Sleeper {
+    fn info(&self) -> &'static Info {
+        &INFO
+    }
+
+    fn run(&self, _size: u64, lo: u64, hi: u64, out: &mut TaskOutput) {
+        out.steps = (lo..hi).flat_map(do_something).collect();
+        out.partial = Partial {
+            count: hi - lo,
+            sum: total_sleep_ms(lo, hi),
+        };
+    }
+
+    fn headline(&self, total: Partial, _size: u64) -> String {
+        format!(
+            "{} calls; {} s of sleeping in all",
+            group(total.count),
+            total.sum as f64 / 1000.0
+        )
+    }
+
+    /// Sleeps are timers, not computation: nothing to estimate.
+    fn work(&self, _size: u64) -> Box<dyn Fn(u64, u64) -> f64 + '_> {
+        Box::new(|_, _| 0.0)
+    }
+
+    fn longest_sleep_ms(&self, size: u64) -> u64 {
+        longest_sleep_ms(size)
+    }
 }
 
 #[cfg(test)]
