@@ -3,29 +3,33 @@
 //! workload means adding its file and one line to [`REGISTRY`]; the page, the build and the
 //! tools learn everything else from here.
 
-pub mod counter;
-pub mod mandelbrot;
-pub mod montecarlo;
-pub mod primes;
-pub mod sleeper;
-pub mod tiny;
-
 use crate::error::InputError;
 use crate::task::{Partial, TaskOutput};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// Every workload, in menu order, the experiments last. The order is part of each digest, so
-/// a new workload goes at the end.
-pub static REGISTRY: [&dyn Kernel; 7] = [
-    &sleeper::Sleeper,
-    &primes::Primes,
-    &mandelbrot::Mandelbrot,
-    &montecarlo::MonteCarlo,
-    &tiny::Tiny,
-    &counter::Counter { racy: false },
-    &counter::Counter { racy: true },
-];
+/// Declares each workload's module and lists its kernels in [`REGISTRY`], so that a new
+/// workload is one line here (and its own file).
+macro_rules! registry {
+    ($($module:ident: [$($kernel:expr),+],)+) => {
+        $(pub mod $module;)+
+        /// Every workload, in menu order, the experiments last. The order is part of each
+        /// digest, so a new workload goes at the end.
+        pub static REGISTRY: &[&dyn Kernel] = &[$($({
+            use self::$module::*;
+            &$kernel as &dyn Kernel
+        }),+),+];
+    };
+}
+
+registry! {
+    sleeper: [Sleeper],
+    primes: [Primes],
+    mandelbrot: [Mandelbrot],
+    montecarlo: [MonteCarlo],
+    tiny: [Tiny],
+    counter: [Counter { racy: false }, Counter { racy: true }],
+}
 
 /// What the page, the build and the tools need to know of a workload.
 #[derive(Clone, Debug, Serialize)]
