@@ -678,13 +678,19 @@ mod tests {
     fn experiments_are_not_menu_workloads() {
         for name in ["counter", "racy"] {
             let p = parse(&pairs(&[("workload", name)]), 2);
+            // Every menu workload is offered, and no experiment.
+            let menu: Vec<&str> = Workload::all()
+                .filter(|w| !w.info().experiment)
+                .map(Workload::name)
+                .collect();
             assert_eq!(
                 p.errors[0].message,
                 format!(
-                    "workload must be one of sleeper, primes, mandelbrot, montecarlo, tiny \
-                     (got \"{name}\")"
+                    "workload must be one of {} (got \"{name}\")",
+                    menu.join(", ")
                 )
             );
+            assert!(menu.starts_with(&["sleeper", "primes"]) && !menu.contains(&name));
             assert_eq!(p.settings.workload, w("sleeper"));
         }
     }
