@@ -134,7 +134,7 @@ build() {
     cp src/workloads/*.rs dist/src/workloads/
     # The service worker must sit at the site's root to control index.html.
 
-    mv dist/www/sw.js dist/sw.js
+    mv dist/www/platform/sw.js dist/sw.js
     cp www/_headers dist/_headers
     rm dist/www/_headers
     say "Built dist/ ($(du -sh dist | cut -f1))"

@@ -1,11 +1,11 @@
 // The page: loads the core, wires the widgets, and runs series in the chosen mode.
-import { compileCore, compileThreads, instantiate } from "./core.js";
-import { MainThreadMode, ProcessMode, ThreadMode } from "./modes.js";
-import { runSeries } from "./runs.js";
-import { ensureIsolation } from "./isolation.js";
-import { detect, modeSupport } from "./capabilities.js";
+import { compileCore, compileThreads, instantiate } from "./engine/core.js";
+import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
+import { runSeries } from "./engine/runs.js";
+import { ensureIsolation } from "./platform/isolation.js";
+import { detect, modeSupport } from "./platform/capabilities.js";
 import { showCpuCount } from "./page/cpu.js";
-import { showCapabilities, showThreadsReason } from "./page/capabilities.js";
+import { showCapabilities, showThreadsReason } from "./page/capability-panel.js";
 import { runCounterExperiment } from "./page/memory.js";
 import { Controls } from "./page/controls.js";
 import { Log } from "./page/log.js";

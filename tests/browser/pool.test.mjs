@@ -16,8 +16,8 @@ async function withPool(size, body, arg = null) {
   try {
     await page.evaluate(() => {
       globalThis.ppTestPool = async (size) => {
-        const { ProcessPool } = await import("./www/pool.js");
-        const { compileCore, instantiate } = await import("./www/core.js");
+        const { ProcessPool } = await import("./www/engine/pool.js");
+        const { compileCore, instantiate } = await import("./www/engine/core.js");
         const module = await compileCore();
         const core = await instantiate(module);
         // A job {workload, size, tasks, fail_task} as settings, the shape the core plans.

@@ -41,12 +41,12 @@ if __name__ == '__main__':
 export function driverCode(s) {
   const plan = `const specs = core.plan({ workload: "${s.workload}", size: ${s.size}, tasks: ${s.tasks} });`;
   if (s.mode === "main") {
-    return `// www/modes.js, main thread: one wasm call per task, in turn
+    return `// www/engine/modes.js, main thread: one wasm call per task, in turn
 ${plan}
 for (const spec of specs) results.push(await runTask(core, spec, { scale: ${s.scale} }));`;
   }
   if (s.mode === "process") {
-    return `// www/modes.js, process pool: each worker has its own wasm memory
+    return `// www/engine/modes.js, process pool: each worker has its own wasm memory
 ${plan}
 const pool = new ProcessPool({ module, size: ${s.workers} }); // module compiled once
 const results = await pool.map(specs, { chunksize: ${s.chunksize} });`;

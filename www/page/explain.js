@@ -1,6 +1,6 @@
 // "Explain this result": a short paragraph, generated from what was measured, on why a run
 // took as long as it did.
-import { timelineOf, breakdown, computeMsOf } from "../analysis.js";
+import { timelineOf, breakdown, computeMsOf } from "../engine/analysis.js";
 
 import { capitalize, fmt } from "./format.js";
 const ms = (x) => `${fmt.format(Math.round(x))} ms`;

@@ -2,7 +2,7 @@
 // coloured by phase, with the queue's depth above. It is redrawn while a run goes, so it
 // doubles as the progress display. Hover or focus a bar (arrow keys move between tasks) to
 // read its numbers.
-import { barOf, timelineOf, PHASES } from "../analysis.js";
+import { barOf, timelineOf, PHASES } from "../engine/analysis.js";
 import { who } from "./results.js";
 
 const LANE_H = 20;

@@ -1,8 +1,8 @@
 // A pool worker: one "process". It instantiates its own copy of the core (its own memory)
 // from the module the page compiled, then runs the tasks it is sent, one at a time.
-import { instantiate } from "../core.js";
-import { runTask } from "../runner.js";
-import { Kind, errorToWire, serve } from "../protocol.js";
+import { instantiate } from "../engine/core.js";
+import { runTask } from "../engine/runner.js";
+import { Kind, errorToWire, serve } from "../engine/protocol.js";
 
 let core;
 

@@ -4,7 +4,7 @@
 // rayon from the page's thread, as wasm-bindgen-rayon's demo does, makes that thread spin
 // while it waits, and on 2 cores 2 threads then ran slower than one.)
 import init, * as threads from "../../pkg-threads/parallel_playground.js";
-import { Kind, serve } from "../protocol.js";
+import { Kind, serve } from "../engine/protocol.js";
 
 serve({
   async [Kind.init]({ module, threads: count }) {

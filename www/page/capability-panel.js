@@ -1,5 +1,5 @@
 // The capability panel: what this browser can do on this host, and which modes that allows.
-import { isolatedCopyUrl } from "../isolation.js";
+import { isolatedCopyUrl } from "../platform/isolation.js";
 
 const yes = (ok, note = "") => ({ ok, text: ok ? "yes" : "no", note });
 

@@ -5,7 +5,7 @@
 // assumed), instead of reloading again. Every probe is guarded: a frame that is denied
 // storage or service workers throws on mere access, and the page must start anyway.
 
-const SW_URL = new URL("../sw.js", import.meta.url);
+const SW_URL = new URL("../../sw.js", import.meta.url);
 const RELOADED = "pp-isolation-reload";
 /** How long a service worker may take to start before the page gives up on it. */
 const SW_TIMEOUT_MS = 4000;

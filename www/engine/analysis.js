@@ -13,6 +13,31 @@ export const PHASES = {
 
 const laneId = (worker) => (worker === "main" ? "main" : Number(worker));
 
+// A finished run's chunks, once each: record -> Map(sent -> {first, last}).
+const chunks = new WeakMap();
+
+/**
+ * The tasks of task `i`'s message (the contiguous run of outcomes sent with it) that started
+ * first and ended last, as {first, last} indices. Cached once the run is over.
+ */
+function chunkEnds(record, i) {
+  const { outcomes } = record;
+  const sent = outcomes[i].sent;
+  const cache = record.end != null ? (chunks.get(record) ?? new Map()) : null;
+  if (cache?.has(sent)) return cache.get(sent);
+  let lo = i;
+  while (lo > 0 && outcomes[lo - 1]?.sent === sent) lo -= 1;
+  const ends = { first: i, last: i };
+  for (let k = lo; k < outcomes.length && outcomes[k]?.sent === sent; k++) {
+    const v = outcomes[k].value;
+    if (!v) continue;
+    if (v.start < outcomes[ends.first].value.start) ends.first = k;
+    if (v.end > outcomes[ends.last].value.end) ends.last = k;
+  }
+  if (cache) chunks.set(record, cache.set(sent, ends));
+  return ends;
+}
+
 /**
  * Task `i`'s bar in `record`, or null while it has no timings: {task, lane, from, to, ms,
  * phases: [{kind, from, to}]}, in ms since the run's start.
@@ -28,18 +53,18 @@ export function barOf(record, i) {
       phases.push({ kind, from: from - t0, to: to - t0 });
     }
   };
-  // The message carried a chunk: only its first task waited for it, only its last task's
-  // result waited for the reply.
-  const first = i === 0 || record.outcomes[i - 1]?.sent !== outcome.sent;
-  const last = record.outcomes[i + 1]?.sent !== outcome.sent;
-  if (outcome.sent && first) add("send", outcome.sent, v.start);
+  // The message carried a chunk: only the chunk's first task to start waited for it, and only
+  // its last to end waited for the reply. (Not the first and last by index: a thread pool's
+  // one message holds every task, and rayon runs them in no fixed order.)
+  const { first, last } = outcome.sent ? chunkEnds(record, i) : {};
+  if (outcome.sent && first === i) add("send", outcome.sent, v.start);
   if (v.requested != null) add("wait", v.requested, v.start);
   // After computing, a task carries out its steps: for the article's calls that is mostly
   // sleeping; elsewhere it is printing a line, which counts as the task's work.
   const sleeps = record.sleeps;
   add("run", v.start, sleeps ? (v.computed ?? v.end) : v.end);
   if (sleeps) add("sleep", v.computed, v.end);
-  if (outcome.received && last) add("return", v.end, outcome.received);
+  if (outcome.received && last === i) add("return", v.end, outcome.received);
   if (phases.length === 0) phases.push({ kind: "run", from: v.start - t0, to: v.start - t0 });
   return {
     task: i,

@@ -1,7 +1,7 @@
 // Cross-origin isolation for hosts that cannot send headers (GitHub Pages, say). This worker
 // re-serves the site's own responses with COOP/COEP, so after one reload the page is
 // cross-origin isolated and can use SharedArrayBuffer and wasm threads. The page registers
-// it only when it is not isolated already (www/isolation.js). Same idea as
+// it only when it is not isolated already (www/platform/isolation.js). Same idea as
 // github.com/gzuidhof/coi-serviceworker.
 
 self.addEventListener("install", () => self.skipWaiting());

@@ -4,7 +4,7 @@ import { ProcessPool } from "./pool.js";
 import { runTask } from "./runner.js";
 import { Kind, isStop } from "./protocol.js";
 
-const THREADS_WORKER = new URL("./workers/threads.js", import.meta.url);
+const THREADS_WORKER = new URL("../workers/threads.js", import.meta.url);
 /** How long to wait for a thread's last printed lines after its results are in. */
 const LINES_GRACE_MS = 1000;
 

@@ -8,7 +8,7 @@
 import { Kind, abortError, errorFromWire, errorToWire } from "./protocol.js";
 import { now } from "./measure.js";
 
-const WORKER_URL = new URL("./workers/process.js", import.meta.url);
+const WORKER_URL = new URL("../workers/process.js", import.meta.url);
 
 export class ProcessPool {
   #module;

@@ -2,9 +2,9 @@
 // is instantiated by every "process" (the page itself, each pool worker) with its own memory;
 // the threads one (pkg-threads/) by the thread pool's host worker, with one shared memory.
 
-const GLUE = new URL("../pkg/parallel_playground.js", import.meta.url).href;
-const WASM = new URL("../pkg/parallel_playground_bg.wasm", import.meta.url);
-const THREADS_WASM = new URL("../pkg-threads/parallel_playground_bg.wasm", import.meta.url);
+const GLUE = new URL("../../pkg/parallel_playground.js", import.meta.url).href;
+const WASM = new URL("../../pkg/parallel_playground_bg.wasm", import.meta.url);
+const THREADS_WASM = new URL("../../pkg-threads/parallel_playground_bg.wasm", import.meta.url);
 
 /** Fetches and compiles the plain module; the result can be posted to workers. */
 export function compileCore() {
