@@ -5,7 +5,7 @@
 #   ./build.sh              build the site into dist/
 #   ./build.sh serve [--port N] [--no-isolation]
 #                           build, then serve dist/ at http://127.0.0.1:8000 with COOP/COEP
-#   ./build.sh test         every test layer: formatting, clippy, native tests, browser tests
+#   ./build.sh test         every test layer: formatting, clippy, Rust and JS unit tests, browser tests
 #   ./build.sh bench [--quick] [--json]
 #                           drive the built page in headless Chromium and print timings
 #   ./build.sh soak [RUNS]  200 runs in one page; checks workers, heap and DOM stay flat
@@ -173,6 +173,8 @@ run_tests() {
     threads_cargo clippy -- -D warnings
     say "Native tests (unit tests and tests/)"
     cargo test --quiet
+    say "JavaScript unit tests (node, no browser)"
+    node --test tests/unit/
     build
     say "Browser tests (headless Chromium driving the page)"
     node --test --test-concurrency=1 tests/browser/

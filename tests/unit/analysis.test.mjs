@@ -1,0 +1,86 @@
+// The timeline's arithmetic, without a browser: each task's phases, which task of a message
+// carries its send and return spans, and where a run's time went.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { barOf, breakdown, computeMsOf, timelineOf } from "../../www/engine/analysis.js";
+
+/** A finished run on `workers` lanes; `tasks` are [worker, start, end] in ms after t0 = 1000. */
+function run(tasks, { workers = 2, sent = 1000, received = null, sleeps = false } = {}) {
+  const t0 = 1000;
+  const last = Math.max(...tasks.map(([, , end]) => t0 + end));
+  return {
+    start: t0,
+    end: received ?? last + 1,
+    mode: "process",
+    workers,
+    sleeps,
+    outcomes: tasks.map(([worker, start, end]) => ({
+      worker,
+      sent,
+      received: received ?? last + 1,
+      value: { start: t0 + start, computed: t0 + end, end: t0 + end },
+    })),
+  };
+}
+
+test("a one-task message: sent, computed, returned", () => {
+  const r = run([[0, 2, 10]], { workers: 1, received: 1012 });
+  const bar = barOf(r, 0);
+  assert.deepEqual(
+    bar.phases.map((p) => [p.kind, p.from, p.to]),
+    [
+      ["send", 0, 2],
+      ["run", 2, 10],
+      ["return", 10, 12],
+    ],
+  );
+  assert.deepEqual([bar.lane, bar.from, bar.to, bar.ms], [0, 0, 12, 8]);
+});
+
+test("one message for every task, run out of index order: send and return go to the first to start and the last to end", () => {
+  // As rayon may run them: task 2 first on lane 1, task 0 last on lane 0.
+  const r = run(
+    [
+      [0, 6, 9],
+      [1, 4, 8],
+      [1, 1, 3],
+    ],
+    { received: 1011 },
+  );
+  const kinds = (i) => barOf(r, i).phases.map((p) => p.kind);
+  assert.deepEqual(kinds(2), ["send", "run"]);
+  assert.deepEqual(kinds(1), ["run"]);
+  assert.deepEqual(kinds(0), ["run", "return"]);
+  // So no two bars on one lane overlap.
+  const lane1 = [1, 2].map((i) => barOf(r, i)).sort((a, b) => a.from - b.from);
+  assert.ok(lane1[0].to <= lane1[1].from);
+});
+
+test("sleeping tasks split computing from sleeping", () => {
+  const r = run([[0, 0, 100]], { workers: 1, sleeps: true });
+  r.outcomes[0].value.computed = 1001;
+  assert.deepEqual(
+    barOf(r, 0)
+      .phases.filter((p) => p.kind !== "send" && p.kind !== "return")
+      .map((p) => p.kind),
+    ["run", "sleep"],
+  );
+});
+
+test("the breakdown adds up each lane's time, and older runs keep their compute total", () => {
+  const r = run([
+    [0, 0, 10],
+    [1, 0, 20],
+  ]);
+  const b = breakdown(timelineOf(r));
+  assert.equal(b.run, 30);
+  assert.equal(computeMsOf(r), 30);
+  assert.equal(computeMsOf({ outcomes: null, computeMs: 42 }), 42);
+});
+
+test("a task without timings has no bar", () => {
+  const r = run([[0, 0, 10]]);
+  r.outcomes.push(undefined);
+  assert.equal(barOf(r, 1), null);
+  assert.equal(timelineOf(r).bars.length, 1);
+});
