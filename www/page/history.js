@@ -21,44 +21,59 @@ export function speedupOf(series, baseline) {
     : null;
 }
 
-/** The table's cells for a series, shared with the Markdown export. */
-export function historyCells(series, baseline) {
-  const s = series.settings;
-  const speedup = speedupOf(series, baseline);
-  const done = series.status === "done";
-  const long = series.runs.map((r) => r.responsiveness?.longTasks ?? 0);
-  return [
-    String(series.n),
-    s.workload,
-    fmt.format(s.size),
-    fmt.format(series.tasks),
-    modeLabel(series),
-    String(series.workers),
-    done
-      ? s2(series.ms) +
-        (series.runs.length > 1 ? ` (${s2(series.stats.min)}–${s2(series.stats.max)})` : "")
-      : series.status,
-    series.mode === "main" ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
-    speedup ? `${Math.round((100 * speedup) / series.workers)}%` : "–",
-    long.length ? String(Math.max(...long)) : "–",
-    series.summary?.digest ?? "–",
-  ];
-}
-
-export const HISTORY_HEAD = [
-  "#",
-  "Workload",
-  "Size",
-  "Tasks",
-  "Mode",
-  "Workers",
-  "Time (s)",
-
-  "Speedup",
-  "Efficiency",
-  "Long tasks",
-  "Digest",
+/**
+ * The History's columns, in order: each with its heading, whether it holds text (left-aligned;
+ * numbers align right) and how a series fills it. Shared with the Markdown export.
+ */
+export const HISTORY_COLUMNS = [
+  { key: "n", head: "#", text: true, cell: ({ series }) => String(series.n) },
+  { key: "workload", head: "Workload", text: true, cell: ({ s }) => s.workload },
+  { key: "size", head: "Size", cell: ({ s }) => fmt.format(s.size) },
+  { key: "tasks", head: "Tasks", cell: ({ series }) => fmt.format(series.tasks) },
+  { key: "mode", head: "Mode", text: true, cell: ({ series }) => modeLabel(series) },
+  { key: "workers", head: "Workers", cell: ({ series }) => String(series.workers) },
+  {
+    key: "time",
+    head: "Time (s)",
+    cell: ({ series }) =>
+      series.status !== "done"
+        ? series.status
+        : s2(series.ms) +
+          (series.runs.length > 1 ? ` (${s2(series.stats.min)}–${s2(series.stats.max)})` : ""),
+  },
+  {
+    key: "speedup",
+    head: "Speedup",
+    cell: ({ series, speedup }) =>
+      series.mode === "main" ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
+  },
+  {
+    key: "efficiency",
+    head: "Efficiency",
+    cell: ({ series, speedup }) =>
+      speedup ? `${Math.round((100 * speedup) / series.workers)}%` : "–",
+  },
+  {
+    key: "longTasks",
+    head: "Long tasks",
+    cell: ({ series }) => {
+      const long = series.runs.map((r) => r.responsiveness?.longTasks ?? 0);
+      return long.length ? String(Math.max(...long)) : "–";
+    },
+  },
+  {
+    key: "digest",
+    head: "Digest",
+    text: true,
+    cell: ({ series }) => series.summary?.digest ?? "–",
+  },
 ];
+
+/** The table's cells for a series, in HISTORY_COLUMNS order. */
+export function historyCells(series, baseline) {
+  const row = { series, s: series.settings, speedup: speedupOf(series, baseline) };
+  return HISTORY_COLUMNS.map((column) => column.cell(row));
+}
 
 // Bounds that keep hours of use from growing the page: the table shows the newest rows, the
 // newest series keep every task's timings (for the timeline, the CSV and the JSON), and older
@@ -145,7 +160,7 @@ export class History {
         : ".");
     for (const text of historyCells(series, baseline)) tr.insertCell().textContent = text;
     // Eight hex digits are plenty to compare by eye; the cell's title has all sixteen.
-    const digest = tr.cells[10];
+    const digest = tr.cells[HISTORY_COLUMNS.findIndex((c) => c.key === "digest")];
 
     digest.className = "digest";
     if (series.summary) {

@@ -1,6 +1,6 @@
 // Sharing results: the History as a Markdown table, and every series (with each measured
 // run's per-task timings) as JSON or CSV.
-import { HISTORY_HEAD, historyCells } from "./history.js";
+import { HISTORY_COLUMNS, historyCells } from "./history.js";
 import { who } from "./results.js";
 
 const round = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
@@ -10,8 +10,8 @@ export function markdown(history) {
   const rows = history.series.map((s) => historyCells(s, history.baselineOf(s)));
   const line = (cells) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
   return [
-    line(HISTORY_HEAD),
-    line(HISTORY_HEAD.map((_, i) => (i < 2 || i === 4 || i === 10 ? "---" : "---:"))),
+    line(HISTORY_COLUMNS.map((c) => c.head)),
+    line(HISTORY_COLUMNS.map((c) => (c.text ? "---" : "---:"))),
 
     ...rows.map(line),
   ].join("\n");
