@@ -10,14 +10,14 @@ import { runCounterExperiment } from "./page/memory.js";
 import { Controls } from "./page/controls.js";
 import { Log } from "./page/log.js";
 import { History } from "./page/history.js";
-import { ResultsView, MODE_LABEL, finishedLine, who } from "./page/results.js";
+import { ResultsView, finishedLine } from "./page/results.js";
+import { MODES, poolStatus, who } from "./page/wording.js";
 import { TimelineView } from "./page/timeline.js";
 import { Meter } from "./page/meter.js";
 import { explain } from "./page/explain.js";
 import { showCode } from "./page/code.js";
 import { SweepView, sweepCounts } from "./page/sweep.js";
 import { copy, csv, download, markdown, report } from "./page/share.js";
-import { mib } from "./page/format.js";
 
 const $ = (id) => document.getElementById(id);
 const cpus = showCpuCount();
@@ -128,14 +128,8 @@ async function boot() {
   }
   if (location.search) remember(fromUrl.settings);
 
-  function poolStatus(prep, mode) {
-    if (!prep?.memoryBytes) return;
-    const started = prep.coldStartMs ? `, started in ${prep.coldStartMs.toFixed(0)} ms` : "";
-    const plural = prep.workers > 1 ? "s" : "";
-    $("pool-status").textContent =
-      mode === "threads"
-        ? `Thread pool: ${prep.workers} thread${plural}${started}; all share one wasm memory (${mib(prep.memoryBytes[0])}).`
-        : `Process pool: ${prep.workers} worker${plural}${started}; each has its own wasm memory (${prep.memoryBytes.map(mib).join(", ")}).`;
+  function showPool(prep, mode) {
+    if (prep?.memoryBytes) $("pool-status").textContent = poolStatus(mode, prep);
   }
 
   /**
@@ -147,18 +141,18 @@ async function boot() {
     const { specs, facts } = plan(settings);
     log.clear();
     timeline.clear();
-    view.begin(specs.length, `Starting the ${MODE_LABEL[settings.mode]}…`);
+    view.begin(specs.length, `Starting the ${MODES[settings.mode].label}…`);
     let current = null;
     let live = 0;
     // Name the run only when there are several: "(warm-up)", "(run 2 of 3)".
     const which = (record) => (settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "");
     const hooks = {
       meter,
-      onPrepared: (prep) => settings.mode !== "main" && poolStatus(prep, settings.mode),
+      onPrepared: (prep) => settings.mode !== "main" && showPool(prep, settings.mode),
       onRunStart: (record) => {
         current = record;
         log.clear();
-        const unit = settings.mode === "threads" ? "threads" : "workers";
+        const unit = `${MODES[settings.mode].unit}s`;
         const gil = settings.mode === "threads" && settings.gil ? ", under the model GIL" : "";
         view.status(
           settings.mode === "main"
@@ -197,7 +191,7 @@ async function boot() {
     try {
       if (available[settings.mode] !== true) {
         throw new Error(
-          `the ${MODE_LABEL[settings.mode]} cannot run here: ${available[settings.mode]}`,
+          `the ${MODES[settings.mode].label} cannot run here: ${available[settings.mode]}`,
         );
       }
       series = await runSeries({
@@ -239,10 +233,7 @@ async function boot() {
       (series.status === "stopped" || series.status === "timed out") &&
       settings.mode !== "main"
     ) {
-      $("pool-status").textContent =
-        settings.mode === "threads"
-          ? "Thread pool stopped: its host worker and every thread in it were terminated. The next run starts afresh."
-          : "Process pool stopped: its workers were terminated. The next run starts a fresh pool.";
+      $("pool-status").textContent = MODES[settings.mode].stoppedPool;
     }
     return series;
   }
@@ -319,7 +310,7 @@ async function boot() {
       results[kind] = [];
       for (const n of counts) {
         const s = { ...settings, mode: kind, workers: n, gil: false };
-        const label = `${MODE_LABEL[kind]}, ${n} ${kind === "threads" ? "thread" : "worker"}${n > 1 ? "s" : ""}`;
+        const label = `${MODES[kind].label}, ${n} ${MODES[kind].unit}${n > 1 ? "s" : ""}`;
         const series = await measureWith(modes[kind], s, label);
         results[kind].push({
           workers: n,
@@ -484,7 +475,7 @@ async function boot() {
     Promise.race([modes.process.prepare(fromUrl.settings), tooLong])
       .then((prep) => {
         available.process = true;
-        poolStatus(prep, "process");
+        showPool(prep, "process");
         if (!stopper) controls.enable(available);
       })
       .catch((error) => {

@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fmt, seconds, mib, capitalize } from "../../www/page/format.js";
-import { taskList, finishedLine, who } from "../../www/page/results.js";
+import { taskList, finishedLine } from "../../www/page/results.js";
+import { who } from "../../www/page/wording.js";
 import { taskListKey } from "../../www/page/history.js";
 
 test("numbers read as people write them", () => {

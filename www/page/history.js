@@ -1,6 +1,6 @@
 // The History table: every series, so modes can be compared. A series' speedup is measured
 // against the latest main-thread series of the same task list.
-import { modeLabel } from "./results.js";
+import { modeLabel } from "./wording.js";
 import { computeMsOf } from "../engine/analysis.js";
 
 import { fmt, seconds as s2 } from "./format.js";

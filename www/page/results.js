@@ -2,27 +2,14 @@
 // (median of the repeats, min–max, warm-up, cold start), the speedup against the main
 // thread, the answer, failures, the page's responsiveness, the picture and the per-task table.
 import { fmt, seconds as s2 } from "./format.js";
+import { MODES, who } from "./wording.js";
 
 const TABLE_ROWS = 500;
 const $ = (id) => document.getElementById(id);
 
-export const MODE_LABEL = { main: "main thread", process: "process pool", threads: "thread pool" };
-
 /** "Finished in 12.01 second(s)", as the article's program prints it. */
 export function finishedLine(ms) {
   return `Finished in ${s2(ms)} second(s)`;
-}
-
-/** How a worker or thread is named in the log and tables: w0, t1, main. */
-export function who(worker, mode) {
-  if (worker === "main") return "main";
-  return `${mode === "threads" ? "t" : "w"}${worker}`;
-}
-
-/** A series' mode as people read it: "thread pool + GIL". */
-export function modeLabel(series) {
-  const gil = series.mode === "threads" && series.settings.gil ? " + GIL" : "";
-  return MODE_LABEL[series.mode] + gil;
 }
 
 /** Task numbers as ranges, "3, 7–12, 40", at most 12 ranges shown. */
@@ -95,12 +82,7 @@ export class ResultsView {
     this.#drawProgress();
 
     if (series.status === "stopped" || series.status === "timed out") {
-      const after = {
-        main: "",
-        process: " The workers were terminated; the next run starts a fresh pool.",
-        threads:
-          " Their results died with the thread pool's memory; the next run starts a fresh pool.",
-      }[series.mode];
+      const after = MODES[series.mode].stoppedRun;
       const { repeats, warmup, timeout } = series.settings;
       const which = repeats > 1 || warmup ? ` (${shown.label})` : "";
       const how =

@@ -1,7 +1,7 @@
 // Sharing results: the History as a Markdown table, and every series (with each measured
 // run's per-task timings) as JSON or CSV.
 import { HISTORY_COLUMNS, historyCells } from "./history.js";
-import { who } from "./results.js";
+import { who } from "./wording.js";
 
 const round = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 

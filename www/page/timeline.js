@@ -3,7 +3,7 @@
 // doubles as the progress display. Hover or focus a bar (arrow keys move between tasks) to
 // read its numbers.
 import { barOf, timelineOf, PHASES } from "../engine/analysis.js";
-import { who } from "./results.js";
+import { who } from "./wording.js";
 
 const LANE_H = 20;
 const LANE_GAP = 6;

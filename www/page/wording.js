@@ -1,0 +1,55 @@
+// How the page speaks of each mode, in one place: its name, what its lanes and units are
+// called, what its pool looks like, and what a Stop did to it.
+import { mib } from "./format.js";
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Per mode: label, unit ("worker"), lane tag ("w"), pool status, and what Stop did. */
+export const MODES = {
+  main: {
+    label: "main thread",
+    unit: "thread",
+    lane: () => "main",
+    pool: () => "",
+    stoppedRun: "",
+    stoppedPool: "",
+  },
+  process: {
+    label: "process pool",
+    unit: "worker",
+    lane: (worker) => `w${worker}`,
+    pool: ({ workers, started, memoryBytes }) =>
+      `Process pool: ${plural(workers, "worker")}${started}; each has its own wasm memory (${memoryBytes.map(mib).join(", ")}).`,
+    stoppedRun: " The workers were terminated; the next run starts a fresh pool.",
+    stoppedPool:
+      "Process pool stopped: its workers were terminated. The next run starts a fresh pool.",
+  },
+  threads: {
+    label: "thread pool",
+    unit: "thread",
+    lane: (worker) => `t${worker}`,
+    pool: ({ workers, started, memoryBytes }) =>
+      `Thread pool: ${plural(workers, "thread")}${started}; all share one wasm memory (${mib(memoryBytes[0])}).`,
+    stoppedRun:
+      " Their results died with the thread pool's memory; the next run starts a fresh pool.",
+    stoppedPool:
+      "Thread pool stopped: its host worker and every thread in it were terminated. The next run starts afresh.",
+  },
+};
+
+/** How a worker or thread is named in the log and tables: w0, t1, main. */
+export function who(worker, mode) {
+  return worker === "main" ? "main" : MODES[mode].lane(worker);
+}
+
+/** A series' mode as people read it: "thread pool + GIL". */
+export function modeLabel(series) {
+  const gil = series.mode === "threads" && series.settings.gil ? " + GIL" : "";
+  return MODES[series.mode].label + gil;
+}
+
+/** A started pool, in words, from what its mode's prepare() reported. */
+export function poolStatus(mode, prep) {
+  const started = prep.coldStartMs ? `, started in ${prep.coldStartMs.toFixed(0)} ms` : "";
+  return MODES[mode].pool({ ...prep, started });
+}
