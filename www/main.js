@@ -18,6 +18,7 @@ import { explain } from "./page/explain.js";
 import { showCode } from "./page/code.js";
 import { SweepView, sweepCounts } from "./page/sweep.js";
 import { copy, csv, download, markdown, report } from "./page/share.js";
+import { plural, seconds } from "./page/format.js";
 
 const $ = (id) => document.getElementById(id);
 const cpus = showCpuCount();
@@ -82,7 +83,9 @@ async function boot() {
     process: support.process === true ? "starting the pool…" : support.process,
     threads: support.threads,
   };
-  const controls = new Controls($("controls"), core().workloads(), core().settingNames());
+  const workloadList = core().workloads();
+  const workloadInfo = new Map(workloadList.map((w) => [w.id, w]));
+  const controls = new Controls($("controls"), workloadList, core().settingNames());
   const log = new Log($("log"));
   const view = new ResultsView();
   const runs = new History($("history"));
@@ -97,11 +100,6 @@ async function boot() {
   const parse = (pairs) => core().parseSettings(pairs, cpus);
   const plan = (s) => core().plan(s);
   const summarizer = (s) => (partials) => core().summarize(s, partials);
-  const workloadInfo = new Map(
-    core()
-      .workloads()
-      .map((w) => [w.id, w]),
-  );
   const showCodeFor = (s) => showCode(s, core().facts(s), workloadInfo.get(s.workload));
 
   /** Puts `settings` in the address bar, so a reload or a shared link reproduces them. */
@@ -180,8 +178,8 @@ async function boot() {
           record.status === "done"
             ? `${finishedLine(record.ms)}${which(record)}`
             : record.status === "timed out"
-              ? `TimeoutError after ${(record.ms / 1000).toFixed(2)} second(s)`
-              : `Stopped after ${(record.ms / 1000).toFixed(2)} second(s)`,
+              ? `TimeoutError after ${seconds(record.ms)} second(s)`
+              : `Stopped after ${seconds(record.ms)} second(s)`,
         );
 
         log.flush();
@@ -310,7 +308,7 @@ async function boot() {
       results[kind] = [];
       for (const n of counts) {
         const s = { ...settings, mode: kind, workers: n, gil: false };
-        const label = `${MODES[kind].label}, ${n} ${MODES[kind].unit}${n > 1 ? "s" : ""}`;
+        const label = `${MODES[kind].label}, ${plural(n, MODES[kind].unit)}`;
         const series = await measureWith(modes[kind], s, label);
         results[kind].push({
           workers: n,
@@ -374,9 +372,7 @@ async function boot() {
   });
   $("counter-run").addEventListener("click", async () => {
     const { settings } = parse(controls.pairs());
-    const info = core()
-      .workloads()
-      .find((w) => w.id === "counter");
+    const info = workloadInfo.get("counter");
     await stoppable(async (signal) => {
       try {
         await runCounterExperiment({

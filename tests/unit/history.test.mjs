@@ -1,7 +1,8 @@
 // The History's columns, by name, and its Markdown export, without a browser.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HISTORY_COLUMNS, historyCells } from "../../www/page/history.js";
+import { HISTORY_COLUMNS, historyCells, lightRun } from "../../www/page/history.js";
+import { computeMsOf } from "../../www/engine/analysis.js";
 import { markdown } from "../../www/page/share.js";
 
 const series = (mode, ms, n) => ({
@@ -39,4 +40,23 @@ test("the Markdown table aligns numbers right and text left", () => {
     row,
     /^\| 1 \| primes \| 16,000,000 \| 64 \| main thread \| 2 \| 2\.00 \(1\.99–2\.01\) \| baseline \|/,
   );
+});
+
+test("an older series' light run keeps its compute time, which explanations compare with", () => {
+  const run = {
+    start: 1000,
+    end: 1030,
+    mode: "process",
+    workers: 2,
+    ms: 30,
+    outcomes: [
+      { worker: 0, value: { start: 1000, end: 1010 } },
+      { worker: 1, value: { start: 1000, end: 1020 } },
+    ],
+  };
+  const light = lightRun(run);
+  assert.equal(light.outcomes, null);
+  assert.equal(computeMsOf(light), 30);
+  assert.equal(computeMsOf(light), computeMsOf(run));
+  assert.equal(lightRun(light), light, "a light run stays as it is");
 });

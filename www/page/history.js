@@ -3,7 +3,7 @@
 import { modeLabel } from "./wording.js";
 import { computeMsOf } from "../engine/analysis.js";
 
-import { fmt, seconds as s2 } from "./format.js";
+import { fmt, plural, seconds as s2 } from "./format.js";
 
 /**
  * Series with equal keys ran the same task list and must give the same digest; the time
@@ -85,10 +85,14 @@ export const HISTORY_DETAIL = 10;
 /** Series kept at all (numbers only beyond HISTORY_DETAIL); older ones are dropped. */
 export const HISTORY_KEEP = 50;
 
-/** A run without its per-task outcomes: what an older series keeps. */
-function lightRun(run) {
-  if (!run) return run;
+/**
+ * A run without its per-task outcomes, but with their total compute time (a later series'
+ * explanation may compare with it as its baseline): what an older series keeps.
+ */
+export function lightRun(run) {
+  if (!run?.outcomes) return run;
   const { label, mode, workers, tasks, start, end, ms, status, error, responsiveness } = run;
+  const computeMs = computeMsOf(run);
   return {
     label,
     mode,
@@ -100,6 +104,7 @@ function lightRun(run) {
     status,
     error,
     responsiveness,
+    computeMs,
     outcomes: null,
   };
 }
@@ -151,12 +156,11 @@ export class History {
     const hidden = this.#series.length - this.#body.rows.length;
     const note = document.getElementById("history-older");
     note.hidden = hidden === 0;
-    const plural = (n, word) => `${n} ${word}${n > 1 ? "s" : ""}`;
     note.textContent =
-      `${plural(hidden, "older series")} not shown here ${hidden > 1 ? "are" : "is"} in the downloads ` +
+      `${plural(hidden, "older series", "older series")} not shown here ${hidden > 1 ? "are" : "is"} in the downloads ` +
       `(per-task timings for the newest ${HISTORY_DETAIL})` +
       (this.#dropped > 0
-        ? `; the ${plural(this.#dropped, "oldest series")} ${this.#dropped > 1 ? "were" : "was"} let go, as the History keeps ${HISTORY_KEEP}.`
+        ? `; the ${plural(this.#dropped, "oldest series", "oldest series")} ${this.#dropped > 1 ? "were" : "was"} let go, as the History keeps ${HISTORY_KEEP}.`
         : ".");
     for (const text of historyCells(series, baseline)) tr.insertCell().textContent = text;
     // Eight hex digits are plenty to compare by eye; the cell's title has all sixteen.

@@ -2,7 +2,7 @@
 // each memory's counter is read afterwards: per worker in the process pool, once for the
 // thread pool's one shared memory.
 
-import { fmt, mib } from "./format.js";
+import { fmt, mib, plural } from "./format.js";
 
 function show(id, { value, detail, state = "" }) {
   const card = document.getElementById(id);
@@ -18,14 +18,14 @@ function show(id, { value, detail, state = "" }) {
 export function describeRace(race, memoryBytes) {
   const { threads, expected, counted, rounds, racy } = race;
   const lost = expected - counted;
-  const memory = `One shared memory of ${mib(memoryBytes)} for ${threads} thread${threads > 1 ? "s" : ""}`;
+  const memory = `One shared memory of ${mib(memoryBytes)} for ${plural(threads, "thread")}`;
   const tries = rounds > 1 ? ` (round ${rounds}: the ${rounds - 1} before lost nothing)` : "";
   if (lost > 0) {
     return `${memory}, started together. ${fmt.format(lost)} updates (${((100 * lost) / expected).toFixed(1)}%) were lost${tries}.`;
   }
   if (!racy) return `${memory}, started together. No update was lost: fetch_add cannot lose one.`;
   if (threads < 2) return `${memory}: one thread cannot race with itself, so nothing was lost.`;
-  return `${memory}, started together, ${rounds} round${rounds > 1 ? "s" : ""}: no updates were lost this time. A race depends on timing; run it again.`;
+  return `${memory}, started together, ${plural(rounds, "round")}: no updates were lost this time. A race depends on timing; run it again.`;
 }
 
 /**

@@ -1,8 +1,6 @@
 // How the page speaks of each mode, in one place: its name, what its lanes and units are
 // called, what its pool looks like, and what a Stop did to it.
-import { mib } from "./format.js";
-
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+import { mib, plural } from "./format.js";
 
 /** Per mode: label, unit ("worker"), lane tag ("w"), pool status, and what Stop did. */
 export const MODES = {
