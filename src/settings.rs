@@ -2,7 +2,7 @@
 //! through the same [`parse`], so both give the same messages for the same mistakes.
 
 use crate::error::{Got, InputError};
-use crate::task::{check_range, max_tasks, tasks_note, CostModel, Job, Workload};
+use crate::task::{check_range, max_tasks, CostModel, Job, Workload};
 use serde::{Deserialize, Serialize};
 
 /// Most workers a process pool may have: past this a browser tab mostly thrashes.
@@ -232,8 +232,7 @@ impl Settings {
     /// [`InputError::FreezesPage`] with the estimate and the fewest tasks that would do.
     pub fn check_main_thread(&self) -> Result<(), InputError> {
         let model = CostModel::new(self.workload, self.size);
-        let items = self.workload.items(self.size);
-        let longest = |tasks: u64| model.longest_task_ms(items, tasks as u32);
+        let longest = |tasks: u64| model.longest_task_ms(tasks as u32);
         let estimated_ms = longest(u64::from(self.tasks));
         if estimated_ms <= MAIN_TASK_LIMIT_MS {
             return Ok(());
@@ -375,7 +374,7 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
         s.tasks = s.tasks.min(max_tasks(workload, s.size) as u32);
     }
     if let Some(t) = get("tasks") {
-        let note = tasks_note(workload);
+        let note = info.tasks_note;
         let tasks = whole("tasks", t, 1, max_tasks(workload, s.size), note);
         s.tasks = keep(&mut errors, tasks, s.tasks.into()) as u32;
     }
@@ -428,7 +427,6 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
             } = e
             {
                 s.tasks = n as u32;
-                s.chunksize = s.chunksize.min(s.tasks);
             }
             errors.push(FieldError {
                 field: e.field(),

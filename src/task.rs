@@ -47,13 +47,7 @@ impl Job {
         let info = self.workload.info();
         check_range("size", self.size, info.min_size, info.max_size, "")?;
         let max = max_tasks(self.workload, self.size);
-        check_range(
-            "tasks",
-            u64::from(self.tasks),
-            1,
-            max,
-            tasks_note(self.workload),
-        )?;
+        check_range("tasks", u64::from(self.tasks), 1, max, info.tasks_note)?;
         if let Some(t) = self.fail_task {
             check_range("fail", u64::from(t), 0, u64::from(self.tasks) - 1, "")?;
         }
@@ -91,14 +85,6 @@ fn split_point(items: u64, tasks: u64, i: u64) -> u64 {
 /// The largest task count for a workload at a size: one item per task at most.
 pub fn max_tasks(workload: Workload, size: u64) -> u64 {
     workload.items(size).min(u64::from(MAX_TASKS))
-}
-
-/// "at most one per row": what a task count is bounded by.
-pub(crate) fn tasks_note(workload: Workload) -> &'static str {
-    match workload.info().item {
-        "row" => "at most one per row",
-        _ => "at most one per item",
-    }
 }
 
 pub(crate) fn check_range(
@@ -146,6 +132,7 @@ pub struct TaskSpec {
 /// [`Kernel::work`]: crate::workloads::Kernel::work
 /// [`Info::ns_per_unit`]: crate::workloads::Info::ns_per_unit
 pub struct CostModel {
+    items: u64,
     ns_per_unit: f64,
     work: Box<dyn Fn(u64, u64) -> f64>,
 }
@@ -154,6 +141,7 @@ impl CostModel {
     /// The model for a job of `workload` at `size` (Mandelbrot samples every row once).
     pub fn new(workload: Workload, size: u64) -> CostModel {
         CostModel {
+            items: workload.items(size),
             ns_per_unit: workload.info().ns_per_unit,
             work: workload.kernel().work(size),
         }
@@ -165,9 +153,9 @@ impl CostModel {
     }
 
     /// Estimated ms of the longest task when the job's items split into `tasks` tasks.
-    pub fn longest_task_ms(&self, items: u64, tasks: u32) -> f64 {
+    pub fn longest_task_ms(&self, tasks: u32) -> f64 {
         let tasks = u64::from(tasks.max(1));
-        let bound = |i: u64| split_point(items, tasks, i);
+        let bound = |i: u64| split_point(self.items, tasks, i);
         (0..tasks)
             .map(|i| self.ms(bound(i), bound(i + 1)))
             .fold(0.0, f64::max)

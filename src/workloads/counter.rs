@@ -120,7 +120,7 @@ static ATOMIC: Info = Info {
     label: "Shared counter, fetch_add",
     blurb: "Every item adds one to a global counter in wasm memory with an atomic fetch_add.",
     size_label: "increments",
-    item: "item",
+    tasks_note: "at most one per item",
     min_size: 1,
     max_size: 1_000_000_000,
     default_size: 4_000_000,

@@ -135,7 +135,7 @@ static INFO: Info = Info {
     label: "Mandelbrot",
     blurb: "Renders the Mandelbrot set in bands of rows; bands through the set's body cost far more than the edges.",
     size_label: "image width (px)",
-    item: "row",
+    tasks_note: "at most one per row",
     min_size: 16,
     max_size: 4_096,
     default_size: 2_400,

@@ -42,8 +42,8 @@ pub struct Info {
     pub blurb: &'static str,
     /// What `size` counts, for the size field's label.
     pub size_label: &'static str,
-    /// What one item is, for "at most one per …" (`"item"`, `"row"`).
-    pub item: &'static str,
+    /// How the task count is bounded, for its message: `"at most one per row"`.
+    pub tasks_note: &'static str,
     /// Smallest allowed size.
     pub min_size: u64,
     /// Largest allowed size: about a minute on the page's thread on a 2020s laptop.
@@ -91,7 +91,7 @@ pub trait Kernel: Sync {
     fn headline(&self, total: Partial, size: u64) -> String;
 
     /// Estimated units of work for items `lo..hi` of a job of `size` (see
-    /// [`Info::ns_per_unit`]); `prepare` is called once per job, for kernels that sample.
+    /// [`Info::ns_per_unit`]). Called once per job, so a kernel may sample the job first.
     fn work(&self, size: u64) -> Box<dyn Fn(u64, u64) -> f64 + '_> {
         let _ = size;
         Box::new(|lo, hi| hi.saturating_sub(lo) as f64)

@@ -41,7 +41,7 @@ static INFO: Info = Info {
     label: "Monte-Carlo π",
     blurb: "Throws seeded random points at a quarter circle; the share that lands inside estimates π/4.",
     size_label: "random points",
-    item: "item",
+    tasks_note: "at most one per item",
     min_size: 1_000,
     max_size: 10_000_000_000,
     default_size: 600_000_000,

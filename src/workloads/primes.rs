@@ -52,7 +52,7 @@ static INFO: Info = Info {
     label: "Prime counting",
     blurb: "Counts primes below n by trial division: pure CPU work, and later numbers cost more than early ones.",
     size_label: "count primes below",
-    item: "item",
+    tasks_note: "at most one per item",
     min_size: 1_000,
     max_size: 100_000_000,
     default_size: 16_000_000,

@@ -71,7 +71,7 @@ static INFO: Info = Info {
     label: "The article: do_something(0…29)",
     blurb: "The article's experiment: every call prints its argument, except 8 and 12, which sleep that many seconds. Sleeping uses no CPU, so even one core overlaps the sleeps.",
     size_label: "calls, range(n)",
-    item: "item",
+    tasks_note: "at most one per item",
     min_size: 1,
     max_size: 1_000,
     default_size: 30,

@@ -24,7 +24,7 @@ static INFO: Info = Info {
     label: "Tiny tasks",
     blurb: "Thousands of near-empty tasks: sending work to a worker costs more than doing it, unless tasks are chunked.",
     size_label: "items",
-    item: "item",
+    tasks_note: "at most one per item",
     min_size: 1,
     max_size: 1_000_000,
     default_size: 5_000,
