@@ -106,10 +106,12 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
 
 /**
  * Prepares `mode` (starting its pool if needed, timed as the cold start) and runs the series
- * that `settings` asks for: `specs` and `facts` are the core's plan for them. `signal` (Stop) ends the series: the run under way, the
- * repeats after it and any warm-up; `settings.timeout` ends one run and so the series. Returns {settings, mode, workers, tasks, coldStartMs, status,
- * warmup, runs, stats: {median, min, max}, representative, summary, failures}; the
- * representative run is the measured run closest to the median, whose details are shown.
+ * that `settings` asks for: `specs` and `facts` are the core's plan for them. `signal` (Stop)
+ * ends the series: the run under way, the repeats after it and any warm-up;
+ * `settings.timeout` ends one run and so the series. Returns {settings, mode, workers, tasks,
+ * coldStartMs, facts, status, warmup, runs, stats: {median, min, max}, representative,
+ * summary, failures}; the representative run is the measured run closest to the median,
+ * whose details are shown.
  */
 export async function runSeries({ mode, specs, facts, settings, hooks = {}, summarize, signal }) {
   const prep = await mode.prepare(settings);

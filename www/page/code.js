@@ -39,7 +39,7 @@ if __name__ == '__main__':
 
 /** What this page runs for these settings: the driver for the mode. */
 export function driverCode(s) {
-  const plan = `const specs = core.plan({ workload: "${s.workload}", size: ${s.size}, tasks: ${s.tasks} });`;
+  const plan = `const { specs } = core.plan(settings); // ${s.workload}, size ${s.size}, ${s.tasks} tasks`;
   if (s.mode === "main") {
     return `// www/engine/modes.js, main thread: one wasm call per task, in turn
 ${plan}

@@ -82,7 +82,8 @@ export function detect(isolation) {
     wasmThreads: probe(wasmThreads),
     wasmExceptions: probe(() => WebAssembly.validate(EXCEPTIONS)),
     moduleWorkers: probe(moduleWorkers),
-    serviceWorker: probe(() => "serviceWorker" in navigator && isSecureContext),
+    // Decided once, by isolation.js, which also knows a frame may be denied them.
+    serviceWorker: isolation.serviceWorker,
     timerResolutionMs: probe(timerResolution, Infinity),
     hardwareConcurrency: probe(() => navigator.hardwareConcurrency ?? null, null),
   };

@@ -58,20 +58,22 @@ async function hostSendsHeaders() {
 }
 
 /**
- * Resolves with {isolated, how, reason, framed}: `how` is "headers" or "service worker" when
- * isolated; otherwise `reason` names what is missing. Resolves with {reloading: true} while the
+ * Resolves with {isolated, how, reason, framed, serviceWorker}: `how` is "headers" or "service
+ * worker" when isolated; otherwise `reason` names what is missing; `serviceWorker` is whether
+ * this document may use service workers at all. Resolves with {reloading: true} while the
  * page reloads. `?isolate=0` in the URL opts out of the service worker.
  */
 export async function ensureIsolation() {
   const store = sessionStore();
   const framed = isFramed();
   const workers = serviceWorkers();
+  const serviceWorker = Boolean(workers.container);
   if (globalThis.crossOriginIsolated) {
     store?.removeItem(RELOADED);
     const how = workers.container?.controller ? "service worker" : "headers";
-    return { isolated: true, how, framed };
+    return { isolated: true, how, framed, serviceWorker };
   }
-  const not = (reason, more = {}) => ({ isolated: false, reason, framed, ...more });
+  const not = (reason, more = {}) => ({ isolated: false, reason, framed, serviceWorker, ...more });
   if (!isSecureContext) {
     return not("browsers isolate only secure pages, and this one is not served over HTTPS");
   }
