@@ -54,8 +54,18 @@ pub struct Ran {
     pub computed: f64,
     /// When its last step finished.
     pub end: f64,
-    /// How many lines it printed.
-    pub printed: u32,
+    /// Every line it printed, in order. A host that shows lines live may miss the last few
+    /// in flight when the run ends (the threads flavour's channel); it fills in from here.
+    pub lines: Vec<Printed>,
+}
+
+/// A line a task printed, and when (ms on the host's clock).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Printed {
+    /// The line, without its newline.
+    pub text: String,
+    /// When it was printed.
+    pub at: f64,
 }
 
 /// Why a task produced no result.
@@ -140,13 +150,17 @@ fn run_steps(spec: &TaskSpec, options: Options, host: &dyn Host, thread: usize) 
             })
         }
     };
-    let mut printed = 0;
+    let mut lines = Vec::new();
     for step in &output.steps {
         match step {
             Step::Print { text } => {
                 let _held = gil(options);
-                host.print(spec.index, thread, text, host.now());
-                printed += 1;
+                let at = host.now();
+                host.print(spec.index, thread, text, at);
+                lines.push(Printed {
+                    text: text.clone(),
+                    at,
+                });
             }
             // Sleeping releases the GIL, as time.sleep does in CPython.
             Step::Sleep { ms } => host.sleep(*ms as f64 * options.scale),
@@ -161,7 +175,7 @@ fn run_steps(spec: &TaskSpec, options: Options, host: &dyn Host, thread: usize) 
         start,
         computed,
         end: host.now(),
-        printed,
+        lines,
     })
 }
 
@@ -360,18 +374,23 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn printed_lines_are_counted_and_shown() {
+    fn printed_lines_are_shown_live_and_kept() {
         let specs = Job::new(w("sleeper"), 30, 5).specs().unwrap();
         let host = TestHost::new();
         let outcomes = run_hosted(&specs, FAST, &host);
-        let printed: u32 = outcomes
+        let kept: Vec<(u32, String)> = outcomes
             .iter()
-            .map(|o| match o {
-                Outcome::Value(r) => r.printed,
-                Outcome::Error(_) => 0,
+            .flat_map(|o| match o {
+                Outcome::Value(r) => r.lines.iter().map(|l| (r.index, l.text.clone())).collect(),
+                Outcome::Error(_) => vec![],
             })
-            .sum();
-        assert_eq!(printed, 32);
-        assert_eq!(host.lines.lock().unwrap()[8].1, "Sleeping 8 second(s)...");
+            .collect();
+        assert_eq!(kept.len(), 32);
+        assert_eq!(
+            *host.lines.lock().unwrap(),
+            kept,
+            "live and kept agree, in order"
+        );
+        assert_eq!(kept[8].1, "Sleeping 8 second(s)...");
     }
 }

@@ -401,6 +401,10 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
     if let Some(t) = get("gil") {
         s.gil = keep(&mut errors, switch("gil", t), false);
     }
+    // The model GIL belongs to threads: a process has its own interpreter and the page's
+    // thread runs one task at a time, so elsewhere the switch means nothing. Decided here,
+    // once, so nothing downstream asks "threads and GIL?" again.
+    s.gil = s.gil && s.mode == Mode::Threads;
     if let Some(t) = get("scale") {
         s.scale = keep(&mut errors, decimal("scale", t, 0.01, 10.0), s.scale);
     }
@@ -608,6 +612,15 @@ mod tests {
     }
 
     #[test]
+    fn the_gil_applies_to_threads_only() {
+        for (mode, on) in [("threads", true), ("process", false), ("main", false)] {
+            let p = parse(&pairs(&[("mode", mode), ("gil", "1")]), 2);
+            assert!(p.errors.is_empty(), "{:?}", p.errors);
+            assert_eq!(p.settings.gil, on, "{mode}");
+        }
+    }
+
+    #[test]
     fn the_gil_switch_reads_like_a_checkbox() {
         for (text, on) in [
             ("1", true),
@@ -616,7 +629,7 @@ mod tests {
             ("0", false),
             ("off", false),
         ] {
-            let p = parse(&pairs(&[("gil", text)]), 2);
+            let p = parse(&pairs(&[("mode", "threads"), ("gil", text)]), 2);
             assert!(p.errors.is_empty());
             assert_eq!(p.settings.gil, on, "{text}");
         }

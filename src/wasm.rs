@@ -17,10 +17,14 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsError>
     Ok(serde_wasm_bindgen::from_value(value)?)
 }
 
-/// Keeps a panic's message where JavaScript can read it: with panic=abort the module traps
-/// right after the hook, and the `RuntimeError` JavaScript sees says only "unreachable".
+/// Turns a panic into a JavaScript `PanicError` carrying its message. With panic=abort the
+/// module would trap right after the hook, and the `RuntimeError` JavaScript sees says only
+/// "unreachable"; throwing from the hook instead ends the call with the real message. The
+/// instance is left as a trap would leave it, so its host replaces it (see engine/runner.js).
+/// The threads flavour unwinds instead, and `run` catches the panic as a task's error.
 #[wasm_bindgen(start)]
 pub fn start() {
+    #[cfg(not(feature = "threads"))]
     std::panic::set_hook(Box::new(|info| {
         let text = match info.payload().downcast_ref::<String>() {
             Some(s) => s.clone(),
@@ -29,11 +33,9 @@ pub fn start() {
                 .downcast_ref::<&str>()
                 .map_or_else(|| info.to_string(), |s| s.to_string()),
         };
-        let _ = js_sys::Reflect::set(
-            &js_sys::global(),
-            &JsValue::from_str("ppLastPanic"),
-            &JsValue::from_str(&text),
-        );
+        let error = js_sys::Error::new(&text);
+        error.set_name("PanicError");
+        wasm_bindgen::throw_val(error.into());
     }));
 }
 
@@ -181,8 +183,9 @@ mod threads {
     const PROGRESS_MS: f64 = 50.0;
 
     /// A rayon thread's view of the world: the worker's clock, a BroadcastChannel to the
-    /// page for printed lines (the thread's own parent worker is busy waiting for the
-    /// par_iter, so it could not relay them), and std's sleep, which blocks this worker.
+    /// page for live news (the thread's own parent worker is busy waiting for the par_iter,
+    /// so it could not relay it), and std's sleep, which blocks this worker. The news's wire
+    /// shapes are read in one place, `listenToThreads` in www/engine/protocol.js.
     struct JsHost {
         channel: String,
     }

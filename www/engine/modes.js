@@ -2,11 +2,9 @@
 // outcome per task, in task order: {value, worker} or {error, worker}.
 import { ProcessPool } from "./pool.js";
 import { runTask } from "./runner.js";
-import { Kind, isStop } from "./protocol.js";
+import { Kind, isStop, listenToThreads } from "./protocol.js";
 
 const THREADS_WORKER = new URL("../workers/threads.js", import.meta.url);
-/** How long to wait for a thread's last printed lines after its results are in. */
-const LINES_GRACE_MS = 1000;
 
 /**
  * How long the main-thread loop may keep the page's thread before it yields to the event loop,
@@ -139,7 +137,8 @@ export class ProcessMode {
  * Rayon threads over one shared memory. A pool of one worker (the thread host) owns the
  * memory and the rayon pool inside it: each run sends the whole task list in one message and
  * rayon's par_iter hands tasks to idle threads. Lines printed on rayon's threads reach the
- * page over a BroadcastChannel, since the host is blocked until the par_iter is done.
+ * page live over a BroadcastChannel (listenToThreads), since the host is blocked until the
+ * par_iter is done.
  */
 export class ThreadMode {
   name = "threads";
@@ -191,46 +190,31 @@ export class ThreadMode {
   /** `signal` terminates the host and every thread with it; the next run starts afresh. */
   async run(specs, { context, onEvent, onResult, signal }) {
     const name = `pp-threads-${crypto.randomUUID()}-${++this.#runs}`;
-    const channel = new BroadcastChannel(name);
-    let lines = 0;
-    let allLines = null;
-    channel.onmessage = ({ data }) => {
-      if (data.type === "line") {
-        lines += 1;
-        onEvent?.(data, data.thread);
-        if (allLines && lines >= allLines.expected) allLines.resolve();
-      } else if (data.type === "done") {
-        // Live news of finished tasks, with their times but not their results (those come
-        // with the run): enough for progress and the timeline.
-        const t = data.tasks;
-        for (let k = 0; k + 5 < t.length; k += 6) {
-          const [index, thread, requested, start, computed, end] = t.subarray(k, k + 6);
-          const outcome = Number.isNaN(start)
-            ? { error: new Error(`task ${index} failed`), worker: thread, live: true }
-            : { value: { index, requested, start, computed, end }, worker: thread, live: true };
-          onResult?.(outcome, index);
-        }
-      }
-    };
-
+    const heard = new Map(); // task index → lines heard live
+    const close = listenToThreads(name, {
+      onLine: (event, thread) => {
+        heard.set(event.task, (heard.get(event.task) ?? 0) + 1);
+        onEvent?.(event, thread);
+      },
+      onOutcome: onResult,
+    });
     try {
       const outcomes = await this.#pool.map(specs, {
         chunksize: Math.max(specs.length, 1),
         context: { ...context, channel: name },
         signal,
       });
-      // Results travel through the host; lines travel straight from each thread. Wait for
-      // the stragglers so the log is complete before the run is reported.
-      const expected = outcomes.reduce((n, o) => n + (o.value?.printed ?? 0), 0);
-      if (lines < expected) {
-        await new Promise((resolve) => {
-          allLines = { expected, resolve };
-          setTimeout(resolve, LINES_GRACE_MS);
-        });
+      close();
+      // Lines still on their way when the reply came are in the reply too. A task's lines
+      // come from one thread, in order, so those heard live are the first of them.
+      for (const { value, worker } of outcomes) {
+        for (const line of value?.lines.slice(heard.get(value.index) ?? 0) ?? []) {
+          onEvent?.({ type: "line", task: value.index, ...line }, worker);
+        }
       }
       return outcomes;
     } finally {
-      channel.close();
+      close();
     }
   }
 

@@ -1,6 +1,8 @@
 // Page ⇄ worker messages. Requests are {id, kind, ...}; a worker answers each with
 // {id, result} or {id, error}, and may send {id, event} while it works (printed lines).
-// Errors cross as plain values {name, message, stack, fatal} and become Errors again here.
+// The thread pool's rayon threads send their live news on a BroadcastChannel instead
+// (listenToThreads). Errors cross as plain values {name, message, stack?, fatal?}, the shape
+// the core's task errors already have, and become Errors again here.
 
 export const Kind = Object.freeze({
   init: "init",
@@ -20,10 +22,45 @@ export function errorToWire(error) {
 
 export function errorFromWire(wire) {
   const error = new Error(wire.message);
-  error.name = wire.name;
-  error.stack = wire.stack;
-  error.fatal = wire.fatal;
+  error.name = wire.name ?? "Error";
+  error.stack = wire.stack ?? "";
+  error.fatal = Boolean(wire.fatal);
   return error;
+}
+
+/** Numbers per finished task in a thread's "done" news (JsHost::finished in src/wasm.rs). */
+const THREAD_RECORD = 6;
+
+/**
+ * Listens to the rayon threads of one thread-pool run. The host worker is blocked in par_iter
+ * while they run, so they post on a BroadcastChannel named for the run:
+ * `{type: "line", task, thread, text, at}` as a task prints, and, at most every 50 ms per
+ * thread, `{type: "done", tasks}`: a Float64Array of [index, thread, requested, start,
+ * computed, end] per finished task (times NaN for a failed one). `onLine(event, thread)`
+ * gets the lines as the pool's own events look; `onOutcome(outcome, index)` each finished
+ * task as the pool reports one, marked `live` (results come with the run's reply). Returns
+ * close(): after it, nothing more is heard, even news already on its way.
+ */
+export function listenToThreads(name, { onLine, onOutcome }) {
+  const channel = new BroadcastChannel(name);
+  let open = true;
+  channel.onmessage = ({ data }) => {
+    if (!open) return;
+    if (data.type === "line") onLine?.(data, data.thread);
+    if (data.type !== "done") return;
+    const t = data.tasks;
+    for (let k = 0; k + THREAD_RECORD <= t.length; k += THREAD_RECORD) {
+      const [index, thread, requested, start, computed, end] = t.subarray(k, k + THREAD_RECORD);
+      const outcome = Number.isNaN(start)
+        ? { error: new Error(`task ${index} failed`), worker: thread, live: true }
+        : { value: { index, requested, start, computed, end }, worker: thread, live: true };
+      onOutcome?.(outcome, index);
+    }
+  };
+  return () => {
+    open = false;
+    channel.close();
+  };
 }
 
 export function abortError(message = "The run was stopped") {

@@ -20,17 +20,17 @@ function sleep(ms, signal) {
 }
 
 /**
- * A wasm trap says only "unreachable"; the core's panic hook left the real message in
- * globalThis.ppLastPanic. A trapped instance may hold half-updated state, so the error is
- * marked fatal: its host must replace the instance before running more.
+ * A panic ends the core's call with a PanicError carrying its message (see `start` in
+ * src/wasm.rs); anything else that traps says only "unreachable". Either way the instance
+ * may hold half-updated state, so the error is marked fatal: its host must replace the
+ * instance before running more.
  */
 function taskError(error, spec) {
-  if (!(error instanceof WebAssembly.RuntimeError)) return error;
-  const panic = globalThis.ppLastPanic;
-  globalThis.ppLastPanic = undefined;
+  const panicked = error?.name === "PanicError";
+  if (!panicked && !(error instanceof WebAssembly.RuntimeError)) return error;
   const wrapped = new Error(
-    panic
-      ? `task ${spec.index} panicked: ${panic}`
+    panicked
+      ? `task ${spec.index} panicked: ${error.message}`
       : `task ${spec.index} crashed its wasm instance (${error.message})`,
   );
   wrapped.name = "PanicError";

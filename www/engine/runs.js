@@ -66,7 +66,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
     return mode.run(specs, {
       signal: ending.signal,
       chunksize: settings.chunksize,
-      context: { scale: settings.scale, gil: mode.name === "threads" && settings.gil },
+      context: { scale: settings.scale, gil: settings.gil },
       onEvent: (event, worker) => event.type === "line" && hooks.onLine?.(event.text, worker),
       onDispatch: (positions, worker, sentAt) => {
         for (const task of positions) record.inFlight.push({ task, worker, sentAt });

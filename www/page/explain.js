@@ -2,7 +2,8 @@
 // took as long as it did.
 import { timelineOf, breakdown, computeMsOf } from "../engine/analysis.js";
 
-import { capitalize, fmt } from "./format.js";
+import { capitalize, fmt, plural } from "./format.js";
+import { MODES } from "./wording.js";
 const ms = (x) => `${fmt.format(Math.round(x))} ms`;
 const pct = (part, whole) => `${Math.round((100 * part) / Math.max(whole, 1e-9))}%`;
 
@@ -16,8 +17,8 @@ export function explain(series, baseline, cpus) {
   const b = breakdown(timelineOf(run));
   const { settings } = series;
   const n = series.workers;
-  const unit = series.mode === "threads" ? "thread" : "worker";
-  const units = `${n} ${unit}${n > 1 ? "s" : ""}`;
+  const { unit } = MODES[series.mode];
+  const units = plural(n, unit);
   const out = [];
 
   if (series.facts.sleeps) {
@@ -25,7 +26,7 @@ export function explain(series, baseline, cpus) {
     if (series.mode === "main") {
       return `One call after another, so every sleep adds up: ${ms(run.ms)} in all. Sleeping uses no CPU, so even this one thread could have overlapped the sleeps, had it not waited for each.`;
     }
-    return `No schedule can beat the longest single sleep, ${ms(floor)}: ${units} finished ${ms(run.ms - floor)} after it. The sleeps overlapped because sleeping uses no CPU${series.mode === "threads" && settings.gil ? " and releases the GIL" : ""}; the other calls ran while the sleepers slept.`;
+    return `No schedule can beat the longest single sleep, ${ms(floor)}: ${units} finished ${ms(run.ms - floor)} after it. The sleeps overlapped because sleeping uses no CPU${settings.gil ? " and releases the GIL" : ""}; the other calls ran while the sleepers slept.`;
   }
 
   if (series.mode === "main") {

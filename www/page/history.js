@@ -180,7 +180,7 @@ export class History {
       n: series.n,
       workload: series.settings.workload,
       mode: series.mode,
-      gil: String(series.mode === "threads" && series.settings.gil),
+      gil: String(series.settings.gil),
       workers: series.workers,
       tasks: series.tasks,
       size: series.settings.size,

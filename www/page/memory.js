@@ -28,81 +28,65 @@ export function describeRace(race, memoryBytes) {
   return `${memory}, started together, ${plural(rounds, "round")}: no updates were lost this time. A race depends on timing; run it again.`;
 }
 
-/**
- * Runs the experiment: the process pool (prepared with `workers`) runs `size` racy
- * increments in `tasks` tasks, each worker counting in its own memory; then the thread pool's
- * `workers` threads race on one counter, `size / workers` increments each, load-then-store and
- * then fetch_add. `plan(settings)` makes the process task list from the page's `settings`;
- * `support` says whether threads can run.
- * Each card gets data-expected, data-counted, data-memories (and data-counts per worker,
- * data-rounds per race) for reading back. `signal` (Stop) ends it between steps.
- */
-export async function runCounterExperiment({
-  modes,
-  plan,
-  settings,
-  workers,
-  size,
-  tasks,
-  support,
-  signal,
-}) {
-  const cards = ["counter-process", "counter-racy", "counter-atomic"];
-  for (const id of cards) {
+const CARDS = ["counter-process", "counter-racy", "counter-atomic"];
+
+/** Clears the three cards' numbers: the process card runs first, the others wait. */
+export function resetCounterCards() {
+  for (const id of CARDS) {
     const card = document.getElementById(id);
     for (const key of ["counted", "expected", "counts", "memories", "rounds"]) {
       delete card.dataset[key];
     }
     show(id, { value: "…", detail: "Waiting…" });
   }
-
   show("counter-process", { value: "…", detail: "Running…" });
-  const pool = modes.process;
-  await pool.prepare({ workers });
-  await pool.inspect({ reset: true });
-  const specs = plan({ ...settings, workload: "racy", size, tasks, chunksize: 1, fail: null });
-  await pool.run(specs, { chunksize: 1, context: { scale: 1, gil: false }, signal });
-  const memories = await pool.inspect({ reset: true });
+}
+
+/**
+ * The process pool's card: each worker's own counter (`memories`, from inspect()), which
+ * together add up to `expected`. The card's data-* attributes hold the numbers for reading
+ * back (data-expected, data-counted, data-counts, data-memories).
+ */
+export function showProcessCounts(expected, memories) {
   const counts = memories.map((m) => m.counter);
   const counted = counts.reduce((a, b) => a + b, 0);
   Object.assign(document.getElementById("counter-process").dataset, {
-    expected: String(size),
+    expected: String(expected),
     counted: String(counted),
     counts: counts.join(","),
     memories: String(memories.length),
   });
+  const each = memories.map(
+    (m, i) => `worker ${i}: ${fmt.format(m.counter)} in ${mib(m.memoryBytes)}`,
+  );
   show("counter-process", {
-    value: `${fmt.format(counted)} of ${fmt.format(size)}`,
-    detail: `${memories.length} memories, one per worker (${memories
-      .map((m, i) => `worker ${i}: ${fmt.format(m.counter)} in ${mib(m.memoryBytes)}`)
-      .join("; ")}). Together they add up.`,
-    state: counted === size ? "exact" : "lost",
+    value: `${fmt.format(counted)} of ${fmt.format(expected)}`,
+    detail: `${memories.length} memories, one per worker (${each.join("; ")}). Together they add up.`,
+    state: counted === expected ? "exact" : "lost",
   });
+}
 
-  for (const [id, racy] of [
-    ["counter-racy", true],
-    ["counter-atomic", false],
-  ]) {
-    if (support.threads !== true) {
-      show(id, { value: "–", detail: `Cannot run here: ${support.threads}.`, state: "off" });
-      continue;
-    }
-    signal?.throwIfAborted();
-    show(id, { value: "…", detail: "Running…" });
-    const threads = modes.threads;
-    await threads.prepare({ workers });
-    const race = await threads.race({ perThread: Math.floor(size / workers), racy });
-    const [memory] = await threads.inspect();
-    Object.assign(document.getElementById(id).dataset, {
-      expected: String(race.expected),
-      counted: String(race.counted),
-      rounds: String(race.rounds),
-      memories: "1",
-    });
-    show(id, {
-      value: `${fmt.format(race.counted)} of ${fmt.format(race.expected)}`,
-      detail: describeRace(race, memory.memoryBytes),
-      state: race.counted === race.expected ? "exact" : "lost",
-    });
-  }
+/** A thread card (`id`) that cannot run here, and why. */
+export function showNoThreads(id, reason) {
+  show(id, { value: "–", detail: `Cannot run here: ${reason}.`, state: "off" });
+}
+
+/** A thread card while its race runs. */
+export function showRaceRunning(id) {
+  show(id, { value: "…", detail: "Running…" });
+}
+
+/** A thread card's race (see describeRace), with data-expected, data-counted, data-rounds. */
+export function showRace(id, race, memoryBytes) {
+  Object.assign(document.getElementById(id).dataset, {
+    expected: String(race.expected),
+    counted: String(race.counted),
+    rounds: String(race.rounds),
+    memories: "1",
+  });
+  show(id, {
+    value: `${fmt.format(race.counted)} of ${fmt.format(race.expected)}`,
+    detail: describeRace(race, memoryBytes),
+    state: race.counted === race.expected ? "exact" : "lost",
+  });
 }

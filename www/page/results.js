@@ -1,7 +1,7 @@
 // The Result card: progress while a series runs, then the headline number with its method
 // (median of the repeats, min–max, warm-up, cold start), the speedup against the main
 // thread, the answer, failures, the page's responsiveness, the picture and the per-task table.
-import { fmt, seconds as s2 } from "./format.js";
+import { fmt, plural, seconds as s2 } from "./format.js";
 import { MODES, who } from "./wording.js";
 
 const TABLE_ROWS = 500;
@@ -80,88 +80,19 @@ export class ResultsView {
     const done = shown ? shown.outcomes.filter(Boolean).length : 0;
     this.progress(done, series.tasks);
     this.#drawProgress();
-
     if (series.status === "stopped" || series.status === "timed out") {
-      const after = MODES[series.mode].stoppedRun;
-      const { repeats, warmup, timeout } = series.settings;
-      const which = repeats > 1 || warmup ? ` (${shown.label})` : "";
-      const how =
-        series.status === "timed out"
-          ? `Timed out after ${s2(shown.ms)} s${which}, past its timeout of ${timeout} s`
-          : `Stopped after ${s2(shown.ms)} s${which}`;
-      this.status(
-        `${how}: ${done} of ${series.tasks} tasks had finished; unfinished: ${taskList(shown.unfinished)}.${after}`,
-      );
+      this.status(stoppedLine(series, done));
       return;
     }
     if (series.status === "error") {
       this.status(`The run could not finish: ${series.error}`);
       return;
     }
-
-    const finished = $("finished");
-    finished.textContent = finishedLine(series.ms);
-    finished.dataset.ms = series.ms.toFixed(3);
-    // The floor under a sleeping job's wall time (its longest sleep), for reading back.
-    const { sleeps, longest_sleep_ms: longest } = series.facts;
-    if (sleeps) finished.dataset.floorMs = (longest * series.settings.scale).toFixed(3);
-    else delete finished.dataset.floorMs;
-    finished.hidden = false;
-
-    const method = $("method");
-    const { median, min, max } = series.stats;
-    const runs = series.runs.length;
-    method.textContent =
-      (runs > 1
-        ? `Median of ${runs} runs (fastest ${s2(min)} s, slowest ${s2(max)} s)`
-        : `One run`) +
-      (series.warmup ? `, after a warm-up run of ${s2(series.warmup.ms)} s` : ", no warm-up") +
-      (series.coldStartMs > 0
-        ? `. Starting the pool took ${fmt.format(Math.round(series.coldStartMs))} ms, not counted.`
-        : ".");
-    method.dataset.median = median.toFixed(3);
-    method.hidden = false;
-
-    const speedup = $("speedup");
-    speedup.hidden = false;
-    if (series.mode === "main") {
-      speedup.textContent = "This is the baseline: every other mode is compared with it.";
-    } else if (baseline) {
-      const s = baseline.ms / series.ms;
-      const unit = series.mode === "threads" ? "thread" : "worker";
-      speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${s2(baseline.ms)} s for the same ${fmt.format(series.tasks)} tasks) · <strong>${Math.round((100 * s) / series.workers)}%</strong> parallel efficiency on ${series.workers} ${unit}${series.workers > 1 ? "s" : ""}`;
-    } else {
-      speedup.textContent =
-        "No main-thread run of these settings yet: press “Compare with the main thread” to see the speedup.";
-    }
-
-    const answer = $("answer");
-    answer.hidden = !series.summary;
-    if (series.summary) {
-      answer.innerHTML = "";
-      answer.append(series.summary.headline, " ");
-      const digest = document.createElement("code");
-      digest.className = "digest";
-      digest.id = "digest";
-      digest.textContent = series.summary.digest;
-      digest.title = "Digest of the result: the same in every mode and for every task count";
-      answer.append(digest);
-      if (series.failures.length > 0) answer.append(" (incomplete: some tasks failed)");
-      if (!series.digestsAgree) answer.append(" (the repeats disagree!)");
-    }
-
-    const failures = $("failures");
-    failures.hidden = series.failures.length === 0;
-    if (series.failures.length > 0) {
-      const [first] = series.failures;
-      const more = series.failures.length > 1 ? ` and ${series.failures.length - 1} more` : "";
-      const after = {
-        main: "; the page's wasm instance was replaced",
-        process: "; the worker whose instance died was replaced",
-        threads: "; the panic unwound on its own thread, so the other threads carried on",
-      }[series.mode];
-      failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${series.tasks - series.failures.length} tasks finished${after}.`;
-    }
+    showFinished(series);
+    showMethod(series);
+    showSpeedup(series, baseline);
+    showAnswer(series);
+    showFailures(series);
     this.status(describe(series));
     $("status").classList.add("explain");
     this.#table(shown);
@@ -223,4 +154,89 @@ function describe(series) {
     threads: `on ${series.workers} thread${plural} sharing one memory${settings.gil ? ", taking turns under the model GIL" : ""}`,
   }[series.mode];
   return `${fmt.format(series.tasks)} tasks ran ${where}.`;
+}
+
+/** A stopped or timed-out series: when, how many tasks finished, which did not. */
+function stoppedLine(series, done) {
+  const shown = series.representative;
+  const { repeats, warmup, timeout } = series.settings;
+  const which = repeats > 1 || warmup ? ` (${shown.label})` : "";
+  const how =
+    series.status === "timed out"
+      ? `Timed out after ${s2(shown.ms)} s${which}, past its timeout of ${timeout} s`
+      : `Stopped after ${s2(shown.ms)} s${which}`;
+  const unfinished = taskList(shown.unfinished);
+  const after = MODES[series.mode].stoppedRun;
+  return `${how}: ${done} of ${series.tasks} tasks had finished; unfinished: ${unfinished}.${after}`;
+}
+
+/** The article's "Finished in … second(s)", with the sleeps' floor for reading back. */
+function showFinished(series) {
+  const finished = $("finished");
+  finished.textContent = finishedLine(series.ms);
+  finished.dataset.ms = series.ms.toFixed(3);
+  // The floor under a sleeping job's wall time (its longest sleep), for reading back.
+  const { sleeps, longest_sleep_ms: longest } = series.facts;
+  if (sleeps) finished.dataset.floorMs = (longest * series.settings.scale).toFixed(3);
+  else delete finished.dataset.floorMs;
+  finished.hidden = false;
+}
+
+/** How the number was measured: median of how many runs, warm-up, pool start-up. */
+function showMethod(series) {
+  const method = $("method");
+  const { median, min, max } = series.stats;
+  const runs = series.runs.length;
+  method.textContent =
+    (runs > 1 ? `Median of ${runs} runs (fastest ${s2(min)} s, slowest ${s2(max)} s)` : `One run`) +
+    (series.warmup ? `, after a warm-up run of ${s2(series.warmup.ms)} s` : ", no warm-up") +
+    (series.coldStartMs > 0
+      ? `. Starting the pool took ${fmt.format(Math.round(series.coldStartMs))} ms, not counted.`
+      : ".");
+  method.dataset.median = median.toFixed(3);
+  method.hidden = false;
+}
+
+/** Speedup and efficiency against the main-thread `baseline`, or how to get one. */
+function showSpeedup(series, baseline) {
+  const speedup = $("speedup");
+  speedup.hidden = false;
+  if (series.mode === "main") {
+    speedup.textContent = "This is the baseline: every other mode is compared with it.";
+  } else if (baseline) {
+    const s = baseline.ms / series.ms;
+    const on = plural(series.workers, MODES[series.mode].unit);
+    speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${s2(baseline.ms)} s for the same ${fmt.format(series.tasks)} tasks) · <strong>${Math.round((100 * s) / series.workers)}%</strong> parallel efficiency on ${on}`;
+  } else {
+    speedup.textContent =
+      "No main-thread run of these settings yet: press “Compare with the main thread” to see the speedup.";
+  }
+}
+
+/** The workload's answer in words and its digest (the same in every mode). */
+function showAnswer(series) {
+  const answer = $("answer");
+  answer.hidden = !series.summary;
+  if (!series.summary) return;
+  answer.innerHTML = "";
+  answer.append(series.summary.headline, " ");
+  const digest = document.createElement("code");
+  digest.className = "digest";
+  digest.id = "digest";
+  digest.textContent = series.summary.digest;
+  digest.title = "Digest of the result: the same in every mode and for every task count";
+  answer.append(digest);
+  if (series.failures.length > 0) answer.append(" (incomplete: some tasks failed)");
+  if (!series.digestsAgree) answer.append(" (the repeats disagree!)");
+}
+
+/** Which task failed first and why, and what the mode did about it. */
+function showFailures(series) {
+  const failures = $("failures");
+  failures.hidden = series.failures.length === 0;
+  if (series.failures.length === 0) return;
+  const [first] = series.failures;
+  const more = series.failures.length > 1 ? ` and ${series.failures.length - 1} more` : "";
+  const others = series.tasks - series.failures.length;
+  failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${others} tasks finished${MODES[series.mode].failed}.`;
 }

@@ -101,7 +101,7 @@ export function csv(history) {
           s.settings.size,
           s.tasks,
           s.mode,
-          s.mode === "threads" && s.settings.gil,
+          s.settings.gil,
           s.workers,
           s.settings.chunksize,
           k + 1,

@@ -2,12 +2,9 @@
 // with the ideal line, the Amdahl fit, and where scaling levels off next to the CPU count
 // the browser reports.
 
-import { capitalize } from "./format.js";
+import { capitalize, plural } from "./format.js";
+import { MODES } from "./wording.js";
 const $ = (id) => document.getElementById(id);
-const SERIES = {
-  process: { label: "process pool", className: "process" },
-  threads: { label: "thread pool", className: "threads" },
-};
 
 /** An SVG line chart: x = workers, y from 0 to `ymax`; `lines`: [{className, points, dash}]. */
 function chart({ title, xmax, ymax, yFormat, lines, markers, label }) {
@@ -68,134 +65,116 @@ export class SweepView {
    * fits: {process, threads}} where each point is {workers, ms, min, max, speedup}.
    */
   show(sweep) {
-    const { cpus, results, fits } = sweep;
-    const modes = Object.keys(results).filter((k) => results[k].length > 0);
-    const xmax = Math.max(...modes.flatMap((k) => results[k].map((p) => p.workers)));
-    const best = Math.max(...modes.flatMap((k) => results[k].map((p) => p.speedup)));
-    const ymax = Math.max(Math.ceil(Math.max(best, Math.min(cpus, xmax)) * 1.15 * 2) / 2, 1.5);
-    const ideal = Array.from({ length: xmax }, (_, i) => [i + 1, i + 1]);
-    const fit = fits.process ?? fits.threads;
-    const markers = [
-      {
-        at: Math.min(cpus, xmax),
-        text: `${cpus} reported CPU${cpus > 1 ? "s" : ""}`,
-        className: "reported",
-      },
-    ];
-    if (fit) {
-      markers.push({
-        at: fit.measured_cores,
-        text: `levels off at ${fit.measured_cores}`,
-        className: "measured",
-        row: 1,
-      });
-    }
-    const lines = [{ className: "ideal", points: ideal, dash: true, label: "ideal" }];
-    for (const k of modes) {
-      lines.push({
-        className: SERIES[k].className,
-        points: results[k].map((p) => [p.workers, p.speedup]),
-        dots: true,
-        label: SERIES[k].label,
-      });
-      if (fits[k]) {
-        lines.push({
-          className: `fit ${SERIES[k].className}`,
-          points: fits[k].curve.map((s, i) => [i + 1, s]),
-          dash: true,
-          label: `Amdahl fit, ${SERIES[k].label}`,
-        });
-      }
-    }
-    const effLines = [
-      {
-        className: "ideal",
-        points: [
-          [1, 1],
-          [xmax, 1],
-        ],
-        dash: true,
-        label: "ideal",
-      },
-    ];
-    for (const k of modes) {
-      effLines.push({
-        className: SERIES[k].className,
-        points: results[k].map((p) => [p.workers, p.speedup / p.workers]),
-        dots: true,
-        label: SERIES[k].label,
-      });
-    }
-    const charts = $("sweep-charts");
-    charts.innerHTML =
-      chart({
-        title: "Speedup over the main thread",
-        xmax,
-        ymax,
-        yFormat: (v) => `${Number.isInteger(v) ? v : v.toFixed(1)}×`,
-        lines,
-        markers,
-        label: `Speedup against workers: best ${best.toFixed(2)}×`,
-      }) +
-      chart({
-        title: "Parallel efficiency",
-        xmax,
-        ymax: 1.2,
-        yFormat: (v) => `${Math.round(v * 100)}%`,
-        lines: effLines,
-        markers: markers.slice(0, 1),
-        label: "Efficiency against workers",
-      }) +
-      `<p class="legend">${modes.map((k) => `<span class="key"><i class="swatch ${SERIES[k].className}"></i>${SERIES[k].label}</span>`).join("")}<span class="key"><i class="swatch ideal"></i>ideal</span><span class="key"><i class="swatch fit"></i>Amdahl fit</span></p>`;
-    charts.hidden = false;
-
-    const body = $("sweep-table").tBodies[0];
-    body.replaceChildren(
-      ...modes.flatMap((k) =>
-        results[k].map((p) => {
-          const tr = document.createElement("tr");
-          const cells = [
-            SERIES[k].label,
-            String(p.workers),
-            (p.ms / 1000).toFixed(3),
-            `${p.speedup.toFixed(2)}×`,
-            `${Math.round((100 * p.speedup) / p.workers)}%`,
-            fits[k] ? `${fits[k].curve[p.workers - 1].toFixed(2)}×` : "–",
-          ];
-          for (const c of cells) tr.insertCell().textContent = c;
-          Object.assign(tr.dataset, {
-            mode: k,
-            workers: p.workers,
-            ms: p.ms.toFixed(3),
-            speedup: p.speedup.toFixed(4),
-          });
-          return tr;
-        }),
-      ),
-    );
-    $("sweep-table-wrap").hidden = false;
-
-    const summary = $("sweep-summary");
-    summary.textContent = modes
-      .map((k) => {
-        const f = fits[k];
-        if (!f) return `${SERIES[k].label}: no fit.`;
-        const limit = Number.isFinite(f.max_speedup)
-          ? `at most ${f.max_speedup.toFixed(1)}× however many cores`
-          : "no limit from the serial part";
-        const versus =
-          f.measured_cores === cpus
-            ? `the same as the ${cpus} CPUs the browser reports`
-            : f.measured_cores < cpus
-              ? `fewer than the ${cpus} CPUs the browser reports (other work shares them, or some are not real cores)`
-              : `more than the ${cpus} CPUs the browser reports (it may cap the number)`;
-        return `${capitalize(SERIES[k].label)}: Amdahl's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}% (${limit}; whatever did not run in parallel counts here: start-up, messages, cores shared with the browser). Scaling levels off
- at ${f.measured_cores} ${k === "threads" ? "threads" : "workers"}: measured cores ${f.measured_cores}, ${versus}.`;
-      })
-      .join(" ");
-    summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs: sweep.baselineMs });
-    summary.hidden = false;
+    const modes = Object.keys(sweep.results).filter((k) => sweep.results[k].length > 0);
+    showCharts(sweep, modes);
+    showTable(sweep, modes);
+    showSummary(sweep, modes);
   }
+}
+
+/** The speedup and efficiency charts, with the reported-CPU and levels-off markers. */
+function showCharts({ cpus, results, fits }, modes) {
+  const xmax = Math.max(...modes.flatMap((k) => results[k].map((p) => p.workers)));
+  const best = Math.max(...modes.flatMap((k) => results[k].map((p) => p.speedup)));
+  const ymax = Math.max(Math.ceil(Math.max(best, Math.min(cpus, xmax)) * 1.15 * 2) / 2, 1.5);
+  const fit = fits.process ?? fits.threads;
+  const markers = [
+    { at: Math.min(cpus, xmax), text: `${plural(cpus, "reported CPU")}`, className: "reported" },
+  ];
+  if (fit) {
+    const at = fit.measured_cores;
+    markers.push({ at, text: `levels off at ${at}`, className: "measured", row: 1 });
+  }
+  const ideal = Array.from({ length: xmax }, (_, i) => [i + 1, i + 1]);
+  const lines = [{ className: "ideal", points: ideal, dash: true, label: "ideal" }];
+  const flat = [
+    [1, 1],
+    [xmax, 1],
+  ];
+  const effLines = [{ className: "ideal", points: flat, dash: true, label: "ideal" }];
+  for (const k of modes) {
+    const label = MODES[k].label;
+    const points = results[k].map((p) => [p.workers, p.speedup]);
+    lines.push({ className: k, points, dots: true, label });
+    if (fits[k]) {
+      const curve = fits[k].curve.map((s, i) => [i + 1, s]);
+      lines.push({
+        className: `fit ${k}`,
+        points: curve,
+        dash: true,
+        label: `Amdahl fit, ${label}`,
+      });
+    }
+    const efficiency = results[k].map((p) => [p.workers, p.speedup / p.workers]);
+    effLines.push({ className: k, points: efficiency, dots: true, label });
+  }
+  const charts = $("sweep-charts");
+  charts.innerHTML =
+    chart({
+      title: "Speedup over the main thread",
+      xmax,
+      ymax,
+      yFormat: (v) => `${Number.isInteger(v) ? v : v.toFixed(1)}×`,
+      lines,
+      markers,
+      label: `Speedup against workers: best ${best.toFixed(2)}×`,
+    }) +
+    chart({
+      title: "Parallel efficiency",
+      xmax,
+      ymax: 1.2,
+      yFormat: (v) => `${Math.round(v * 100)}%`,
+      lines: effLines,
+      markers: markers.slice(0, 1),
+      label: "Efficiency against workers",
+    }) +
+    `<p class="legend">${modes.map((k) => `<span class="key"><i class="swatch ${k}"></i>${MODES[k].label}</span>`).join("")}<span class="key"><i class="swatch ideal"></i>ideal</span><span class="key"><i class="swatch fit"></i>Amdahl fit</span></p>`;
+  charts.hidden = false;
+}
+
+/** One row per point: mode, workers, time, speedup, efficiency, the fit's prediction. */
+function showTable({ results, fits }, modes) {
+  const row = (k, p) => {
+    const tr = document.createElement("tr");
+    const cells = [
+      MODES[k].label,
+      String(p.workers),
+      (p.ms / 1000).toFixed(3),
+      `${p.speedup.toFixed(2)}×`,
+      `${Math.round((100 * p.speedup) / p.workers)}%`,
+      fits[k] ? `${fits[k].curve[p.workers - 1].toFixed(2)}×` : "–",
+    ];
+    for (const c of cells) tr.insertCell().textContent = c;
+    const ms = p.ms.toFixed(3);
+    Object.assign(tr.dataset, { mode: k, workers: p.workers, ms, speedup: p.speedup.toFixed(4) });
+    return tr;
+  };
+  const body = $("sweep-table").tBodies[0];
+  body.replaceChildren(...modes.flatMap((k) => results[k].map((p) => row(k, p))));
+  $("sweep-table-wrap").hidden = false;
+}
+
+/** Amdahl's fit in words, per mode, set against the CPUs the browser reports. */
+function showSummary({ cpus, fits, baselineMs }, modes) {
+  const words = (k) => {
+    const f = fits[k];
+    if (!f) return `${MODES[k].label}: no fit.`;
+    const limit = Number.isFinite(f.max_speedup)
+      ? `at most ${f.max_speedup.toFixed(1)}× however many cores`
+      : "no limit from the serial part";
+    const versus =
+      f.measured_cores === cpus
+        ? `the same as the ${cpus} CPUs the browser reports`
+        : f.measured_cores < cpus
+          ? `fewer than the ${cpus} CPUs the browser reports (other work shares them, or some are not real cores)`
+          : `more than the ${cpus} CPUs the browser reports (it may cap the number)`;
+    return `${capitalize(MODES[k].label)}: Amdahl's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}% (${limit}; whatever did not run in parallel counts here: start-up, messages, cores shared with the browser). Scaling levels off
+ at ${f.measured_cores} ${MODES[k].unit}s: measured cores ${f.measured_cores}, ${versus}.`;
+  };
+  const summary = $("sweep-summary");
+  summary.textContent = modes.map(words).join(" ");
+  summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs });
+  summary.hidden = false;
 }
 
 /** Worker counts a sweep visits: 1 … twice the reported CPUs (at most 64). */

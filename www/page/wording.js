@@ -2,13 +2,22 @@
 // called, what its pool looks like, and what a Stop did to it.
 import { mib, plural } from "./format.js";
 
-/** Per mode: label, unit ("worker"), lane tag ("w"), pool status, and what Stop did. */
+/**
+ * Per mode: label, unit ("worker"), lane tag ("w"), the status line while a run goes
+ * (`running({tasks, workers, gil, sleeps, which})`, `which` naming the run when there are
+ * several), pool status, what a failed task left behind, and what Stop did.
+ */
 export const MODES = {
   main: {
     label: "main thread",
     unit: "thread",
     lane: () => "main",
+    running: ({ sleeps, which }) =>
+      sleeps
+        ? `Running on the page's thread${which}. Sleeps are timers, so the page stays alive while a call sleeps.`
+        : `Running on the page's thread${which}: while a task computes the page is frozen, and it only looks up between tasks (to paint, or hear Stop). That is the lesson.`,
     pool: () => "",
+    failed: "; the page's wasm instance was replaced",
     stoppedRun: "",
     stoppedPool: "",
   },
@@ -16,8 +25,11 @@ export const MODES = {
     label: "process pool",
     unit: "worker",
     lane: (worker) => `w${worker}`,
+    running: ({ tasks, workers, which }) =>
+      `Running ${tasks} tasks on ${plural(workers, "worker")}${which}…`,
     pool: ({ workers, started, memoryBytes }) =>
       `Process pool: ${plural(workers, "worker")}${started}; each has its own wasm memory (${memoryBytes.map(mib).join(", ")}).`,
+    failed: "; the worker whose instance died was replaced",
     stoppedRun: " The workers were terminated; the next run starts a fresh pool.",
     stoppedPool:
       "Process pool stopped: its workers were terminated. The next run starts a fresh pool.",
@@ -26,8 +38,11 @@ export const MODES = {
     label: "thread pool",
     unit: "thread",
     lane: (worker) => `t${worker}`,
+    running: ({ tasks, workers, gil, which }) =>
+      `Running ${tasks} tasks on ${plural(workers, "thread")}${gil ? ", under the model GIL" : ""}${which}…`,
     pool: ({ workers, started, memoryBytes }) =>
       `Thread pool: ${plural(workers, "thread")}${started}; all share one wasm memory (${mib(memoryBytes[0])}).`,
+    failed: "; the panic unwound on its own thread, so the other threads carried on",
     stoppedRun:
       " Their results died with the thread pool's memory; the next run starts a fresh pool.",
     stoppedPool:
@@ -42,8 +57,7 @@ export function who(worker, mode) {
 
 /** A series' mode as people read it: "thread pool + GIL". */
 export function modeLabel(series) {
-  const gil = series.mode === "threads" && series.settings.gil ? " + GIL" : "";
-  return MODES[series.mode].label + gil;
+  return MODES[series.mode].label + (series.settings.gil ? " + GIL" : "");
 }
 
 /** A started pool, in words, from what its mode's prepare() reported. */

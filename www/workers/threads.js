@@ -14,16 +14,14 @@ serve({
     return { memoryBytes: threads.memoryBytes(), shared: threads.memoryIsShared() };
   },
 
-  // Outcomes come back in task order, each tagged with the rayon thread that ran it.
+  // Outcomes come back in task order, each tagged with the rayon thread that ran it. A
+  // task's error is already a wire error ({name, message}); it is never fatal here, since
+  // the threads flavour catches a panic as the task's error.
   [Kind.run]({ tasks, context }) {
     const options = { scale: context.scale ?? 1, gil: Boolean(context.gil) };
     return threads
       .runThreads(tasks, options, context.channel)
-      .map((outcome) =>
-        outcome.value
-          ? { value: outcome.value, worker: outcome.value.thread }
-          : { error: { ...outcome.error, stack: "", fatal: false }, worker: outcome.error.thread },
-      );
+      .map(({ value, error }) => ({ value, error, worker: (value ?? error).thread }));
   },
 
   // Every thread increments the one counter at once, behind a barrier (counter::race).
