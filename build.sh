@@ -5,7 +5,8 @@
 #   ./build.sh              build the site into dist/
 #   ./build.sh serve [--port N] [--no-isolation]
 #                           build, then serve dist/ at http://127.0.0.1:8000 with COOP/COEP
-#   ./build.sh test         every test layer: formatting, clippy, Rust and JS unit tests, browser tests
+#   ./build.sh test         every test layer: formatting, clippy, Rust and JS unit tests, and the
+#                           browser suite in Chromium, Firefox and WebKit
 #   ./build.sh bench [--quick] [--json]
 #                           drive the built page in headless Chromium and print timings
 #   ./build.sh soak [RUNS]  200 runs in one page; checks workers, heap and DOM stay flat
@@ -66,11 +67,33 @@ ensure_npm() {
 }
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+FIREFOX=${FIREFOX:-/usr/bin/firefox-esr}
+WEBKIT_DRIVER=/usr/bin/WebKitWebDriver
+# The three engines the browser suite drives, all Debian's (no tool ever downloads a browser):
+# Chromium, Firefox ESR (playwright-core drives both), and WebKitGTK's WebDriver with its
+# MiniBrowser, under Xvfb (selenium-webdriver drives it). Installs only what is missing.
+ensure_browsers() {
+    local missing=()
+    [ -x "$CHROMIUM" ] || missing+=(chromium chromium-driver)
+    [ -x "$FIREFOX" ] || missing+=(firefox-esr)
+    [ -x "$WEBKIT_DRIVER" ] || missing+=(webkit2gtk-driver)
+    command -v Xvfb >/dev/null || missing+=(xvfb)
+    export CHROMIUM FIREFOX
+    [ ${#missing[@]} -eq 0 ] && return
+    command -v apt-get >/dev/null ||
+        die "Missing browsers (${missing[*]}); install them (CHROMIUM=, FIREFOX= set their paths)"
+    say "Installing Debian's ${missing[*]} (the browsers the tests drive)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+        "${missing[@]}" >/dev/null
+}
+
+# Chromium alone, for the benchmark and the soak.
 ensure_chromium() {
     if [ -x "$CHROMIUM" ]; then export CHROMIUM; return; fi
     command -v apt-get >/dev/null ||
         die "Chromium not found at $CHROMIUM; install it and set CHROMIUM=/path/to/chromium"
-    say "Installing Debian's chromium and chromium-driver (the browser the tests drive)"
+    say "Installing Debian's chromium and chromium-driver (the browser the benchmark drives)"
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
     export CHROMIUM
@@ -163,7 +186,7 @@ run_tests() {
     ensure_nightly
     ensure_wasm_bindgen
     ensure_npm
-    ensure_chromium
+    ensure_browsers
     say "Checking formatting (rustfmt, prettier)"
     cargo fmt --check
     prettier --check --log-level warn .
@@ -176,8 +199,14 @@ run_tests() {
     say "JavaScript unit tests (node, no browser)"
     node --test tests/unit/
     build
-    say "Browser tests (headless Chromium driving the page)"
-    node --test --test-concurrency=1 tests/browser/
+    # Each engine runs the whole suite; a test that needs what only Playwright offers says
+    # so when WebKit skips it. Every engine is run, and any failure fails the command.
+    local engine failed=()
+    for engine in chromium firefox webkit; do
+        say "Browser tests in $engine (the page driven as a person would)"
+        ENGINE=$engine node --test --test-concurrency=1 tests/browser/ || failed+=("$engine")
+    done
+    [ ${#failed[@]} -eq 0 ] || die "browser tests failed in: ${failed[*]}"
 }
 
 cmd=${1:-build}
@@ -195,7 +224,7 @@ soak)
     { ensure_npm; ensure_chromium; build; } >&2
     node tools/soak.mjs "$@"
     ;;
-setup) ensure_rust; ensure_nightly; ensure_wasm_bindgen; ensure_npm; ensure_chromium ;;
+setup) ensure_rust; ensure_nightly; ensure_wasm_bindgen; ensure_npm; ensure_browsers ;;
 fmt) cargo fmt; ensure_npm; prettier --write --log-level warn . ;;
 -h | --help | help) sed -n '2,15s/^# \{0,1\}//p' "$0" ;;
 *) die "unknown command '$cmd' (build, serve, test, bench, soak, setup, fmt)" ;;

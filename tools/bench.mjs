@@ -67,7 +67,7 @@ try {
   say(
     `${report.browser}; ${report.hardwareConcurrency} reported CPUs; cross-origin isolated: ${report.crossOriginIsolated}`,
   );
-  await page.context().close();
+  await page.close();
   report.page = await pageWeight();
   say(
     `First load: ${report.page.requests} files, ${report.page.first_load_bytes} bytes (${report.page.first_load_gzip_bytes} gzipped)`,
@@ -94,7 +94,7 @@ try {
     lines,
   };
   say(`  (${report.article.overhead_ms} ms beyond the longest sleep)`);
-  await page.context().close();
+  await page.close();
 
   // Workloads × modes, each on a fresh page so one run's garbage cannot slow the next.
   for (const workload of facts.workloads) {
@@ -103,7 +103,7 @@ try {
       size: Number(document.querySelector("#size").value),
       tasks: Number(document.querySelector("#tasks").value),
     }));
-    await probe.context().close();
+    await probe.close();
     const info = await workloadInfo(workload);
     const size = opts.quick ? info.quick_size : defaults.size;
     const scale = info.sleeps ? SLEEPER_SCALE : 1;
@@ -136,7 +136,7 @@ try {
         long_tasks: Number(row.longTasks),
         digest: row.digest,
       });
-      await p.context().close();
+      await p.close();
     }
   }
 
@@ -204,7 +204,7 @@ async function sweep(cpus) {
     size: Number(document.querySelector("#size").value),
     tasks: Number(document.querySelector("#tasks").value),
   }));
-  await p.context().close();
+  await p.close();
   const fit = (f) =>
     f && {
       serial_fraction: f.serial_fraction,
@@ -228,7 +228,7 @@ async function workloadInfo(workload) {
     const core = await import("./pkg/parallel_playground.js");
     return core.workloads().find((i) => i.id === w);
   }, workload);
-  await p.context().close();
+  await p.close();
   return info;
 }
 

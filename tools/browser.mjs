@@ -1,9 +1,9 @@
 // What the browser tests and the benchmark share: serve dist/ on a free loopback port,
-// drive Debian's Chromium with playwright-core (never a downloaded browser), and use the
-// page as a person would: fill the form, press a button, read what it shows.
+// open the page in one of Debian's browsers (tools/engines.mjs; never a downloaded one), and
+// use it as a person would: fill the form, press a button, read what it shows.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
+import { launchEngine } from "./engines.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -21,35 +21,32 @@ export function startServer({ dir = "dist", isolation = true } = {}) {
   });
 }
 
-/**
- * Launches headless Chromium. The flags keep it off the network it cannot reach here
- * (background services, QUIC) and let it run as root in a container (--no-sandbox).
- */
+/** Headless Chromium, the benchmark's and the soak's browser (see tools/engines.mjs). */
 export function launchBrowser({ args = [] } = {}) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: [
-      ...args,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return launchEngine("chromium", { args });
 }
 
-/** Opens the playground and waits until it is ready to run; returns the page. */
-export async function openPlayground(browser, url, { query = "", viewport } = {}) {
-  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
-  await page.goto(url + query);
-  await page.waitForSelector("html[data-ready=true]");
-  return page;
+/**
+ * Opens the playground in a new tab of `engine` (launchEngine) and waits until it is ready
+ * to run; returns the tab. Closing the tab fails if the page recorded an uncaught error.
+ */
+export async function openPlayground(engine, url, { query = "", viewport, contextOptions } = {}) {
+  const tab = await engine.open(url + query, { viewport, contextOptions });
+  await tab.waitForSelector("html[data-ready=true]", { timeout: 60_000 });
+  const close = tab.close;
+  return new Proxy(tab, {
+    get(target, prop) {
+      if (prop !== "close") {
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      }
+      return async () => {
+        const errors = await target.errors().catch(() => []);
+        await close.call(target);
+        if (errors.length > 0) throw new Error(`the page had errors: ${errors.join("; ")}`);
+      };
+    },
+  });
 }
 
 /** Waits until the process pool has started (its mode becomes selectable). */
@@ -65,7 +62,9 @@ export async function fill(page, fields) {
     if (name === "mode" || name === "scale") {
       await page.check(`input[name=${name}][value="${value}"]`);
     } else {
-      if (name === "fail") await page.locator("details.fault").evaluate((d) => (d.open = true));
+      if (name === "fail") {
+        await page.evaluate(() => (document.querySelector("details.fault").open = true));
+      }
       await page.fill(`#${name}`, String(value));
     }
   }
@@ -73,7 +72,7 @@ export async function fill(page, fields) {
 
 /** Number of rows the History table shows (at most its newest 10). */
 export function historyCount(page) {
-  return page.locator("#history tbody tr").count();
+  return page.count("#history tbody tr");
 }
 
 /** How many series the History has seen: the newest row's number (0 before any). */

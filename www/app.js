@@ -6,7 +6,7 @@ import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { runSeries } from "./engine/runs.js";
 import { ensureIsolation } from "./platform/isolation.js";
 import { detect, modeSupport } from "./platform/capabilities.js";
-import { showCpuCount } from "./page/cpu.js";
+import { showCpuCount, showMeasuredCores } from "./page/cpu.js";
 import { showCapabilities, showThreadsReason } from "./page/capability-panel.js";
 import {
   resetCounterCards,
@@ -397,6 +397,7 @@ export class App {
         const sweep = await this.#sweep(settings, signal);
         this.#lastSweep = sweep;
         this.#sweepView.show(sweep);
+        showMeasuredCores(sweep);
         const points = Object.values(sweep.results).flat().length;
         const warm = settings.warmup ? " after a warm-up" : "";
         this.#sweepView.status(

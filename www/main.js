@@ -1,5 +1,6 @@
 // Boots the page. Whatever happens while starting, the page settles and says so: a page that
 // stays "starting…" with every control disabled is the worst answer.
+import "./page/errors.js";
 import { App, banner } from "./app.js";
 
 App.start()

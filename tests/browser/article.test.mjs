@@ -37,7 +37,7 @@ test("the preset at 0.1x prints all 30 calls' lines and finishes after the longe
   assert.ok(Number(m[1]) >= 1.2, `${m[1]} s is shorter than the 1.2 s sleep`);
   assert.equal(await page.textContent("#finished"), finished);
   assert.ok(Number(run.wallMs) >= 1200);
-  await page.context().close();
+  await page.close();
 });
 
 test("the main thread runs the same calls one after another: both sleeps add up", async () => {
@@ -53,5 +53,5 @@ test("the main thread runs the same calls one after another: both sleeps add up"
     "9",
     "10",
   ]);
-  await page.context().close();
+  await page.close();
 });

@@ -38,7 +38,7 @@ test("a bad size is explained beside the field and nothing runs until it is fixe
   assert.equal(run.status, "done");
   assert.equal(await page.isHidden("#size-error"), true);
   assert.match(await page.textContent("#answer"), /^5,133 primes below 50,000/);
-  await page.context().close();
+  await page.close();
 });
 
 test("a bad link is named in a banner and its defaults stand in", async () => {
@@ -49,7 +49,7 @@ test("a bad link is named in a banner and its defaults stand in", async () => {
   assert.match(banner, /mode must be one of main, process, threads \(got "gpu"\)/);
   assert.equal(await page.inputValue("#workload"), "primes");
   assert.equal(await page.inputValue("#size"), "16000000");
-  await page.context().close();
+  await page.close();
 });
 
 test("Stop terminates the pool mid-run and the next run starts a fresh one", async () => {
@@ -73,7 +73,7 @@ test("Stop terminates the pool mid-run and the next run starts a fresh one", asy
   assert.equal(next.status, "done");
   assert.match(await page.textContent("#pool-status"), /started in \d+ ms/);
   assert.match(await page.textContent("#answer"), /^9,592 primes below 100,000/);
-  await page.context().close();
+  await page.close();
 });
 
 for (const mode of ["process", "main", "threads"]) {
@@ -102,7 +102,7 @@ for (const mode of ["process", "main", "threads"]) {
     const next = await clickAndWait(page);
     assert.equal(next.failures, "0");
     assert.match(await page.textContent("#answer"), /^9,592 primes below 100,000/);
-    await page.context().close();
+    await page.close();
   });
 }
 
@@ -125,5 +125,5 @@ test("Stop terminates the thread pool too, and the next thread run starts afresh
   assert.equal(next.status, "done");
   assert.equal(next.mode, "threads");
   assert.match(await page.textContent("#answer"), /^9,592 primes below 100,000/);
-  await page.context().close();
+  await page.close();
 });

@@ -1,8 +1,10 @@
-// Shared by the browser tests: one server and one Chromium per test file. The gestures
-// (fill the form, press Run, read what the page says) live in tools/browser.mjs, which
-// the benchmark uses too.
+// Shared by the browser tests: one server and one browser per test file, in the engine
+// $ENGINE names (chromium, firefox or webkit; see tools/engines.mjs). The gestures (fill the
+// form, press Run, read what the page says) live in tools/browser.mjs, which the benchmark
+// uses too.
 import { after, before } from "node:test";
-import { launchBrowser, openPlayground, startServer } from "../../tools/browser.mjs";
+import { engineName, launchEngine } from "../../tools/engines.mjs";
+import { openPlayground, startServer } from "../../tools/browser.mjs";
 
 export {
   poolReady,
@@ -13,16 +15,33 @@ export {
   logLines,
 } from "../../tools/browser.mjs";
 
-/** Starts a server and a browser for this file; returns an object filled in before tests. */
+/** The engine this run of the suite drives. */
+export const ENGINE = engineName();
+
+/**
+ * Test options for a test that needs Playwright itself (browser contexts, frames, init
+ * scripts, downloads, the clipboard): WebKit is driven over classic WebDriver, which has
+ * none of these, so there the test is skipped with `why` said in the report.
+ */
+export function needsPlaywright(why) {
+  return ENGINE === "webkit" ? { skip: `WebKit over classic WebDriver: ${why}` } : {};
+}
+
+/**
+ * Starts a server and a browser for this file; returns an object filled in before tests:
+ * `open({query, viewport, contextOptions})` gives a ready tab; `browser` is the Playwright
+ * Browser (null on WebKit).
+ */
 export function usePlayground({ isolation = true } = {}) {
-  const env = {};
+  const env = { engine: ENGINE };
   before(async () => {
     env.server = await startServer({ isolation });
-    env.browser = await launchBrowser();
-    env.open = (options) => openPlayground(env.browser, env.server.url, options);
+    env.launched = await launchEngine(ENGINE);
+    env.browser = env.launched.playwright;
+    env.open = (options) => openPlayground(env.launched, env.server.url, options);
   });
   after(async () => {
-    await env.browser?.close();
+    await env.launched?.close();
     env.server?.close();
   });
   return env;

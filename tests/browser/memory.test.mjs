@@ -64,5 +64,5 @@ test("processes count exactly in N memories; threads race behind a barrier; fetc
   assert.equal(atomic.counted, atomic.expected);
   assert.equal(atomic.rounds, "1");
   assert.match(await text("counter-atomic"), /^One shared memory of .* No update was lost/);
-  await page.context().close();
+  await page.close();
 });

@@ -38,7 +38,7 @@ for (const [workload, size] of Object.entries(SMALL)) {
     if (workload === "primes") {
       assert.match(await page.textContent("#answer"), /^17,984 primes below 200,000/);
     }
-    await page.context().close();
+    await page.close();
   });
 }
 
@@ -51,7 +51,7 @@ test("compare runs the baseline and the pool, and shows the speedup of the same 
   const text = await page.textContent("#speedup");
   assert.match(text, /× the speed of the main thread .* for the same 8 tasks/);
   assert.match(text, /\d+% parallel efficiency/);
-  await page.context().close();
+  await page.close();
 });
 
 test("a Mandelbrot run draws its picture when done", async () => {
@@ -68,5 +68,5 @@ test("a Mandelbrot run draws its picture when done", async () => {
   assert.equal(shades.hidden, false);
   assert.deepEqual([shades.w, shades.h], [300, 200]);
   assert.ok(shades.seen > 10, `only ${shades.seen} colours: not a Mandelbrot picture`);
-  await page.context().close();
+  await page.close();
 });

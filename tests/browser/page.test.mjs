@@ -11,7 +11,7 @@ test("the CPU count shown is navigator.hardwareConcurrency, beside its Python tw
   assert.equal(await page.textContent("#cpu-count"), String(reported));
   assert.equal(await page.textContent("#cpu-python"), `Number of cpu : ${reported}`);
   assert.match(await page.textContent(".caveat"), /cap or round/);
-  await page.context().close();
+  await page.close();
 });
 
 test("the pool starts with one worker per CPU, each with its own memory", async () => {
@@ -23,7 +23,7 @@ test("the pool starts with one worker per CPU, each with its own memory", async 
   assert.match(status, new RegExp(`${n} workers?, started in \\d+ ms`));
   const memories = status.match(/\d+\.\d MiB/g) ?? [];
   assert.equal(memories.length, n, status);
-  await page.context().close();
+  await page.close();
 });
 
 test("at a phone's width nothing overflows sideways", async () => {
@@ -34,5 +34,5 @@ test("at a phone's width nothing overflows sideways", async () => {
     width: window.innerWidth,
   }));
   assert.ok(scroll <= width, `page is ${scroll}px wide in a ${width}px window`);
-  await page.context().close();
+  await page.close();
 });

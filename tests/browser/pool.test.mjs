@@ -37,7 +37,7 @@ async function withPool(size, body, arg = null) {
       }
     })()`);
   } finally {
-    await page.context().close();
+    await page.close();
   }
 }
 

@@ -10,6 +10,19 @@ import { now } from "./measure.js";
 
 const WORKER_URL = new URL("../workers/process.js", import.meta.url);
 
+/**
+ * Whether a service worker serves this page. WebKit then loses every worker script but the
+ * first few requested at once: the rest never reach the service worker and fail to load. So
+ * there the pool starts its workers one after another (slower to start, never broken).
+ */
+function underServiceWorker() {
+  try {
+    return Boolean(globalThis.navigator?.serviceWorker?.controller);
+  } catch {
+    return false; // a frame denied storage may not even ask
+  }
+}
+
 export class ProcessPool {
   #module;
   #size;
@@ -61,7 +74,12 @@ export class ProcessPool {
     if (this.#closed) return Promise.reject(new Error("this pool was shut down"));
     this.#starting ??= (async () => {
       const t0 = now();
-      this.#slots = Array.from({ length: this.#size }, (_, i) => this.#spawn(i));
+      this.#slots = [];
+      const oneByOne = underServiceWorker();
+      for (let i = 0; i < this.#size; i++) {
+        this.#slots.push(this.#spawn(i));
+        if (oneByOne) await this.#slots[i].ready;
+      }
       const infos = await Promise.all(this.#slots.map((slot) => slot.ready));
       return {
         ms: now() - t0,

@@ -13,8 +13,17 @@ self.addEventListener("fetch", (event) => {
   if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
   if (new URL(request.url).origin !== self.location.origin) return;
   event.respondWith(
-    fetch(request).then((response) => {
+    fetch(request).then(async (response) => {
       if (response.status === 0) return response; // opaque: nothing to add to
+      // WebKit hands a worker's script request to the service worker with its own cache's
+      // validators on it (If-Modified-Since), so the server answers 304 Not Modified: no body
+      // to serve, and every other worker failed to start. Ask once more without them.
+      if (response.status === 304) {
+        response = await fetch(request.url, {
+          cache: "no-store",
+          credentials: request.credentials,
+        });
+      }
       const headers = new Headers(response.headers);
       headers.set("Cross-Origin-Opener-Policy", "same-origin");
       headers.set("Cross-Origin-Embedder-Policy", "require-corp");

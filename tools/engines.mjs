@@ -1,0 +1,357 @@
+// The three browser engines the suite drives, behind one small driver-neutral tab. Chromium
+// and Firefox come through playwright-core (Chromium over CDP, Firefox ESR over WebDriver
+// BiDi); WebKit (Safari's engine) through WebKitGTK's classic WebDriver, with
+// selenium-webdriver as the client. Every browser is Debian's: nothing here downloads one.
+//
+// A tab speaks the part of Playwright's Page the tests use (goto, click, fill, check,
+// textContent, evaluate, waitForFunction, …) plus count(), errors() and close(), so a test
+// is written once. On the Playwright engines a tab also passes anything else through to the
+// Page (`tab.context()`, frames, downloads); a test that needs those says so with
+// `needsPlaywright` (tests/browser/helpers.mjs) and WebKit skips it with that reason.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { chromium, firefox } from "playwright-core";
+
+export const ENGINES = ["chromium", "firefox", "webkit"];
+
+const WEBKIT_DIR = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1";
+
+/** The engine named by $ENGINE (chromium unless set). */
+export function engineName() {
+  const name = process.env.ENGINE || "chromium";
+  if (!ENGINES.includes(name)) throw new Error(`ENGINE must be one of ${ENGINES.join(", ")}`);
+  return name;
+}
+
+/**
+ * Starts `name`'s browser; resolves with {name, open(url, {viewport}) → tab, close()}. For
+ * Playwright engines, `playwright` is the Browser itself (for tests that need its contexts).
+ */
+export async function launchEngine(name = engineName(), { args = [], sharedArrayBuffer } = {}) {
+  if (name === "webkit") return launchWebKit({ sharedArrayBuffer });
+  const browser = name === "firefox" ? await launchFirefox() : await launchChromium(args);
+  return {
+    name,
+    playwright: browser,
+    async open(url, { viewport, contextOptions = {} } = {}) {
+      const context = await browser.newContext({
+        viewport: viewport ?? { width: 1280, height: 900 },
+        ...contextOptions,
+      });
+      const page = await context.newPage();
+      const tab = playwrightTab(name, page);
+      await page.goto(url);
+      return tab;
+    },
+    close: () => browser.close(),
+  };
+}
+
+/**
+ * Headless Chromium. The flags keep it off the network it cannot reach here (background
+ * services, QUIC) and let it run as root in a container (--no-sandbox).
+ */
+export function launchChromium(args = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      ...args,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Headless Firefox ESR over WebDriver BiDi (Playwright's "moz-firefox" channel). */
+function launchFirefox() {
+  return firefox.launch({
+    channel: "moz-firefox",
+    executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr",
+    headless: true,
+  });
+}
+
+/** A tab over a Playwright page: the page's own methods, plus count, errors and close. */
+function playwrightTab(engine, page) {
+  const errors = [];
+  page.on("pageerror", (error) => {
+    errors.push(error.message);
+    console.error(`[page error] ${error.message}`);
+  });
+  const extra = {
+    engine,
+    raw: page,
+    count: (selector) => page.locator(selector).count(),
+    press: (key) => page.keyboard.press(key),
+    errors: async () => [...errors, ...(await pageRecorded(page))],
+    close: () => page.context().close(),
+  };
+  return new Proxy(extra, {
+    get(target, prop) {
+      if (prop in target) return target[prop];
+      const value = page[prop];
+      return typeof value === "function" ? value.bind(page) : value;
+    },
+  });
+}
+
+/** Errors the page itself recorded (www/page/errors.js), for engines without a console. */
+async function pageRecorded(tab) {
+  const json = await tab.evaluate(() => document.documentElement.dataset.pageErrors ?? "[]");
+  return JSON.parse(json);
+}
+
+// ---- WebKit: WebKitGTK's WebDriver under Xvfb ----
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `check()` resolves truthy, polling every `every` ms; rejects after `timeout`. */
+async function poll(check, { timeout = 30_000, every = 50, what = "a condition" } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timeout ${timeout}ms exceeded waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/** An X display for MiniBrowser: $DISPLAY if set, else a private Xvfb with a real screen. */
+async function xDisplay() {
+  if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: () => {} };
+  const number = 90 + Math.floor(Math.random() * 400);
+  const xvfb = spawn("Xvfb", [`:${number}`, "-screen", "0", "1920x1200x24", "-nolisten", "tcp"], {
+    stdio: "ignore",
+  });
+  await poll(() => existsSync(`/tmp/.X11-unix/X${number}`), { what: "Xvfb" });
+  return { display: `:${number}`, stop: () => xvfb.kill() };
+}
+
+/**
+ * WebKitGTK's WebDriver and MiniBrowser. `sharedArrayBuffer: false` runs it as shipped, with
+ * SharedArrayBuffer hidden (a JSC option shows it, as Safari does for isolated pages; the
+ * suite shows it unless told otherwise).
+ */
+async function launchWebKit({ sharedArrayBuffer = true } = {}) {
+  const { Builder } = await import("selenium-webdriver");
+  const x = await xDisplay();
+  const port = await freePort();
+  const env = { ...process.env, DISPLAY: x.display };
+  if (sharedArrayBuffer) env.JSC_useSharedArrayBuffer = "1";
+  const driver = spawn("WebKitWebDriver", [`--port=${port}`], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await poll(
+    () =>
+      fetch(`${url}/status`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    { what: "WebKitWebDriver" },
+  );
+  // WebKitWebDriver allows one session at a time: a test that failed before closing its tab
+  // must not fail every test after it.
+  let current = null;
+  return {
+    name: "webkit",
+    playwright: null,
+    async open(address, { viewport } = {}) {
+      await current?.quit().catch(() => {});
+      const session = await new Builder()
+        .usingServer(url)
+        .withCapabilities({
+          browserName: "MiniBrowser",
+          // Without --automation the session never starts.
+          "webkitgtk:browserOptions": {
+            binary: `${WEBKIT_DIR}/MiniBrowser`,
+            args: ["--automation"],
+          },
+        })
+        .build();
+      current = session;
+      const { width, height } = viewport ?? { width: 1280, height: 900 };
+      await session.manage().window().setRect({ width, height });
+      const tab = new WebDriverTab(session);
+      await tab.goto(address);
+      return tab;
+    },
+    async close() {
+      await current?.quit().catch(() => {});
+      driver.kill();
+      x.stop();
+    },
+  };
+}
+
+/** The same tab over classic WebDriver: every read is a script run in the page. */
+class WebDriverTab {
+  engine = "webkit";
+  raw = null;
+  #driver;
+
+  constructor(driver) {
+    this.#driver = driver;
+  }
+
+  goto(url) {
+    return this.#driver.get(url);
+  }
+
+  reload() {
+    return this.#driver.navigate().refresh();
+  }
+
+  url() {
+    return this.#driver.getCurrentUrl();
+  }
+
+  /** Runs `fn(arg)` in the page (a function or an expression string); awaits its promise. */
+  evaluate(fn, arg) {
+    const body = typeof fn === "function" ? `(${fn})(arguments[0])` : `(${fn})`;
+    return this.#driver.executeScript(`return Promise.resolve(${body});`, arg);
+  }
+
+  $eval(selector, fn, arg) {
+    return this.#driver.executeScript(
+      `const el = document.querySelector(arguments[0]);
+       if (!el) throw new Error("no element matches " + arguments[0]);
+       return Promise.resolve((${fn})(el, arguments[1]));`,
+      selector,
+      arg,
+    );
+  }
+
+  $$eval(selector, fn, arg) {
+    return this.#driver.executeScript(
+      `return Promise.resolve((${fn})([...document.querySelectorAll(arguments[0])], arguments[1]));`,
+      selector,
+      arg,
+    );
+  }
+
+  async waitForFunction(fn, arg, { timeout = 30_000 } = {}) {
+    return poll(() => this.evaluate(fn, arg), { timeout, what: String(fn).slice(0, 80) });
+  }
+
+  /** Like Playwright: waits for the element to be there and, unless `state: "attached"`, shown. */
+  async waitForSelector(selector, { timeout = 30_000, state = "visible" } = {}) {
+    await poll(() => this.$$eval(selector, visibleOrAttached, state), { timeout, what: selector });
+  }
+
+  async #element(selector) {
+    const { By } = await import("selenium-webdriver");
+    await this.waitForSelector(selector, { state: "attached" });
+    return this.#driver.findElement(By.css(selector));
+  }
+
+  /** A person's click where WebDriver can make one; a script click on a covered input. */
+  async click(selector) {
+    const el = await this.#element(selector);
+    await this.#driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+    try {
+      await el.click();
+    } catch (error) {
+      if (!/not interactable|intercept/i.test(error.message)) throw error;
+      await this.#driver.executeScript("arguments[0].click()", el);
+    }
+  }
+
+  async fill(selector, value) {
+    const el = await this.#element(selector);
+    await el.clear();
+    if (String(value) !== "") await el.sendKeys(String(value));
+  }
+
+  /** Presses `key` (a Playwright key name: "ArrowRight", "Enter", …) on the focused element. */
+  async press(key) {
+    const { Key } = await import("selenium-webdriver");
+    const name = key
+      .replace(/^Arrow/, "Arrow_")
+      .replace(/([a-z])([A-Z])/g, "$1_$2")
+      .toUpperCase();
+    await this.#driver
+      .actions()
+      .sendKeys(Key[name] ?? key)
+      .perform();
+  }
+
+  async check(selector) {
+    if (!(await this.$eval(selector, (el) => el.checked))) await this.click(selector);
+  }
+
+  async uncheck(selector) {
+    if (await this.$eval(selector, (el) => el.checked)) await this.click(selector);
+  }
+
+  async selectOption(selector, value) {
+    await this.click(`${selector} option[value="${value}"]`);
+  }
+
+  async focus(selector) {
+    await this.$eval(selector, (el) => el.focus());
+  }
+
+  async textContent(selector) {
+    await this.waitForSelector(selector, { state: "attached" });
+    return this.$eval(selector, (el) => el.textContent);
+  }
+
+  async inputValue(selector) {
+    await this.waitForSelector(selector, { state: "attached" });
+    return this.$eval(selector, (el) => el.value);
+  }
+
+  async getAttribute(selector, name) {
+    await this.waitForSelector(selector, { state: "attached" });
+    return this.$eval(selector, (el, n) => el.getAttribute(n), name);
+  }
+
+  isHidden(selector) {
+    return this.$$eval(selector, (els) => !els[0] || els[0].getClientRects().length === 0);
+  }
+
+  async isVisible(selector) {
+    return !(await this.isHidden(selector));
+  }
+
+  isDisabled(selector) {
+    return this.$eval(selector, (el) => el.disabled);
+  }
+
+  count(selector) {
+    return this.$$eval(selector, (els) => els.length);
+  }
+
+  errors() {
+    return pageRecorded(this);
+  }
+
+  close() {
+    return this.#driver.quit();
+  }
+}
+
+function visibleOrAttached(els, state) {
+  const el = els[0];
+  if (!el) return false;
+  if (state === "attached") return true;
+  return el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+}
