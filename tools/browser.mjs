@@ -84,13 +84,26 @@ function seriesSeen(page) {
 export async function clickAndWait(page, button = "#run", { runs = 1, timeout = 120_000 } = {}) {
   const before = await seriesSeen(page);
   await page.click(button);
-  await page.waitForFunction(
-    (n) =>
-      Number(document.querySelector("#history tbody tr")?.dataset.n ?? 0) >= n &&
-      !document.querySelector("#controls").hasAttribute("aria-busy"),
-    before + runs,
-    { timeout },
-  );
+  try {
+    await page.waitForFunction(
+      (n) =>
+        Number(document.querySelector("#history tbody tr")?.dataset.n ?? 0) >= n &&
+        !document.querySelector("#controls").hasAttribute("aria-busy"),
+      before + runs,
+      { timeout },
+    );
+  } catch (error) {
+    // Say what the page showed when the wait gave up: a bare timeout tells nothing.
+    const shown = await page
+      .evaluate(() =>
+        ["status", "pool-status", "banner", "log"]
+          .map((id) => `${id}: ${document.getElementById(id)?.textContent.slice(-300)}`)
+          .join(" | "),
+      )
+      .catch(() => "(the page did not answer)");
+    error.message += `\nThe page showed: ${shown}`;
+    throw error;
+  }
   return latestRun(page);
 }
 

@@ -9,7 +9,6 @@
 // Page (`tab.context()`, frames, downloads); a test that needs those says so with
 // `needsPlaywright` (tests/browser/helpers.mjs) and WebKit skips it with that reason.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium, firefox } from "playwright-core";
 
@@ -132,14 +131,29 @@ async function poll(check, { timeout = 30_000, every = 50, what = "a condition" 
   }
 }
 
-/** An X display for MiniBrowser: $DISPLAY if set, else a private Xvfb with a real screen. */
+/**
+ * An X display for MiniBrowser: $DISPLAY if set, else a private Xvfb with a real screen. Xvfb
+ * picks a free display number itself and writes it to fd 3 (-displayfd), so two runs never
+ * collide and a stale lock file is never mistaken for a server.
+ */
 async function xDisplay() {
   if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: () => {} };
-  const number = 90 + Math.floor(Math.random() * 400);
-  const xvfb = spawn("Xvfb", [`:${number}`, "-screen", "0", "1920x1200x24", "-nolisten", "tcp"], {
-    stdio: "ignore",
+  const xvfb = spawn(
+    "Xvfb",
+    ["-displayfd", "3", "-screen", "0", "1920x1200x24", "-nolisten", "tcp"],
+    {
+      stdio: ["ignore", "ignore", "ignore", "pipe"],
+    },
+  );
+  const number = await new Promise((resolve, reject) => {
+    let text = "";
+    xvfb.stdio[3].on("data", (chunk) => {
+      text += chunk;
+      if (text.includes("\n")) resolve(text.trim());
+    });
+    xvfb.once("exit", (code) => reject(new Error(`Xvfb exited with ${code}`)));
+    setTimeout(() => reject(new Error("Xvfb did not start in 10 s")), 10_000);
   });
-  await poll(() => existsSync(`/tmp/.X11-unix/X${number}`), { what: "Xvfb" });
   return { display: `:${number}`, stop: () => xvfb.kill() };
 }
 

@@ -46,3 +46,14 @@ export function usePlayground({ isolation = true } = {}) {
   });
   return env;
 }
+
+/** What the capability panel says for `name` (its <dt>), e.g. "Cross-origin isolated". */
+export function capability(page, name) {
+  return page.$$eval(
+    "#caps div",
+    (rows, wanted) =>
+      rows.find((r) => r.querySelector("dt").textContent === wanted)?.querySelector("dd")
+        .textContent,
+    name,
+  );
+}

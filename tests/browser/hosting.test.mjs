@@ -4,7 +4,7 @@
 // one "[matrix]" line per engine × path × mode for the record.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ENGINE, clickAndWait, fill, poolReady } from "./helpers.mjs";
+import { ENGINE, clickAndWait, fill, poolReady, capability } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
 import { openPlayground, startServer } from "../../tools/browser.mjs";
 
@@ -19,15 +19,6 @@ after(async () => {
   await engine?.close();
   for (const server of Object.values(servers)) server.close();
 });
-
-const capability = (page, name) =>
-  page.$$eval(
-    "#caps div",
-    (rows, wanted) =>
-      rows.find((r) => r.querySelector("dt").textContent === wanted)?.querySelector("dd")
-        .textContent,
-    name,
-  );
 
 /** Runs a small prime count in every mode the page offers; returns {mode: digest | reason}. */
 async function everyMode(page) {

@@ -2,7 +2,14 @@
 // service worker (one reload) or explains why threads cannot run, and processes still work.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ENGINE, usePlayground, poolReady, clickAndWait, needsPlaywright } from "./helpers.mjs";
+import {
+  ENGINE,
+  usePlayground,
+  poolReady,
+  clickAndWait,
+  needsPlaywright,
+  capability,
+} from "./helpers.mjs";
 
 const env = usePlayground({ isolation: false });
 
@@ -13,15 +20,6 @@ async function openHeaderless(serviceWorkers) {
   await poolReady(page);
   return page;
 }
-
-const capability = (page, name) =>
-  page.$$eval(
-    "#caps div",
-    (rows, wanted) =>
-      rows.find((r) => r.querySelector("dt").textContent === wanted)?.querySelector("dd")
-        .textContent,
-    name,
-  );
 
 test(
   "without headers or a service worker, the panel and the thread mode say why",

@@ -5,6 +5,20 @@ import { runTask } from "./runner.js";
 import { Kind, isStop, listenToThreads } from "./protocol.js";
 
 const THREADS_WORKER = new URL("../workers/threads.js", import.meta.url);
+/** How long the thread pool's host may take to start its threads before it is started afresh. */
+const THREAD_START_S = 15;
+
+/** `promise`, or a TimeoutError after `seconds`. */
+function withDeadline(promise, seconds) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DOMException(`nothing answered in ${seconds} s`, "TimeoutError")),
+      seconds * 1000,
+    );
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * How long the main-thread loop may keep the page's thread before it yields to the event loop,
@@ -160,26 +174,39 @@ export class ThreadMode {
    */
   async prepare({ workers }) {
     this.#module ??= await this.#compile();
-    if (this.#threads !== workers) {
-      this.#pool?.shutdown();
-      this.#pool = new ProcessPool({
-        module: this.#module,
-        size: 1,
-        url: THREADS_WORKER,
-        init: { threads: workers },
-      });
-      this.#threads = workers;
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.#threads !== workers) {
+        this.#pool?.shutdown();
+        this.#pool = new ProcessPool({
+          module: this.#module,
+          size: 1,
+          url: THREADS_WORKER,
+          init: { threads: workers },
+        });
+        this.#threads = workers;
+      }
+      const fresh = !this.#pool.started;
+      let started;
+      try {
+        started = await withDeadline(this.#pool.start(), THREAD_START_S);
+      } catch (error) {
+        if (error.name !== "TimeoutError" || attempt > 1) throw error;
+        // Firefox ESR now and then never hears back from one of the threads the host spawns
+        // (about 1 start in 7 in this suite): a fresh host, once, rather than a page that
+        // says "starting" for ever.
+        this.#pool.shutdown();
+        this.#threads = 0;
+        continue;
+      }
+      // The host starts every thread before it is ready, so they share its start-up span.
+      const [host] = started.lanes;
+      return {
+        coldStartMs: fresh ? started.ms : 0,
+        memoryBytes: started.memoryBytes,
+        workers,
+        lanes: fresh ? Array.from({ length: workers }, () => host) : [],
+      };
     }
-    const fresh = !this.#pool.started;
-    const started = await this.#pool.start();
-    // The host starts every thread before it is ready, so they share its start-up span.
-    const [host] = started.lanes;
-    return {
-      coldStartMs: fresh ? started.ms : 0,
-      memoryBytes: started.memoryBytes,
-      workers,
-      lanes: fresh ? Array.from({ length: workers }, () => host) : [],
-    };
   }
 
   /** The thread pool restarts only as a whole (on Stop), never mid-run. */
