@@ -4,6 +4,7 @@
 import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { runSeries } from "./engine/runs.js";
+import { withDeadline } from "./engine/protocol.js";
 import { ensureIsolation } from "./platform/isolation.js";
 import { detect, modeSupport } from "./platform/capabilities.js";
 import { showCpuCount, showMeasuredCores } from "./page/cpu.js";
@@ -461,15 +462,11 @@ export class App {
       return;
     }
     $("pool-status").textContent = "Starting the process pool…";
-    const tooLong = new Promise((_, reject) => {
-      const error = new Error(`no worker answered in ${POOL_START_S} s`);
-      setTimeout(() => reject(error), POOL_START_S * 1000);
-    });
     const settle = (status) => {
       this.available.process = status;
       if (!this.#stopper) this.#controls.enable(this.available);
     };
-    Promise.race([this.#modes.process.prepare(this.linkSettings), tooLong])
+    withDeadline(this.#modes.process.prepare(this.linkSettings), POOL_START_S, "the pool's workers")
       .then((prep) => {
         this.#showPool(prep, "process");
         settle(true);

@@ -2,23 +2,11 @@
 // outcome per task, in task order: {value, worker} or {error, worker}.
 import { ProcessPool } from "./pool.js";
 import { runTask } from "./runner.js";
-import { Kind, isStop, listenToThreads } from "./protocol.js";
+import { Kind, isStop, listenToThreads, withDeadline } from "./protocol.js";
 
 const THREADS_WORKER = new URL("../workers/threads.js", import.meta.url);
 /** How long the thread pool's host may take to start its threads before it is started afresh. */
 const THREAD_START_S = 15;
-
-/** `promise`, or a TimeoutError after `seconds`. */
-function withDeadline(promise, seconds) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new DOMException(`nothing answered in ${seconds} s`, "TimeoutError")),
-      seconds * 1000,
-    );
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 /**
  * How long the main-thread loop may keep the page's thread before it yields to the event loop,
@@ -188,7 +176,7 @@ export class ThreadMode {
       const fresh = !this.#pool.started;
       let started;
       try {
-        started = await withDeadline(this.#pool.start(), THREAD_START_S);
+        started = await withDeadline(this.#pool.start(), THREAD_START_S, "the thread pool");
       } catch (error) {
         if (error.name !== "TimeoutError" || attempt > 1) throw error;
         // Firefox ESR now and then never hears back from one of the threads the host spawns
