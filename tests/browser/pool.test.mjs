@@ -132,3 +132,33 @@ test("after shutdown the pool refuses work", async () => {
   });
   assert.equal(r, "this pool was shut down");
 });
+
+test("a worker that goes silent while it starts fails the start, and the next start is fresh", async () => {
+  const r = await withPool(1, async () => {
+    const { ProcessPool } = await import("./www/engine/pool.js");
+    // Says it is alive once, as every worker does on its init request, then keeps its thread
+    // for a minute: what Firefox does to the thread pool's host now and then.
+    const source = `self.onmessage = ({ data }) => {
+      postMessage({ id: data.id, event: { type: "alive" } });
+      const end = Date.now() + 60000;
+      while (Date.now() < end);
+    };`;
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    const frozen = new ProcessPool({ module: null, size: 1, url });
+    const t0 = performance.now();
+    const error = await frozen.start().then(
+      () => null,
+      (e) => ({ name: e.name, message: e.message }),
+    );
+    const waitedMs = performance.now() - t0;
+    // The failed start left nothing behind (its worker is terminated, its promise dropped).
+    await new Promise((ok) => setTimeout(ok, 0));
+    const started = frozen.started;
+    frozen.shutdown();
+    return { error, waitedMs, started };
+  });
+  assert.equal(r.error?.name, "TimeoutError");
+  assert.match(r.error.message, /^the worker stopped answering as it started \(silent \d+ s\)$/);
+  assert.ok(r.waitedMs >= 4000, `gave up after ${r.waitedMs} ms, before 4 s of silence`);
+  assert.equal(r.started, false);
+});

@@ -5,10 +5,18 @@
 // The class owns the workers' whole life: it starts them lazily, hands out tasks
 // dynamically (an idle worker takes the next chunk), replaces a worker whose instance died,
 // terminates everything on cancel() (pending work rejects with AbortError), and shuts down.
-import { Kind, abortError, errorFromWire, errorToWire } from "./protocol.js";
+import { ALIVE_MS, Kind, abortError, errorFromWire, errorToWire } from "./protocol.js";
 import { now } from "./measure.js";
 
 const WORKER_URL = new URL("../workers/process.js", import.meta.url);
+
+/**
+ * How long a starting worker, once heard, may go without saying it is alive (it says so every
+ * ALIVE_MS) before its start counts as stuck. Firefox ESR sometimes freezes a worker for good
+ * inside `new Worker()` when that worker spawns workers of its own (the thread pool's host,
+ * about 1 start in 20 here); a start that takes 1 s at most is then known lost in 4 s, not 15.
+ */
+const START_SILENCE_MS = 4000;
 
 /**
  * Whether a service worker serves this page. WebKit then loses every worker script but the
@@ -68,11 +76,13 @@ export class ProcessPool {
   /**
    * Spawns every worker and waits until each has instantiated its own memory. Resolves with
    * {ms, memoryBytes[], lanes[]} (lanes: each worker's {spawnAt, readyAt}); calling
-   * it again returns the same promise until cancel().
+   * it again returns the same promise until cancel(). Rejects if a worker crashes or goes
+   * silent while it starts (START_SILENCE_MS), and then the pool is as if never started.
    */
   start() {
     if (this.#closed) return Promise.reject(new Error("this pool was shut down"));
-    this.#starting ??= (async () => {
+    if (this.#starting) return this.#starting;
+    const starting = (async () => {
       const t0 = now();
       this.#slots = [];
       const oneByOne = underServiceWorker();
@@ -87,7 +97,10 @@ export class ProcessPool {
         lanes: this.#slots.map(({ spawnAt, readyAt }) => ({ spawnAt, readyAt })),
       };
     })();
-    return this.#starting;
+    // A start that failed leaves nothing behind: the next call starts every worker afresh.
+    starting.catch(() => this.#starting === starting && this.cancel());
+    this.#starting = starting;
+    return starting;
   }
 
   /** Workers started again after their instance died: [{worker, spawnAt, readyAt}]. */
@@ -182,13 +195,38 @@ export class ProcessPool {
     worker.onmessage = ({ data }) => this.#onMessage(data);
     worker.onerror = (event) => this.#onCrash(slot, event);
     const init = { ...this.#init, kind: Kind.init, module: this.#module };
-    slot.ready = this.#request(slot, init).then((info) => {
-      slot.isReady = true;
-      slot.readyAt = now();
-      this.#pump();
-      return info;
+    let heardAt = null; // before its script loads, a worker cannot say anything
+    const answered = this.#request(slot, init, () => (heardAt = now()));
+    let watch;
+    let tick = now();
+    const silent = new Promise((_, reject) => {
+      watch = setInterval(() => {
+        // A late tick means the page itself was busy, and the worker's news waited with it.
+        if (now() - tick > 2 * ALIVE_MS) heardAt &&= now();
+        tick = now();
+        if (heardAt === null || now() - heardAt < START_SILENCE_MS) return;
+        const seconds = Math.round((now() - heardAt) / 1000);
+        reject(
+          new DOMException(
+            `${this.#name(index)} stopped answering as it started (silent ${seconds} s)`,
+            "TimeoutError",
+          ),
+        );
+      }, ALIVE_MS);
     });
+    slot.ready = Promise.race([answered, silent])
+      .finally(() => clearInterval(watch))
+      .then((info) => {
+        slot.isReady = true;
+        slot.readyAt = now();
+        this.#pump();
+        return info;
+      });
     return slot;
+  }
+
+  #name(index) {
+    return this.#size === 1 ? "the worker" : `worker ${index}`;
   }
 
   #request(slot, message, onEvent) {

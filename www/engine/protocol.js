@@ -102,16 +102,26 @@ export function transferables(outcomes) {
 }
 
 /**
+ * How often a starting worker says it is still alive ({id, event: {type: "alive"}}). Its init
+ * is all awaits, so silence means its thread is stuck, not busy (see ProcessPool#spawn).
+ */
+export const ALIVE_MS = 250;
+
+/**
  * Makes the calling worker answer requests with `handlers[kind](request)`: one try/catch,
  * errors sent back as values, typed-array results moved rather than copied.
  */
 export function serve(handlers) {
   self.onmessage = async ({ data }) => {
+    const sayAlive = () => postMessage({ id: data.id, event: { type: "alive" } });
+    const alive = data.kind === Kind.init ? (sayAlive(), setInterval(sayAlive, ALIVE_MS)) : null;
     try {
       const result = await handlers[data.kind](data);
       postMessage({ id: data.id, result }, data.kind === Kind.run ? transferables(result) : []);
     } catch (error) {
       postMessage({ id: data.id, error: errorToWire(error) });
+    } finally {
+      clearInterval(alive);
     }
   };
 }

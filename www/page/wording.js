@@ -62,6 +62,12 @@ export function modeLabel(series) {
 
 /** A started pool, in words, from what its mode's prepare() reported. */
 export function poolStatus(mode, prep) {
-  const started = prep.coldStartMs ? `, started in ${prep.coldStartMs.toFixed(0)} ms` : "";
+  // A host that froze as it spawned its threads (a browser fault; seen in Firefox) was
+  // replaced: say so, since the start took longer for it.
+  const again = prep.freshStarts === 1 ? "once" : `${prep.freshStarts} times`;
+  const froze = prep.freshStarts
+    ? ` (its host froze spawning threads, started afresh ${again})`
+    : "";
+  const started = prep.coldStartMs ? `, started in ${prep.coldStartMs.toFixed(0)} ms${froze}` : "";
   return MODES[mode].pool({ ...prep, started });
 }
