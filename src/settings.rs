@@ -36,8 +36,9 @@ pub const NAMES: [&str; 12] = [
 ];
 
 /// URL parameters the page reads itself (not run settings), which [`parse`] leaves alone:
-/// `isolate=0` opts out of the service worker.
-pub const PAGE_PARAMETERS: [&str; 1] = ["isolate"];
+/// `isolate=0` opts out of the service worker; `embed=1` asks for the compact layout for an
+/// iframe in a blog post.
+pub const PAGE_PARAMETERS: [&str; 2] = ["isolate", "embed"];
 
 /// Who runs the tasks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -670,6 +671,7 @@ mod tests {
                 ("size", "100"),
                 ("size", "200"),
                 ("isolate", "0"),
+                ("embed", "1"),
             ]),
             2,
         );

@@ -91,12 +91,42 @@ function playwrightTab(engine, page) {
     press: (key) => page.keyboard.press(key),
     errors: async () => [...errors, ...(await pageRecorded(page))],
     close: () => page.context().close(),
+    frame: (selector) => playwrightFrame(engine, page, selector),
   };
   return new Proxy(extra, {
     get(target, prop) {
       if (prop in target) return target[prop];
       const value = page[prop];
       return typeof value === "function" ? value.bind(page) : value;
+    },
+  });
+}
+
+/**
+ * The document in the iframe `selector` as a tab (the methods a Frame shares with a Page).
+ * Firefox over BiDi does not deliver a pointer click inside a cross-site frame, so there a
+ * click is the element's own click().
+ */
+async function playwrightFrame(engine, page, selector) {
+  const frame = await (await page.waitForSelector(selector)).contentFrame();
+  const extra = {
+    engine,
+    raw: frame,
+    count: (sel) => frame.locator(sel).count(),
+    click:
+      engine === "firefox"
+        ? (sel) => frame.locator(sel).evaluate((el) => el.click())
+        : (sel) => frame.click(sel),
+    check:
+      engine === "firefox"
+        ? (sel) => frame.locator(sel).evaluate((el) => el.checked || el.click())
+        : (sel) => frame.check(sel),
+  };
+  return new Proxy(extra, {
+    get(target, prop) {
+      if (prop in target) return target[prop];
+      const value = frame[prop];
+      return typeof value === "function" ? value.bind(frame) : value;
     },
   });
 }
@@ -356,6 +386,30 @@ class WebDriverTab {
 
   errors() {
     return pageRecorded(this);
+  }
+
+  /**
+   * The document in the iframe `selector` as a tab: each call switches WebDriver into the
+   * frame and back out when it is done, so the page and its frame can be used in turn.
+   */
+  async frame(selector) {
+    const { By } = await import("selenium-webdriver");
+    await this.waitForSelector(selector, { state: "attached" });
+    const driver = this.#driver;
+    return new Proxy(this, {
+      get(target, prop) {
+        const value = target[prop];
+        if (typeof value !== "function" || prop === "frame" || prop === "close") return value;
+        return async (...args) => {
+          await driver.switchTo().frame(await driver.findElement(By.css(selector)));
+          try {
+            return await value.apply(target, args);
+          } finally {
+            await driver.switchTo().defaultContent();
+          }
+        };
+      },
+    });
   }
 
   close() {

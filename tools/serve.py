@@ -2,7 +2,8 @@
 """Static server for the playground: Python's http.server plus the response headers the site's
 `_headers` file names (the same file Netlify and Cloudflare Pages read): COOP same-origin and
 COEP require-corp, which make the page cross-origin isolated for SharedArrayBuffer and wasm
-threads, and the Content-Security-Policy. No dependencies beyond Python 3.8+.
+threads, Document-Isolation-Policy, which isolates the page even in a blog's iframe (Chromium
+137+), and the Content-Security-Policy. No dependencies beyond Python 3.8+.
 
 Prints exactly one line on stdout once listening: the URL. Port 0 picks a free port (the tests
 and the benchmark use that and read the URL back).
@@ -15,27 +16,33 @@ import sys
 
 
 # What --no-isolation leaves out, to serve like a host that cannot send headers.
-ISOLATION = {"cross-origin-opener-policy", "cross-origin-embedder-policy", "cross-origin-resource-policy"}
+ISOLATION = {
+    "cross-origin-opener-policy",
+    "cross-origin-embedder-policy",
+    "cross-origin-resource-policy",
+    "document-isolation-policy",
+}
 
 
 def site_headers(path):
-    """The headers `_headers` gives every path (its `/*` block) as (name, value) pairs."""
-    headers, in_block = [], False
+    """The blocks of `_headers` as {path pattern: [(name, value)]}: `/*` for every path, and
+    exact paths (this site's only other kind)."""
+    blocks, current = {}, None
     with open(path, encoding="utf-8") as f:
         for line in f:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             if not line[0].isspace():
-                in_block = line.strip() == "/*"
-            elif in_block and ":" in line:
+                current = blocks.setdefault(line.strip(), [])
+            elif current is not None and ":" in line:
                 name, value = line.strip().split(":", 1)
-                headers.append((name.strip(), value.strip()))
-    return headers
+                current.append((name.strip(), value.strip()))
+    return blocks
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     isolate = True
-    headers_for_all = []
+    site_blocks = {}
 
     # Explicit types: older Pythons' mimetypes lack .wasm, and browsers refuse
     # WebAssembly.compileStreaming for anything but application/wasm.
@@ -51,7 +58,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     }
 
     def end_headers(self):
-        for name, value in self.headers_for_all:
+        path = self.path.split("?", 1)[0]
+        headers = self.site_blocks.get("/*", []) + self.site_blocks.get(path, [])
+        for name, value in headers:
             if self.isolate or name.lower() not in ISOLATION:
                 self.send_header(name, value)
         # A development server: always serve what was just built.
@@ -82,7 +91,7 @@ def main():
     headers_file = os.path.join(args.dir, "_headers")
     if not os.path.isfile(headers_file):
         sys.exit(f"serve.py: {headers_file} not found; run ./build.sh first")
-    Handler.headers_for_all = site_headers(headers_file)
+    Handler.site_blocks = site_headers(headers_file)
     Handler.verbose = args.verbose
     handler = functools.partial(Handler, directory=args.dir)
     try:

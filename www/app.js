@@ -28,6 +28,7 @@ import { showCode } from "./page/code.js";
 import { SweepView, sweepCounts } from "./page/sweep.js";
 import { copy, csv, download, markdown, report } from "./page/share.js";
 import { plural, seconds } from "./page/format.js";
+import { embedSnippets, fullPlaygroundUrl, isEmbedded, reportHeight } from "./page/embed.js";
 
 const $ = (id) => document.getElementById(id);
 /**
@@ -104,6 +105,7 @@ export class App {
     app.#applyLink();
     app.#controls.enable(app.available);
     app.#startPool();
+    if (isEmbedded()) reportHeight();
     return app;
   }
 
@@ -167,20 +169,38 @@ export class App {
       banner(`Some of this link could not be used${standIn}: ${problems.join("; ")}.`, "warn");
     }
     if (location.search) this.#remember(fromUrl.settings);
+    else this.#showLinks(fromUrl.settings);
     this.linkSettings = fromUrl.settings;
   }
 
   /** Puts `settings` in the address bar, so a reload or a shared link reproduces them. */
   #remember(settings) {
     const query = new URLSearchParams(this.#core.settingsPairs(settings));
-    const keep = new URLSearchParams(location.search).get("isolate");
-    if (keep) query.set("isolate", keep);
+    for (const name of ["isolate", "embed"]) {
+      const keep = new URLSearchParams(location.search).get(name);
+      if (keep) query.set(name, keep);
+    }
     try {
       history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
     } catch {
       // A sandboxed frame may refuse; the settings still apply, only the link cannot show them.
     }
     if ($("code").open) this.#showCode(settings);
+    this.#showLinks(settings);
+  }
+
+  /** Links that carry the settings: out of an embed, and the embed snippets for a post. */
+  #showLinks(settings) {
+    const here = new URL(location.pathname, location.href);
+    here.search = new URLSearchParams(this.#core.settingsPairs(settings)).toString();
+    const label = this.#workloads.get(settings.workload)?.label ?? settings.workload;
+    for (const link of document.querySelectorAll("a.open-full")) {
+      link.href = fullPlaygroundUrl(here.href);
+    }
+    $("embed-name").textContent = `Parallel Playground · ${label}`;
+    const snippets = embedSnippets(here.href, `Parallel Playground: ${label}`);
+    $("embed-iframe").textContent = snippets.iframe;
+    $("embed-element").textContent = snippets.element;
   }
 
   #showCode(settings) {
@@ -524,6 +544,17 @@ export class App {
       "click",
       share(() => this.#downloadCsv()),
     );
+    for (const [button, code] of [
+      ["copy-embed", "embed-iframe"],
+      ["copy-element", "embed-element"],
+    ]) {
+      $(button).addEventListener("click", async () => {
+        const ok = await copy($(code).textContent);
+        $("embed-status").textContent = ok
+          ? "Copied. Paste it where your post takes HTML."
+          : "The browser refused the clipboard; select the code above and copy it.";
+      });
+    }
   }
 
   #wireButtons() {

@@ -1,5 +1,6 @@
 // The capability panel: what this browser can do on this host, and which modes that allows.
 import { isolatedCopyUrl } from "../platform/isolation.js";
+import { fullPlaygroundUrl } from "./embed.js";
 
 const yes = (ok, note = "") => ({ ok, text: ok ? "yes" : "no", note });
 
@@ -54,6 +55,16 @@ export function showThreadsReason(el, reason, caps) {
   el.hidden = reason === true;
   if (reason === true) return;
   el.textContent = `Unavailable: ${reason}.`;
+  // In a blog's frame, the full playground (a page of its own) can be isolated. The compact
+  // embed layout has no room for the reason inside the mode's box, so it gets a line of its own.
+  if (caps.framed) {
+    const popout = document.getElementById("threads-popout");
+    popout.textContent = "Threads cannot run in this frame in this browser. ";
+    popout.append(openFullLink("Open the full playground for threads"), ".");
+    popout.hidden = false;
+    el.append(" ", openFullLink("Open the full playground for threads"), ".");
+    return;
+  }
   // Only an opt-out (?isolate=0) can be undone by a link; a failed service worker would fail again.
   if (caps.isolationDeclined && caps.serviceWorker) {
     const link = document.createElement("a");
@@ -61,4 +72,15 @@ export function showThreadsReason(el, reason, caps) {
     link.textContent = "Open an isolated copy";
     el.append(" ", link, ".");
   }
+}
+
+/** A link out of the frame to the full playground (App#showLinks keeps its settings current). */
+function openFullLink(text) {
+  return Object.assign(document.createElement("a"), {
+    href: fullPlaygroundUrl(location.href),
+    className: "open-full",
+    target: "_blank",
+    rel: "noopener",
+    textContent: text,
+  });
 }

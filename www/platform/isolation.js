@@ -58,8 +58,8 @@ async function hostSendsHeaders() {
 }
 
 /**
- * Resolves with {isolated, how, reason, framed, serviceWorker}: `how` is "headers" or "service
- * worker" when isolated; otherwise `reason` names what is missing; `serviceWorker` is whether
+ * Resolves with {isolated, how, reason, framed, serviceWorker}: `how` is "headers", "service
+ * worker" or, in a frame, "its own Document-Isolation-Policy" when isolated; otherwise `reason` names what is missing; `serviceWorker` is whether
  * this document may use service workers at all. Resolves with {reloading: true} while the
  * page reloads. `?isolate=0` in the URL opts out of the service worker.
  */
@@ -70,7 +70,12 @@ export async function ensureIsolation() {
   const serviceWorker = Boolean(workers.container);
   if (globalThis.crossOriginIsolated) {
     store?.removeItem(RELOADED);
-    const how = workers.container?.controller ? "service worker" : "headers";
+    // A frame of an ordinary page is isolated only by its own Document-Isolation-Policy.
+    const how = workers.container?.controller
+      ? "service worker"
+      : framed
+        ? "its own Document-Isolation-Policy"
+        : "headers";
     return { isolated: true, how, framed, serviceWorker };
   }
   const not = (reason, more = {}) => ({ isolated: false, reason, framed, serviceWorker, ...more });
@@ -79,12 +84,12 @@ export async function ensureIsolation() {
   }
   const headers = await hostSendsHeaders();
   if (framed) {
-    // An isolated frame needs an isolated parent (or the parent's permission): neither the
-    // headers nor a service worker can isolate a page framed by an ordinary one.
+    // COOP/COEP isolate a frame only if its parent is isolated too. Document-Isolation-Policy
+    // (sent with the headers) isolates a frame on its own, but only in Chromium 137+.
     return not(
       headers
-        ? "this page is inside a frame of a page that is not cross-origin isolated, and a frame can only be isolated if its parent is"
-        : "this page is inside a frame, and this host does not send COOP/COEP; open the page on its own to try a service worker",
+        ? "this page is inside a frame of a page that is not cross-origin isolated, and this browser cannot isolate a frame on its own (only Chromium 137 and later can)"
+        : "this page is inside a frame, and this host does not send the headers that isolate it",
     );
   }
   if (headers) {

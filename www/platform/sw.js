@@ -28,6 +28,7 @@ self.addEventListener("fetch", (event) => {
       headers.set("Cross-Origin-Opener-Policy", "same-origin");
       headers.set("Cross-Origin-Embedder-Policy", "require-corp");
       headers.set("Cross-Origin-Resource-Policy", "same-origin");
+      headers.set("Document-Isolation-Policy", "isolate-and-credentialless");
       return new Response(response.body, {
         status: response.status,
         statusText: response.statusText,

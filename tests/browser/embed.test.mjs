@@ -1,0 +1,162 @@
+// Embed mode as a blog post shows it: the playground in an iframe on another site whose page
+// is not cross-origin isolated, at a phone's width and at a column's, and through the
+// <parallel-playground> element the full page's embed code writes.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { ENGINE, usePlayground } from "./helpers.mjs";
+import { clickAndWait, poolReady } from "../../tools/browser.mjs";
+
+const env = usePlayground();
+
+// The blog: loopback too (browsers keep public pages from framing loopback ones), but named
+// "localhost" where the playground is "127.0.0.1", so another site. It sends no headers.
+let blog;
+const posts = new Map();
+before(async () => {
+  blog = createServer((req, res) => {
+    const html = posts.get(req.url);
+    res.statusCode = html ? 200 : 404;
+    res.setHeader("content-type", "text/html; charset=utf-8");
+    res.end(html ?? "no such post");
+  });
+  await new Promise((ok) => blog.listen(0, ok));
+});
+after(() => blog?.close());
+
+const QUERY = "workload=primes&size=2000000&tasks=8";
+
+/** Publishes `body` as a post and opens it; resolves with the tab and the playground's frame. */
+async function openPost(name, body, viewport) {
+  posts.set(`/${name}`, `<!doctype html><title>A post</title><body style="margin:0">${body}`);
+  const tab = await env.launched.open(`http://localhost:${blog.address().port}/${name}`, {
+    viewport,
+  });
+  const frame = await tab.frame("iframe");
+  await frame.waitForSelector("html[data-ready=true]", { timeout: 60_000 });
+  return { tab, frame };
+}
+
+/** Errors the page in the frame recorded (www/page/errors.js). */
+async function frameErrors(frame) {
+  return JSON.parse(
+    await frame.evaluate(() => document.documentElement.dataset.pageErrors ?? "[]"),
+  );
+}
+
+for (const [width, height] of [
+  [320, 600],
+  [800, 600],
+]) {
+  test(`an iframe at ${width}×${height}: no sideways scroll, Run in view, the process pool runs`, async () => {
+    const { tab, frame } = await openPost(
+      `column-${width}`,
+      `<iframe src="${env.server.url}?embed=1&${QUERY}" title="Parallel Playground"
+        style="width:${width}px;height:${height}px;border:0"></iframe>`,
+      { width: width + 40, height: height + 80 },
+    );
+    const layout = await frame.evaluate(() => {
+      const run = document.querySelector("#run").getBoundingClientRect();
+      const html = document.documentElement;
+      return {
+        sideways: html.scrollWidth - html.clientWidth,
+        runBottom: run.bottom,
+        viewport: innerHeight,
+        masthead: getComputedStyle(document.querySelector(".masthead")).display,
+      };
+    });
+    assert.equal(layout.sideways, 0, "the frame scrolls sideways");
+    assert.ok(layout.runBottom <= layout.viewport, `Run ends at ${layout.runBottom} px`);
+    assert.equal(layout.masthead, "none");
+    // The way out keeps the settings and leaves embed mode.
+    const out = new URL(await frame.getAttribute("#open-full", "href"));
+    assert.equal(out.searchParams.get("embed"), null);
+    assert.equal(out.searchParams.get("workload"), "primes");
+    assert.equal(out.searchParams.get("size"), "2000000");
+
+    await poolReady(frame);
+    const run = await clickAndWait(frame);
+    assert.equal(run.status, "done");
+    assert.equal(run.mode, "process");
+    assert.match(await frame.textContent("#answer"), /^148,933 primes below 2,000,000/);
+    assert.deepEqual(await frameErrors(frame), []);
+    await tab.close();
+  });
+}
+
+test("threads in an iframe run where the browser isolates the frame, else it offers the full page", async () => {
+  const { tab, frame } = await openPost(
+    "threads",
+    `<iframe src="${env.server.url}?embed=1&${QUERY}" title="Parallel Playground"
+      style="width:800px;height:700px;border:0"></iframe>`,
+    { width: 840, height: 780 },
+  );
+  const isolated = await frame.evaluate(() => globalThis.crossOriginIsolated);
+  // Chromium 137+ isolates the frame by its own Document-Isolation-Policy.
+  if (ENGINE === "chromium") assert.equal(isolated, true);
+  await poolReady(frame);
+  if (isolated) {
+    await frame.check("input[name=mode][value=threads]");
+    const run = await clickAndWait(frame);
+    assert.equal(run.status, "done");
+    assert.equal(run.mode, "threads");
+    assert.match(await frame.textContent("#answer"), /^148,933 primes below 2,000,000/);
+  } else {
+    assert.equal(
+      await frame.evaluate(() => document.querySelector("[value=threads]").disabled),
+      true,
+    );
+    await frame.waitForSelector("#threads-popout a.open-full");
+    assert.equal(
+      await frame.textContent("#threads-popout a.open-full"),
+      "Open the full playground for threads",
+    );
+    const out = new URL(await frame.getAttribute("#threads-popout a.open-full", "href"));
+    assert.equal(out.searchParams.get("embed"), null);
+    assert.equal(out.searchParams.get("workload"), "primes");
+  }
+  assert.deepEqual(await frameErrors(frame), []);
+  await tab.close();
+});
+
+test("the full page's embed code works as written: the element sizes its frame to the page", async () => {
+  const page = await env.open({ query: `?${QUERY}&mode=process` });
+  await page.click("#embed-code summary");
+  const iframe = await page.textContent("#embed-iframe");
+  assert.match(iframe, /^<iframe src="[^"]+\?[^"]*embed=1[^"]*" title="Parallel Playground: /);
+  assert.ok(iframe.includes('allow="cross-origin-isolated; clipboard-write"'), iframe);
+  const snippet = await page.textContent("#embed-element");
+  assert.match(snippet, /<parallel-playground [^>]*workload="primes"[^>]*size="2000000"/);
+  await page.close();
+
+  // The snippet, pasted into a post as it is.
+  const { tab, frame } = await openPost("element", `<p>Before</p>${snippet}<p>After</p>`, {
+    width: 360,
+    height: 640,
+  });
+  const src = new URL(await tab.getAttribute("iframe", "src"));
+  assert.equal(src.searchParams.get("embed"), "1");
+  assert.equal(src.searchParams.get("tasks"), "8");
+  const pageHeight = () =>
+    frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+  // Until the frame is as tall as the page in it says it is (both read again each time).
+  const frameFits = async () => {
+    for (const end = Date.now() + 30_000; Date.now() < end;) {
+      const [inner, outer] = [await pageHeight(), await tab.$eval("iframe", (f) => f.style.height)];
+      if (outer === `${inner}px`) return inner;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    assert.fail("the frame never took the page's height");
+  };
+  await frameFits();
+  await poolReady(frame);
+  const before = await pageHeight();
+  const run = await clickAndWait(frame);
+  assert.equal(run.status, "done");
+  // The result made the page taller, and the frame followed it.
+  const grown = await pageHeight();
+  assert.ok(grown > before, `the page grew from ${before} to ${grown} px`);
+  assert.ok((await frameFits()) >= grown);
+  assert.deepEqual(await frameErrors(frame), []);
+  await tab.close();
+});
