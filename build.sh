@@ -2,7 +2,9 @@
 # Parallel Playground: one script for building, serving, testing and benchmarking.
 # The same steps run on a laptop and in CI; each installs what it needs and says so.
 #
-#   ./build.sh              build the site into dist/
+#   ./build.sh [dist]       build the site into dist/, the folder to deploy (SITE_URL=https://…
+#                           makes the link-preview card's URLs absolute)
+#   ./build.sh preview      redraw www/preview.png, the link-preview card (needs Chromium)
 #   ./build.sh serve [--port N] [--no-isolation]
 #                           build, then serve dist/ at http://127.0.0.1:8000 with COOP/COEP
 #   ./build.sh test         every test layer: formatting, clippy, Rust and JS unit tests, and the
@@ -151,6 +153,7 @@ build() {
         "target/threads/wasm32-unknown-unknown/release/$CRATE.wasm"
     optimize "dist/pkg-threads/${CRATE}_bg.wasm" --enable-threads --enable-exception-handling
     cp index.html dist/
+    absolute_card_urls dist/index.html
     cp -r www dist/www
     # The kernels' own source, for the page's code panes (fetched only when opened).
     mkdir -p dist/src/workloads
@@ -161,6 +164,18 @@ build() {
     cp www/_headers dist/_headers
     rm dist/www/_headers
     say "Built dist/ ($(du -sh dist | cut -f1))"
+}
+
+# Link previews want absolute URLs (Facebook and LinkedIn ignore relative ones), and only the
+# deployer knows the site's address: SITE_URL=https://you.github.io/repo/ ./build.sh
+absolute_card_urls() {
+    local page=$1 site=${SITE_URL:-}
+    [ -n "$site" ] || return 0
+    site=${site%/}/
+    sed -i -e "s|content=\"www/preview.png\"|content=\"${site}www/preview.png\"|" \
+        -e "s|<meta property=\"og:type\"|<meta property=\"og:url\" content=\"${site}\" />\n    &|" \
+        "$page"
+    say "Link-preview card points at $site"
 }
 
 serve() {
@@ -212,7 +227,8 @@ run_tests() {
 cmd=${1:-build}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-build) ensure_npm; build ;;
+build | dist) ensure_npm; build ;;
+preview) ensure_npm; ensure_chromium; node tools/preview.mjs ;;
 serve) serve "$@" ;;
 test) run_tests ;;
 bench)
@@ -226,6 +242,6 @@ soak)
     ;;
 setup) ensure_rust; ensure_nightly; ensure_wasm_bindgen; ensure_npm; ensure_browsers ;;
 fmt) cargo fmt; ensure_npm; prettier --write --log-level warn . ;;
--h | --help | help) sed -n '2,15s/^# \{0,1\}//p' "$0" ;;
-*) die "unknown command '$cmd' (build, serve, test, bench, soak, setup, fmt)" ;;
+-h | --help | help) sed -n '2,17s/^# \{0,1\}//p' "$0" ;;
+*) die "unknown command '$cmd' (build, dist, serve, test, bench, soak, preview, setup, fmt)" ;;
 esac

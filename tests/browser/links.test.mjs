@@ -172,3 +172,29 @@ test("a link's address bar shows the settings in force, and its banner goes afte
   assert.equal(await page.isHidden("#banner"), true, "a good run clears the link's warning");
   await page.close();
 });
+
+test("a shared link shows a card: Open Graph and Twitter tags name a 1200×630 image the site serves", async () => {
+  const page = await env.open();
+  const card = await page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll("meta[property^='og:'], meta[name^='twitter:']")].map((m) => [
+        m.getAttribute("property") ?? m.getAttribute("name"),
+        m.content,
+      ]),
+    ),
+  );
+  await page.close();
+  assert.equal(card["twitter:card"], "summary_large_image");
+  assert.ok(card["og:title"] && card["og:description"] && card["og:image:alt"], card);
+  assert.equal(card["twitter:image"], card["og:image"]);
+  const image = await fetch(new URL(card["og:image"], env.server.url));
+  assert.equal(image.status, 200);
+  assert.equal(image.headers.get("content-type"), "image/png");
+  // A PNG's IHDR chunk holds its width and height, big-endian, at bytes 16 and 20.
+  const bytes = Buffer.from(await image.arrayBuffer());
+  assert.deepEqual(
+    [bytes.readUInt32BE(16), bytes.readUInt32BE(20)],
+    [Number(card["og:image:width"]), Number(card["og:image:height"])],
+  );
+  assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [1200, 630]);
+});
