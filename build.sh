@@ -163,7 +163,21 @@ build() {
     mv dist/www/platform/sw.js dist/sw.js
     cp www/_headers dist/_headers
     rm dist/www/_headers
+    offline_copy
     say "Built dist/ ($(du -sh dist | cut -f1))"
+}
+
+# The service worker's offline copy: every file of this build (the page's own address as
+# "./"), and a version that changes when any of them does, so a new build replaces the copy.
+offline_copy() {
+    local files version list
+    files=$(cd dist && find . -type f ! -name sw.js ! -name _headers ! -name preview.png |
+        sed 's|^\./||' | sort)
+    version=$(cd dist && cat $files | sha256sum | cut -c1-12)
+    list=$(printf '"%s", ' ./ $files)
+    sed -i -e "s|^const VERSION = \"dev\";|const VERSION = \"$version\";|" \
+        -e "s|^const SHELL = \[\];|const SHELL = [${list%, }];|" dist/sw.js
+    grep -q "^const VERSION = \"$version\";" dist/sw.js || die "could not stamp dist/sw.js"
 }
 
 # Link previews want absolute URLs (Facebook and LinkedIn ignore relative ones), and only the

@@ -70,6 +70,7 @@ export async function ensureIsolation() {
   const serviceWorker = Boolean(workers.container);
   if (globalThis.crossOriginIsolated) {
     store?.removeItem(RELOADED);
+    keepOfflineCopy(workers.container, framed);
     // A frame of an ordinary page is isolated only by its own Document-Isolation-Policy.
     const how = workers.container?.controller
       ? "service worker"
@@ -130,6 +131,19 @@ export async function ensureIsolation() {
   store.setItem(RELOADED, "1");
   location.reload();
   return { reloading: true };
+}
+
+/**
+ * Registers sw.js on an already isolated page too, for its other job: the offline copy. Not
+ * in a frame (a blog's page is no place to leave a worker) nor after ?isolate=0, and without
+ * waiting: the page needs nothing from it now.
+ */
+function keepOfflineCopy(container, framed) {
+  if (!container || framed) return;
+  if (new URLSearchParams(location.search).get("isolate") === "0") return;
+  container.register(SW_URL, { scope: new URL("..", SW_URL).pathname }).catch(() => {
+    // No offline copy, and nothing else lost.
+  });
 }
 
 /** A link to this page with the service worker allowed, for the "open an isolated copy" offer. */
