@@ -236,13 +236,19 @@ export class App {
 
   /** Locks the controls and runs `work(signal)`, which Stop aborts; then unlocks. */
   async #stoppable(work) {
+    const starter = document.activeElement; // the button pressed
     this.#controls.lock();
+    // Locking disables the button just pressed, which would drop a keyboard user's focus to
+    // the page itself: it goes to Stop instead, and back when Stop disables itself.
+    if (starter?.disabled) $("stop").focus();
     this.#stopper = new AbortController();
     try {
       return await work(this.#stopper.signal);
     } finally {
       this.#stopper = null;
+      const onStop = document.activeElement === $("stop");
       this.#controls.enable(this.available);
+      if (onStop) (starter?.isConnected && !starter.disabled ? starter : $("run")).focus();
     }
   }
 
