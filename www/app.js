@@ -585,7 +585,8 @@ export class App {
       this.#controls.apply(settings);
       this.#controls.showErrors([]);
       this.#remember(settings);
-      $("run-card").scrollIntoView({ behavior: "smooth", block: "start" });
+      const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+      $("run-card").scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
       this.runAll([settings]);
     });
     $("sweep-run").addEventListener("click", () => {
