@@ -57,6 +57,32 @@ test("axe finds nothing serious on a fresh page, after every mode, and after the
     { timeout: 120_000 },
   );
   assert.deepEqual(await audit(page, "after the sweep"), []);
+  // Every line the charts draw lies inside their scales (none cut off at the top), and their
+  // text shows at 12 px or more however wide the charts are drawn.
+  const charts = await page.evaluate(() =>
+    [...document.querySelectorAll("#sweep-charts svg")].map((svg) => {
+      const box = svg.viewBox.baseVal;
+      const top = Math.min(
+        ...[...svg.querySelectorAll("line.grid")].map((l) => l.y1.baseVal.value),
+      );
+      const ys = [...svg.querySelectorAll("path.line")].flatMap((p) =>
+        [...p.getAttribute("d").matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1])),
+      );
+      const scale = svg.getBoundingClientRect().width / box.width;
+      const px = [...svg.querySelectorAll("text")].map(
+        (t) => parseFloat(getComputedStyle(t).fontSize) * scale,
+      );
+      return { top, highest: Math.min(...ys), smallestText: Math.min(...px) };
+    }),
+  );
+  assert.equal(charts.length, 2);
+  for (const c of charts) {
+    assert.ok(
+      c.highest >= c.top - 0.5,
+      `a line reaches ${c.highest}, above the scale's top ${c.top}`,
+    );
+    assert.ok(c.smallestText >= 11.9, `chart text shows at ${c.smallestText} px`);
+  }
   await page.close();
 });
 

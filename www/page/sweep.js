@@ -6,13 +6,24 @@ import { capitalize, plural } from "./format.js";
 import { MODES } from "./wording.js";
 const $ = (id) => document.getElementById(id);
 
-/** An SVG line chart: x = workers, y from 0 to `ymax`; `lines`: [{className, points, dash}]. */
-function chart({ title, xmax, ymax, yFormat, lines, markers, label }) {
-  const W = 420;
+/** The smallest step of 0.5, 1, 2, 5, 10… at or above `v`: a scale's top. */
+function niceTop(v) {
+  if (v <= 2) return Math.ceil(v * 2) / 2;
+  const step = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 2.5, 5, 10].map((k) => k * step).find((top) => top >= v - 1e-9);
+}
+
+/**
+ * An SVG line chart `W` px wide (drawn at the size it is shown, so 12 px text stays 12 px):
+ * x = workers, y from 0 to a top that holds every point of `lines` ({className, points,
+ * dash}), never less than `atLeast`.
+ */
+function chart({ W, title, xmax, atLeast, yFormat, lines, markers, label }) {
+  const ymax = niceTop(Math.max(atLeast, ...lines.flatMap((l) => l.points.map(([, py]) => py))));
   const H = 260;
   const m = { left: 44, right: 12, top: 28, bottom: 40 };
   const x = (v) => m.left + ((v - 1) / Math.max(xmax - 1, 1)) * (W - m.left - m.right);
-  const y = (v) => H - m.bottom - (Math.min(v, ymax) / ymax) * (H - m.top - m.bottom);
+  const y = (v) => H - m.bottom - (v / ymax) * (H - m.top - m.bottom);
   const parts = [`<text class="chart-title" x="${m.left}" y="16">${title}</text>`];
   const ystep = ymax <= 2.5 ? 0.5 : ymax <= 6 ? 1 : Math.ceil(ymax / 6);
   for (let v = 0; v <= ymax + 1e-9; v += ystep) {
@@ -33,7 +44,10 @@ function chart({ title, xmax, ymax, yFormat, lines, markers, label }) {
   for (const mk of markers) {
     parts.push(
       `<line class="marker ${mk.className}" x1="${x(mk.at)}" x2="${x(mk.at)}" y1="${m.top}" y2="${H - m.bottom}"/>`,
-      `<text class="marker-label ${mk.className}" x="${x(mk.at) + 4}" y="${m.top + 10 + (mk.row ?? 0) * 12}">${mk.text}</text>`,
+      // A label near the right edge reads leftwards, so it is never cut off.
+      x(mk.at) > W - 100
+        ? `<text class="marker-label ${mk.className}" x="${x(mk.at) - 4}" y="${m.top + 10 + (mk.row ?? 0) * 14}" text-anchor="end">${mk.text}</text>`
+        : `<text class="marker-label ${mk.className}" x="${x(mk.at) + 4}" y="${m.top + 10 + (mk.row ?? 0) * 14}">${mk.text}</text>`,
     );
   }
   for (const line of lines) {
@@ -76,7 +90,6 @@ export class SweepView {
 function showCharts({ cpus, results, fits }, modes) {
   const xmax = Math.max(...modes.flatMap((k) => results[k].map((p) => p.workers)));
   const best = Math.max(...modes.flatMap((k) => results[k].map((p) => p.speedup)));
-  const ymax = Math.max(Math.ceil(Math.max(best, Math.min(cpus, xmax)) * 1.15 * 2) / 2, 1.5);
   const fit = fits.process ?? fits.threads;
   const markers = [
     { at: Math.min(cpus, xmax), text: `${plural(cpus, "reported CPU")}`, className: "reported" },
@@ -108,28 +121,35 @@ function showCharts({ cpus, results, fits }, modes) {
     const efficiency = results[k].map((p) => [p.workers, p.speedup / p.workers]);
     effLines.push({ className: k, points: efficiency, dots: true, label });
   }
-  const charts = $("sweep-charts");
-  charts.innerHTML =
+  const chartsHtml = (W) =>
     chart({
+      W,
       title: "Speedup over the main thread",
       xmax,
-      ymax,
+      atLeast: 1.5,
       yFormat: (v) => `${Number.isInteger(v) ? v : v.toFixed(1)}×`,
       lines,
       markers,
       label: `Speedup against workers: best ${best.toFixed(2)}×`,
     }) +
     chart({
+      W,
       title: "Parallel efficiency",
       xmax,
-      ymax: 1.2,
+      atLeast: 1,
       yFormat: (v) => `${Math.round(v * 100)}%`,
       lines: effLines,
       markers: markers.slice(0, 1),
       label: "Efficiency against workers",
     }) +
     `<p class="legend">${modes.map((k) => `<span class="key"><i class="swatch ${k}"></i>${MODES[k].label}</span>`).join("")}<span class="key"><i class="swatch ideal"></i>ideal</span><span class="key"><i class="swatch fit"></i>Amdahl fit</span></p>`;
+  const charts = $("sweep-charts");
   charts.hidden = false;
+  // Drawn twice: once to let the grid lay the charts out, then at the width each one got.
+  const draw = (W) => (charts.innerHTML = chartsHtml(W));
+  draw(420);
+  const shown = charts.querySelector("svg").getBoundingClientRect().width;
+  if (shown > 0) draw(shown);
 }
 
 /** One row per point: mode, workers, time, speedup, efficiency, the fit's prediction. */
