@@ -32,7 +32,7 @@ export function explain(series, baseline, cpus) {
   if (series.mode === "main") {
     const r = run.responsiveness;
     out.push(
-      `One task after another on the page's own thread: this is the baseline. ${fmt.format(series.tasks)} tasks took ${ms(run.ms)}, a median of ${ms(b.medianTask)} each.`,
+      `One task after another on the page's own thread: this is the baseline. ${plural(series.tasks, "task")} took ${ms(run.ms)}, a median of ${ms(b.medianTask)} each.`,
     );
     if (r?.longTasks) {
       out.push(

@@ -147,13 +147,12 @@ export class ResultsView {
 /** One sentence on who ran what. */
 function describe(series) {
   const { settings } = series;
-  const plural = series.workers > 1 ? "s" : "";
   const where = {
     main: "on the page's own thread, one task after another",
-    process: `on ${series.workers} worker${plural}, each with its own memory`,
-    threads: `on ${series.workers} thread${plural} sharing one memory${settings.gil ? ", taking turns under the model GIL" : ""}`,
+    process: `on ${plural(series.workers, "worker")}, each with its own memory`,
+    threads: `on ${plural(series.workers, "thread")} sharing one memory${settings.gil ? ", taking turns under the model GIL" : ""}`,
   }[series.mode];
-  return `${fmt.format(series.tasks)} tasks ran ${where}.`;
+  return `${plural(series.tasks, "task")} ran ${where}.`;
 }
 
 /** A stopped or timed-out series: when, how many tasks finished, which did not. */
@@ -206,7 +205,7 @@ function showSpeedup(series, baseline) {
   } else if (baseline) {
     const s = baseline.ms / series.ms;
     const on = plural(series.workers, MODES[series.mode].unit);
-    speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${s2(baseline.ms)} s for the same ${fmt.format(series.tasks)} tasks) · <strong>${Math.round((100 * s) / series.workers)}%</strong> parallel efficiency on ${on}`;
+    speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${s2(baseline.ms)} s for the same ${plural(series.tasks, "task")}) · <strong>${Math.round((100 * s) / series.workers)}%</strong> parallel efficiency on ${on}`;
   } else {
     speedup.textContent =
       "No main-thread run of these settings yet: press “Compare with the main thread” to see the speedup.";
@@ -219,7 +218,7 @@ function showAnswer(series) {
   answer.hidden = !series.summary;
   if (!series.summary) return;
   answer.innerHTML = "";
-  answer.append(series.summary.headline, " ");
+  answer.append(series.summary.headline, " · digest ");
   const digest = document.createElement("code");
   digest.className = "digest";
   digest.id = "digest";
@@ -238,5 +237,5 @@ function showFailures(series) {
   const [first] = series.failures;
   const more = series.failures.length > 1 ? ` and ${series.failures.length - 1} more` : "";
   const others = series.tasks - series.failures.length;
-  failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${others} tasks finished${MODES[series.mode].failed}.`;
+  failures.textContent = `Task ${first.index} failed${more}: ${first.message}. The other ${plural(others, "task")} finished${MODES[series.mode].failed}.`;
 }

@@ -256,7 +256,7 @@ export class TimelineView {
     this.#root.innerHTML = `${svg}<p class="legend">${legend}<span class="key"><i class="idle"></i>idle</span>${note}</p>`;
     this.#root.setAttribute(
       "aria-label",
-      `Timeline: ${model.bars.length} tasks on ${model.lanes.length} lane${model.lanes.length > 1 ? "s" : ""} over ${fmtMs(model.t1)}. Use the arrow keys to step through the tasks.`,
+      `Timeline: ${model.bars.length === 1 ? "1 task" : `${model.bars.length} tasks`} on ${model.lanes.length} lane${model.lanes.length > 1 ? "s" : ""} over ${fmtMs(model.t1)}. Use the arrow keys to step through the tasks.`,
     );
     this.#order = [...this.#root.querySelectorAll("g.bar")].sort(
       (a, b) => Number(a.dataset.task) - Number(b.dataset.task),
