@@ -266,14 +266,20 @@ pub struct Summary {
     pub headline: String,
 }
 
-/// Folds a job's partials (in any order) into its [`Summary`].
+/// Folds a job's partials (in any order) into its [`Summary`], at the article's time scale.
 pub fn summarize(workload: Workload, size: u64, partials: &[Partial]) -> Summary {
+    summarize_at(workload, size, 1.0, partials)
+}
+
+/// [`summarize`] for a run at time scale `scale`: the digest is the same at every scale;
+/// the headline of a sleeping workload also says how long this run slept.
+pub fn summarize_at(workload: Workload, size: u64, scale: f64, partials: &[Partial]) -> Summary {
     let total = partials.iter().fold(Partial::default(), |a, &p| a + p);
     let id = workload.position() as u64;
     let digest = mix64(total.sum ^ mix64(total.count ^ mix64(size ^ mix64(id))));
     Summary {
         digest: format!("{digest:016x}"),
-        headline: workload.kernel().headline(total, size),
+        headline: workload.kernel().headline_at(total, size, scale),
     }
 }
 

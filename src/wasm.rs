@@ -103,9 +103,10 @@ pub fn run_task(spec: JsValue) -> Result<JsValue, JsError> {
 pub fn summarize(settings: JsValue, partials: JsValue) -> Result<JsValue, JsError> {
     let settings: Settings = from_js(settings)?;
     let partials: Vec<Partial> = from_js(partials)?;
-    to_js(&task::summarize(
+    to_js(&task::summarize_at(
         settings.workload,
         settings.size,
+        settings.scale,
         &partials,
     ))
 }

@@ -316,6 +316,14 @@ export class App {
     const { mode } = settings;
     // Name the run only when there are several: "(warm-up)", "(run 2 of 3)".
     const which = (record) => (settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "");
+    // The last run's time is not the headline's (a median of every run), so its line says so.
+    const ended = (record) => {
+      const n = settings.repeats;
+      const last = n > 1 && record.label === `run ${n} of ${n}`;
+      return last
+        ? ` (${record.label}; the result above is the median of all ${n})`
+        : which(record);
+    };
     const redraw = () => {
       this.#view.tick();
       this.#log.flush();
@@ -340,7 +348,7 @@ export class App {
         clearInterval(timer);
         if (record.start) this.#timeline.show(record);
         this.#meter.showResult(record.responsiveness);
-        this.#log.add(`${endLine(record)}${record.status === "done" ? which(record) : ""}`);
+        this.#log.add(`${endLine(record)}${record.status === "done" ? ended(record) : ""}`);
         this.#log.flush();
       },
     };

@@ -90,6 +90,12 @@ pub trait Kernel: Sync {
     /// The job's answer in words, from its combined partials.
     fn headline(&self, total: Partial, size: u64) -> String;
 
+    /// The answer for a run at time scale `scale` (1 is the article's time). Only an answer
+    /// that counts time asleep depends on it, and then it must say which time it counts.
+    fn headline_at(&self, total: Partial, size: u64, _scale: f64) -> String {
+        self.headline(total, size)
+    }
+
     /// Estimated units of work for items `lo..hi` of a job of `size` (see
     /// [`Info::ns_per_unit`]). Called once per job, so a kernel may sample the job first.
     fn work(&self, size: u64) -> Box<dyn Fn(u64, u64) -> f64 + '_> {

@@ -117,6 +117,20 @@ impl Kernel for Sleeper {
         )
     }
 
+    /// The sleeps are the article's seconds; a run at another scale slept for scale × as long,
+    /// and says both, or "20 s of sleeping" would sit beside "Finished in 1.2 s".
+    fn headline_at(&self, total: Partial, size: u64, scale: f64) -> String {
+        let whole = self.headline(total, size);
+        if scale == 1.0 {
+            return whole;
+        }
+        let slept_ms = (total.sum as f64 * scale).round();
+        format!(
+            "{whole} at the article's 1× time; {} s at this run's {scale}×",
+            slept_ms / 1000.0
+        )
+    }
+
     /// Sleeps are timers, not computation: nothing to estimate.
     fn work(&self, _size: u64) -> Box<dyn Fn(u64, u64) -> f64 + '_> {
         Box::new(|_, _| 0.0)
@@ -139,6 +153,22 @@ mod tests {
                 Step::Sleep { ms } => format!("<sleep {ms}>"),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_headline_names_the_scale_it_counts_at() {
+        let total = Partial {
+            count: 30,
+            sum: total_sleep_ms(0, 30),
+        };
+        assert_eq!(
+            Sleeper.headline_at(total, 30, 1.0),
+            "30 calls; 20 s of sleeping in all"
+        );
+        assert_eq!(
+            Sleeper.headline_at(total, 30, 0.1),
+            "30 calls; 20 s of sleeping in all at the article's 1× time; 2 s at this run's 0.1×"
+        );
     }
 
     #[test]

@@ -37,6 +37,11 @@ test("the preset at 0.1x prints all 30 calls' lines and finishes after the longe
   assert.ok(Number(m[1]) >= 1.2, `${m[1]} s is shorter than the 1.2 s sleep`);
   assert.equal(await page.textContent("#finished"), finished);
   assert.ok(Number(run.wallMs) >= 1200);
+  // The article's 20 s, and what this run slept at its scale: never 20 s beside 1.2 s alone.
+  assert.match(
+    await page.textContent("#answer"),
+    /^30 calls; 20 s of sleeping in all at the article's 1× time; 2 s at this run's 0\.1× · digest [0-9a-f]{16}$/,
+  );
   await page.close();
 });
 

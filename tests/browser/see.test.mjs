@@ -8,6 +8,7 @@ import {
   poolReady,
   fill,
   clickAndWait,
+  logLines,
   needsPlaywright,
 } from "./helpers.mjs";
 
@@ -233,6 +234,11 @@ test("results can be copied as Markdown and downloaded as JSON and CSV that matc
   if (readable) await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await poolReady(page);
   const main = await clickAndWait(page, "#compare", { runs: 2 });
+  // The log shows the last run's time; it says the headline is a median, not that run.
+  assert.match(
+    (await logLines(page)).at(-1),
+    /^Finished in \d+\.\d\d second\(s\) \(run 2 of 2; the result above is the median of all 2\)$/,
+  );
   const rows = await page.$$eval("#history tbody tr", (trs) => trs.map((r) => ({ ...r.dataset })));
 
   await page.click("#copy-markdown");
