@@ -198,7 +198,12 @@ export class App {
       link.href = fullPlaygroundUrl(here.href);
     }
     $("embed-name").textContent = `Parallel Playground · ${label}`;
-    const snippets = embedSnippets(here.href, `Parallel Playground: ${label}`);
+    // A post's readers have their own CPU counts: a worker count that is only this machine's
+    // default is left out, so each reader gets one worker per CPU of theirs.
+    const forPost = new URL(here);
+    const { workers } = this.#parse([["workload", settings.workload]]).settings;
+    if (settings.workers === workers) forPost.searchParams.delete("workers");
+    const snippets = embedSnippets(forPost.href, `Parallel Playground: ${label}`);
     $("embed-iframe").textContent = snippets.iframe;
     $("embed-element").textContent = snippets.element;
   }

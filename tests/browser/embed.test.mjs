@@ -127,6 +127,8 @@ test("the full page's embed code works as written: the element sizes its frame t
   assert.ok(iframe.includes('allow="cross-origin-isolated; clipboard-write"'), iframe);
   const snippet = await page.textContent("#embed-element");
   assert.match(snippet, /<parallel-playground [^>]*workload="primes"[^>]*size="2000000"/);
+  // The author's default worker count is theirs, not the readers': it is left out.
+  assert.ok(!/workers=|workers="/.test(iframe + snippet), snippet);
   await page.close();
 
   // The snippet, pasted into a post as it is.
