@@ -176,9 +176,9 @@ export class App {
   /** Puts `settings` in the address bar, so a reload or a shared link reproduces them. */
   #remember(settings) {
     const query = new URLSearchParams(this.#core.settingsPairs(settings));
+    const page = new URLSearchParams(location.search);
     for (const name of ["isolate", "embed"]) {
-      const keep = new URLSearchParams(location.search).get(name);
-      if (keep) query.set(name, keep);
+      if (page.get(name)) query.set(name, page.get(name));
     }
     try {
       history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);

@@ -8,6 +8,8 @@
 // as tall as the page inside it says it is (www/page/embed.js posts its height).
 
 const PLAYGROUND = new URL("../", import.meta.url); // index.html sits one folder up
+// The same as HEIGHT_MESSAGE in www/page/embed.js. Not imported: other sites load this file,
+// and an import would make them fetch (and the host serve with CORS) a second one.
 const HEIGHT_MESSAGE = "parallel-playground:height";
 const NOT_SETTINGS = new Set(["id", "class", "style", "title", "hidden", "lang", "dir"]);
 /** A frame never grows past this, whatever it is told (a page is not this tall). */

@@ -59,10 +59,11 @@ export function showThreadsReason(el, reason, caps) {
   // embed layout has no room for the reason inside the mode's box, so it gets a line of its own.
   if (caps.framed) {
     const popout = document.getElementById("threads-popout");
+    const text = "Open the full playground for threads";
     popout.textContent = "Threads cannot run in this frame in this browser. ";
-    popout.append(openFullLink("Open the full playground for threads"), ".");
+    popout.append(openFullLink(text), ".");
     popout.hidden = false;
-    el.append(" ", openFullLink("Open the full playground for threads"), ".");
+    el.append(" ", openFullLink(text), ".");
     return;
   }
   // Only an opt-out (?isolate=0) can be undone by a link; a failed service worker would fail again.

@@ -42,12 +42,13 @@ function chart({ W, title, xmax, atLeast, yFormat, lines, markers, label }) {
     `<text class="tick" x="${(W + m.left) / 2}" y="${H - 6}" text-anchor="middle">workers or threads</text>`,
   );
   for (const mk of markers) {
+    // A label near the right edge reads leftwards, so it is never cut off.
+    const leftwards = x(mk.at) > W - 100;
+    const lx = x(mk.at) + (leftwards ? -4 : 4);
+    const anchor = leftwards ? ' text-anchor="end"' : "";
     parts.push(
       `<line class="marker ${mk.className}" x1="${x(mk.at)}" x2="${x(mk.at)}" y1="${m.top}" y2="${H - m.bottom}"/>`,
-      // A label near the right edge reads leftwards, so it is never cut off.
-      x(mk.at) > W - 100
-        ? `<text class="marker-label ${mk.className}" x="${x(mk.at) - 4}" y="${m.top + 10 + (mk.row ?? 0) * 14}" text-anchor="end">${mk.text}</text>`
-        : `<text class="marker-label ${mk.className}" x="${x(mk.at) + 4}" y="${m.top + 10 + (mk.row ?? 0) * 14}">${mk.text}</text>`,
+      `<text class="marker-label ${mk.className}" x="${lx}" y="${m.top + 10 + (mk.row ?? 0) * 14}"${anchor}>${mk.text}</text>`,
     );
   }
   for (const line of lines) {

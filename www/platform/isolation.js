@@ -59,8 +59,9 @@ async function hostSendsHeaders() {
 
 /**
  * Resolves with {isolated, how, reason, framed, serviceWorker}: `how` is "headers", "service
- * worker" or, in a frame, "its own Document-Isolation-Policy" when isolated; otherwise `reason` names what is missing; `serviceWorker` is whether
- * this document may use service workers at all. Resolves with {reloading: true} while the
+ * worker" or, in a frame, "its own Document-Isolation-Policy" when isolated; otherwise
+ * `reason` names what is missing; `serviceWorker` is whether this document may use service
+ * workers at all. Resolves with {reloading: true} while the
  * page reloads. `?isolate=0` in the URL opts out of the service worker.
  */
 export async function ensureIsolation() {
@@ -96,7 +97,7 @@ export async function ensureIsolation() {
   if (headers) {
     return not("this host sends COOP/COEP, yet the browser did not isolate the page");
   }
-  if (new URLSearchParams(location.search).get("isolate") === "0") {
+  if (declined()) {
     return not("isolation was switched off with ?isolate=0", { declined: true });
   }
   if (!workers.container) {
@@ -115,7 +116,7 @@ export async function ensureIsolation() {
     return not("this host does not send COOP/COEP, and the service worker fallback did not take");
   }
   try {
-    await workers.container.register(SW_URL, { scope: new URL("..", SW_URL).pathname });
+    await register(workers.container);
     // A blocked or broken worker may never become ready; the page must not wait forever.
     await Promise.race([
       workers.container.ready,
@@ -139,11 +140,20 @@ export async function ensureIsolation() {
  * waiting: the page needs nothing from it now.
  */
 function keepOfflineCopy(container, framed) {
-  if (!container || framed) return;
-  if (new URLSearchParams(location.search).get("isolate") === "0") return;
-  container.register(SW_URL, { scope: new URL("..", SW_URL).pathname }).catch(() => {
+  if (!container || framed || declined()) return;
+  register(container).catch(() => {
     // No offline copy, and nothing else lost.
   });
+}
+
+/** Registers sw.js for the whole site (its folder is the site's root). */
+function register(container) {
+  return container.register(SW_URL, { scope: new URL("..", SW_URL).pathname });
+}
+
+/** Whether this link opts out of the service worker (`?isolate=0`). */
+function declined() {
+  return new URLSearchParams(location.search).get("isolate") === "0";
 }
 
 /** A link to this page with the service worker allowed, for the "open an isolated copy" offer. */
