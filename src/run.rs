@@ -66,6 +66,10 @@ pub struct Printed {
     pub text: String,
     /// When it was printed.
     pub at: f64,
+    /// When it asked for the lock to print (equal to `at` without the GIL model): under the
+    /// GIL a task that has computed may wait here while another computes, and that wait is
+    /// not computing.
+    pub asked: f64,
 }
 
 /// Why a task produced no result.
@@ -154,12 +158,14 @@ fn run_steps(spec: &TaskSpec, options: Options, host: &dyn Host, thread: usize) 
     for step in &output.steps {
         match step {
             Step::Print { text } => {
+                let asked = host.now();
                 let _held = gil(options);
                 let at = host.now();
                 host.print(spec.index, thread, text, at);
                 lines.push(Printed {
                     text: text.clone(),
                     at,
+                    asked: if options.gil { asked } else { at },
                 });
             }
             // Sleeping releases the GIL, as time.sleep does in CPython.
@@ -300,6 +306,29 @@ pub(crate) mod tests {
         spans.sort_by(|a, b| a.0.total_cmp(&b.0));
         for pair in spans.windows(2) {
             assert!(pair[0].1 <= pair[1].0, "{pair:?} overlap");
+        }
+    }
+
+    #[test]
+    fn a_line_waits_for_the_gil_only_under_it() {
+        let specs = Job::new(w("primes"), 200_000, 8).specs().unwrap();
+        for gil in [false, true] {
+            let options = Options { gil, ..FAST };
+            for outcome in run_hosted_par(&specs, options, &TestHost::new()) {
+                let Outcome::Value(ran) = outcome else {
+                    panic!("{outcome:?}")
+                };
+                assert!(!ran.lines.is_empty());
+                for line in &ran.lines {
+                    assert!(
+                        ran.computed <= line.asked && line.asked <= line.at,
+                        "{line:?}"
+                    );
+                    if !gil {
+                        assert_eq!(line.asked, line.at, "nothing to wait for");
+                    }
+                }
+            }
         }
     }
 

@@ -84,3 +84,35 @@ test("a task without timings has no bar", () => {
   assert.equal(barOf(r, 1), null);
   assert.equal(timelineOf(r).bars.length, 1);
 });
+
+test("under the model GIL, a line that waits for the lock waits: it is not computing", () => {
+  // Two threads, GIL on: task 0 computes 0–10 and prints at once; task 1 waits for the lock
+  // 0–10, computes 10–20, then asks to print at 20 while task 2 (lane 0) holds the lock for
+  // its computing 20–30, and prints at 30.
+  const r = run([
+    [0, 0, 10],
+    [1, 10, 31],
+    [0, 20, 30],
+  ]);
+  const v = (i) => r.outcomes[i].value;
+  v(0).lines = [{ text: "a", at: 1010, asked: 1010 }];
+  Object.assign(v(1), { requested: 1000, computed: 1020 });
+  v(1).lines = [{ text: "b", at: 1030, asked: 1020 }];
+  Object.assign(v(2), { requested: 1010 });
+  v(2).lines = [{ text: "c", at: 1030, asked: 1030 }];
+  const spans = (i) =>
+    barOf(r, i)
+      .phases.filter((p) => p.kind !== "send" && p.kind !== "return")
+      .map((p) => [p.kind, p.from, p.to]);
+  assert.deepEqual(spans(1), [
+    ["wait", 0, 10],
+    ["run", 10, 20],
+    ["wait", 20, 30],
+    ["run", 30, 31],
+  ]);
+  const b = breakdown(timelineOf(r));
+  // Computing: 10 + 10 + 1 + 10 ms, never two lanes at once; waiting: 10 + 10 + 10 ms.
+  assert.equal(b.run, 31);
+  assert.equal(b.wait, 30);
+  assert.ok(b.run <= b.wall, "one lane computes at a time");
+});

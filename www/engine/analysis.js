@@ -60,10 +60,26 @@ export function barOf(record, i) {
   if (outcome.sent && first === i) add("send", outcome.sent, v.start);
   if (v.requested != null) add("wait", v.requested, v.start);
   // After computing, a task carries out its steps: for the article's calls that is mostly
-  // sleeping; elsewhere it is printing a line, which counts as the task's work.
-  const sleeps = record.sleeps;
-  add("run", v.start, sleeps ? (v.computed ?? v.end) : v.end);
-  if (sleeps) add("sleep", v.computed, v.end);
+  // sleeping; elsewhere it is printing a line, which counts as the task's work. Under the
+  // model GIL a line first waits for the lock (a thread pool's task says when it asked), and
+  // that wait is the GIL's, not the task's work: counted as computing, two lanes would seem
+  // to compute at once, which the GIL forbids.
+  const after = record.sleeps ? "sleep" : "run";
+  const computed = record.sleeps ? (v.computed ?? v.end) : v.end;
+  const waits = (v.lines ?? []).filter((l) => l.asked < l.at);
+  if (waits.length === 0) {
+    add("run", v.start, computed);
+    if (record.sleeps) add("sleep", v.computed, v.end);
+  } else {
+    add("run", v.start, v.computed);
+    let from = v.computed;
+    for (const line of waits) {
+      add(after, from, line.asked);
+      add("wait", line.asked, line.at);
+      from = line.at;
+    }
+    add(after, from, v.end);
+  }
   if (outcome.received && last === i) add("return", v.end, outcome.received);
   if (phases.length === 0) phases.push({ kind: "run", from: v.start - t0, to: v.start - t0 });
   return {
