@@ -4,6 +4,7 @@
 use crate::error::{Got, InputError};
 use crate::task::{check_range, max_tasks, CostModel, Job, Workload};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// Most workers a process pool may have: past this a browser tab mostly thrashes.
 pub const MAX_WORKERS: u32 = 64;
@@ -75,8 +76,8 @@ pub struct Settings {
     pub size: u64,
     /// How many tasks the work is split into.
     pub tasks: u32,
-    /// Tasks per message to a worker, as in `executor.map(fn, items, chunksize=…)`.
-    pub chunksize: u32,
+    /// Tasks per message to a worker, as in `executor.map(fn, items, chunksize=…)`, or auto.
+    pub chunksize: Chunksize,
     /// Who runs the tasks.
     pub mode: Mode,
     /// Pool size: workers for the process pool, threads for the thread pool.
@@ -99,6 +100,66 @@ pub struct Settings {
     pub timeout: Option<f64>,
 }
 
+/// Tasks per message to a pool worker: a number, or `auto`, which picks what
+/// `multiprocessing.Pool.map` picks when given no chunksize: the tasks split into about four
+/// messages per worker, so messages are few and the last ones still balance the load.
+/// (`ProcessPoolExecutor.map` has no such default: it sends one task per message.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chunksize {
+    /// `⌈tasks ÷ (4 × workers)⌉`, as `Pool.map` computes it.
+    Auto,
+    /// This many tasks per message.
+    Fixed(u32),
+}
+
+impl Chunksize {
+    /// Tasks per message for `tasks` tasks on `workers` workers.
+    pub fn resolve(self, tasks: u32, workers: u32) -> u32 {
+        match self {
+            Chunksize::Fixed(n) => n,
+            // Pool.map: chunksize, extra = divmod(len(iterable), len(self._pool) * 4)
+            Chunksize::Auto => tasks.div_ceil(4 * workers.max(1)).max(1),
+        }
+    }
+}
+
+impl fmt::Display for Chunksize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Chunksize::Auto => f.write_str("auto"),
+            Chunksize::Fixed(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+// On the wire as in the URL: the string "auto" or a number.
+impl Serialize for Chunksize {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Chunksize::Auto => s.serialize_str("auto"),
+            Chunksize::Fixed(n) => s.serialize_u32(*n),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Chunksize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Chunksize, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Number(u32),
+            Text(String),
+        }
+        match Wire::deserialize(d)? {
+            Wire::Number(n) if n >= 1 => Ok(Chunksize::Fixed(n)),
+            Wire::Text(t) if t == "auto" => Ok(Chunksize::Auto),
+            _ => Err(serde::de::Error::custom(
+                "chunksize is a number from 1, or \"auto\"",
+            )),
+        }
+    }
+}
+
 /// What the page needs to know of a job before it runs (see [`Settings::facts`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Facts {
@@ -110,6 +171,8 @@ pub struct Facts {
     pub sleeps: bool,
     /// Whether the tasks return pixels to draw.
     pub picture: bool,
+    /// Tasks per message to a pool worker, `auto` resolved for these settings.
+    pub chunksize: u32,
 }
 
 /// A job's task list and its facts (see [`Settings::plan`]).
@@ -153,7 +216,7 @@ impl Settings {
             workload,
             size: info.default_size,
             tasks,
-            chunksize: 1,
+            chunksize: Chunksize::Fixed(1),
             mode: Mode::Process,
             workers: default_workers.clamp(1, MAX_WORKERS),
             gil: false,
@@ -175,6 +238,7 @@ impl Settings {
             longest_sleep_ms: self.workload.kernel().longest_sleep_ms(self.size),
             sleeps: info.sleeps,
             picture: info.picture,
+            chunksize: self.chunksize.resolve(self.tasks, self.workers),
         }
     }
 
@@ -380,9 +444,13 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
         s.tasks = keep(&mut errors, tasks, s.tasks.into()) as u32;
     }
     if let Some(t) = get("chunksize") {
-        let note = "tasks per message, at most the task count";
-        let chunk = whole("chunksize", t, 1, s.tasks.into(), note);
-        s.chunksize = keep(&mut errors, chunk, 1) as u32;
+        s.chunksize = if t.trim().eq_ignore_ascii_case("auto") {
+            Chunksize::Auto
+        } else {
+            let note = "or auto: tasks per message, at most the task count";
+            let chunk = whole("chunksize", t, 1, s.tasks.into(), note);
+            Chunksize::Fixed(keep(&mut errors, chunk, 1) as u32)
+        };
     }
     if let Some(t) = get("mode") {
         let mode = Mode::ALL
@@ -533,7 +601,7 @@ mod tests {
     fn pairs_round_trip() {
         let mut s = Settings::defaults(w("mandelbrot"), 4);
         s.tasks = 7;
-        s.chunksize = 3;
+        s.chunksize = Chunksize::Fixed(3);
         s.scale = 0.1;
         s.fail = Some(6);
         s.mode = Mode::Threads;
@@ -610,6 +678,31 @@ mod tests {
         assert!(p.errors[1]
             .message
             .starts_with("mode must be one of main, process"));
+    }
+
+    #[test]
+    fn auto_chunksize_picks_what_pool_map_picks() {
+        // multiprocessing.Pool.map: divmod(len, 4 * workers), plus one if anything is left.
+        assert_eq!(Chunksize::Auto.resolve(10_000, 2), 1250);
+        assert_eq!(Chunksize::Auto.resolve(30, 2), 4);
+        assert_eq!(Chunksize::Auto.resolve(3, 8), 1);
+        assert_eq!(Chunksize::Fixed(7).resolve(10_000, 2), 7);
+        for text in ["auto", "AUTO", " Auto "] {
+            let p = parse(&pairs(&[("tasks", "30"), ("chunksize", text)]), 2);
+            assert!(p.errors.is_empty(), "{text}: {:?}", p.errors);
+            assert_eq!(p.settings.chunksize, Chunksize::Auto);
+            assert_eq!(p.settings.facts().chunksize, 4, "{text}");
+            assert!(p
+                .settings
+                .to_pairs()
+                .contains(&("chunksize", "auto".into())));
+        }
+        let p = parse(&pairs(&[("tasks", "30"), ("chunksize", "automatic")]), 2);
+        assert_eq!(p.settings.chunksize, Chunksize::Fixed(1));
+        assert_eq!(
+            p.errors[0].message,
+            "chunksize must be a whole number from 1 to 30, or auto: tasks per message, at most the task count (got \"automatic\")"
+        );
     }
 
     #[test]

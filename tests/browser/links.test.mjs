@@ -14,7 +14,7 @@ const SCRIPT = "<script>window.ppPwned=1</script>";
 
 const PRIMES_SIZE = "size must be a whole number from 1,000 to 100,000,000";
 const TASKS = "tasks must be a whole number from 1 to 100,000, at most one per item";
-const CHUNK = "chunksize must be a whole number from 1 to 64, tasks per message";
+const CHUNK = "chunksize must be a whole number from 1 to 64, or auto: tasks per message";
 const WORKERS = "workers must be a whole number from 1 to 64";
 const REPEATS = "repeats must be a whole number from 1 to 20, measured runs";
 const TIMEOUT = "timeout must be a number from 0 to 3600";

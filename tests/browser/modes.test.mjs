@@ -42,6 +42,31 @@ for (const [workload, size] of Object.entries(SMALL)) {
   });
 }
 
+test("chunksize auto sends about four messages per worker, as Pool.map picks, and the code says so", async () => {
+  const page = await env.open({ query: "?workload=tiny&size=400&tasks=40&workers=2" });
+  await poolReady(page);
+  await fill(page, { mode: "main" });
+  const main = await clickAndWait(page);
+  await fill(page, { mode: "process", chunksize: "auto" });
+  const auto = await clickAndWait(page);
+  assert.equal(auto.status, "done");
+  // ⌈40 ÷ (4 × 2)⌉ = 5 tasks per message, chosen by the core for these settings.
+  assert.equal(auto.chunksize, "5");
+  assert.equal(auto.digest, main.digest);
+  await page.click("#code summary");
+  await page.waitForFunction(() =>
+    /chunksize=5/.test(document.querySelector("#code-python").textContent),
+  );
+  const python = await page.textContent("#code-python");
+  assert.match(
+    python,
+    /chunksize auto: ⌈40 tasks ÷ \(4 × 2 workers\)⌉ = 5, as multiprocessing\.Pool\.map picks/,
+  );
+  assert.match(await page.textContent("#code-ours"), /pool\.map\(specs, \{ chunksize: 5 \}\)/);
+  assert.match(page.url(), /chunksize=auto/, "the link keeps auto, not its number");
+  await page.close();
+});
+
 test("compare runs the baseline and the pool, and shows the speedup of the same task list", async () => {
   const page = await env.open({ query: "?workload=primes&size=300000&tasks=8" });
   await poolReady(page);

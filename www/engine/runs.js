@@ -65,7 +65,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
     record.start = performance.timeOrigin + performance.now();
     return mode.run(specs, {
       signal: ending.signal,
-      chunksize: settings.chunksize,
+      chunksize: facts.chunksize, // "auto" resolved by the core
       context: { scale: settings.scale, gil: settings.gil },
       onEvent: (event, worker) => event.type === "line" && hooks.onLine?.(event.text, worker),
       onDispatch: (positions, worker, sentAt) => {

@@ -6,7 +6,7 @@
  * The Python program these settings correspond to; `info` is the workload's (its `python`
  * holds the task function, with `{size}` and `{items}` for the job's numbers).
  */
-export function pythonProgram(s, items, info) {
+export function pythonProgram(s, { items, chunksize }, info) {
   const split = `tasks = [(i * ${items} // ${s.tasks}, (i + 1) * ${items} // ${s.tasks}) for i in range(${s.tasks})]`;
   const imports = ["import time"];
   let run;
@@ -17,7 +17,7 @@ export function pythonProgram(s, items, info) {
     imports.unshift(`from concurrent.futures import ${executor}`);
     run = `with ${executor}(max_workers=${s.workers}) as executor:
         los, his = zip(*tasks)
-        results = list(executor.map(task, los, his, chunksize=${s.chunksize}))`;
+        results = list(executor.map(task, los, his, chunksize=${chunksize}))${autoNote(s, chunksize, "        #")}`;
   }
   const note =
     s.mode === "threads"
@@ -37,8 +37,14 @@ if __name__ == '__main__':
 `;
 }
 
+/** Where chunksize is auto, a comment (`comment`: its indent and marker) saying where its number came from. */
+function autoNote(s, chunksize, comment) {
+  if (s.chunksize !== "auto") return "";
+  return `\n${comment} chunksize auto: ⌈${s.tasks} tasks ÷ (4 × ${s.workers} workers)⌉ = ${chunksize}, as multiprocessing.Pool.map picks`;
+}
+
 /** What this page runs for these settings: the driver for the mode. */
-export function driverCode(s) {
+export function driverCode(s, { chunksize }) {
   const plan = `const { specs } = core.plan(settings); // ${s.workload}, size ${s.size}, ${s.tasks} tasks`;
   if (s.mode === "main") {
     return `// www/engine/modes.js, main thread: one wasm call per task, in turn
@@ -49,7 +55,7 @@ for (const spec of specs) results.push(await runTask(core, spec, { scale: ${s.sc
     return `// www/engine/modes.js, process pool: each worker has its own wasm memory
 ${plan}
 const pool = new ProcessPool({ module, size: ${s.workers} }); // module compiled once
-const results = await pool.map(specs, { chunksize: ${s.chunksize} });`;
+const results = await pool.map(specs, { chunksize: ${chunksize} });${autoNote(s, chunksize, "//")}`;
   }
   return `// src/run.rs, thread pool: rayon on one shared memory, in a worker
 // (the page sends the whole task list; ${s.workers} rayon thread${s.workers > 1 ? "s" : ""}${s.gil ? ", model GIL held while computing" : ""})
@@ -83,7 +89,7 @@ export async function kernelSource(file) {
  * `info` their workload's (its Python and its kernel's file).
  */
 export async function showCode(settings, facts, info) {
-  document.getElementById("code-python").textContent = pythonProgram(settings, facts.items, info);
+  document.getElementById("code-python").textContent = pythonProgram(settings, facts, info);
   const file = `src/workloads/${info.kernel_file}`;
   let kernel;
   try {
@@ -91,5 +97,5 @@ export async function showCode(settings, facts, info) {
   } catch (error) {
     kernel = `// ${file} could not be loaded (${error.message})`;
   }
-  document.getElementById("code-ours").textContent = `${driverCode(settings)}\n\n${kernel}`;
+  document.getElementById("code-ours").textContent = `${driverCode(settings, facts)}\n\n${kernel}`;
 }

@@ -183,6 +183,7 @@ export class History {
       gil: String(series.settings.gil),
       workers: series.workers,
       tasks: series.tasks,
+      chunksize: series.facts?.chunksize ?? series.settings.chunksize,
       size: series.settings.size,
       status: series.status,
       wallMs: (series.ms ?? series.representative?.ms ?? 0).toFixed(3),
