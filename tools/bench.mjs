@@ -7,6 +7,18 @@
 // Every mode runs the same task list. --quick uses smaller sizes and scales the article's sleeps by 0.1, for a run of
 // about a minute. --json prints one JSON object on stdout; progress goes to stderr. The
 // sweep (prime counting over 1 … 2× the reported CPUs) runs last; --no-sweep skips it.
+//
+// Beside the page's own numbers, in the same run: its per-task overhead (10,000 no-op tasks,
+// chunksize 1 and auto) against npm workerpool and a bare postMessage echo in the same
+// browser (tools/peers/); the pool's cold start with one worker and with all; the same
+// kernels compiled natively (src/bin/native.rs), for wasm ÷ native; and CPython's own
+// ProcessPoolExecutor on the article's program and on no-op tasks (tools/bench_python.py),
+// when python3 is here. --only a,b runs just those parts (article, runs, overhead, peers,
+// startup, native, python, sweep).
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import {
@@ -24,8 +36,22 @@ const { values: opts } = parseArgs({
     "no-sweep": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     repeats: { type: "string", default: "3" },
+    only: { type: "string", default: "" },
   },
 });
+const PARTS = ["article", "runs", "overhead", "peers", "startup", "native", "python", "sweep"];
+const only = opts.only ? opts.only.split(",") : PARTS;
+const unknown = only.filter((p) => !PARTS.includes(p));
+if (unknown.length > 0) {
+  console.error(`bench: --only takes ${PARTS.join(", ")} (got ${unknown.join(", ")})`);
+  process.exit(2);
+}
+const wants = (part) => only.includes(part) && !(part === "sweep" && opts["no-sweep"]);
+/** The per-task overhead's task count: 10,000 no-op tasks, as the peers run. */
+const OVERHEAD_TASKS = 10_000;
+const WORKERPOOL = JSON.parse(
+  readFileSync(new URL("../node_modules/workerpool/package.json", import.meta.url)),
+);
 const repeats = Number(opts.repeats);
 if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
   console.error(`bench: --repeats must be a whole number from 1 to 50 (got ${opts.repeats})`);
@@ -56,7 +82,7 @@ try {
     threads: !document.querySelector("input[name=mode][value=threads]").disabled,
   }));
   const report = {
-    browser: `Chromium ${browser.version()}`,
+    browser: `Chromium ${browser.playwright.version()}`,
     hardwareConcurrency: facts.hardwareConcurrency,
     crossOriginIsolated: facts.crossOriginIsolated,
     capabilities: facts.capabilities,
@@ -72,31 +98,56 @@ try {
   say(
     `First load: ${report.page.requests} files, ${report.page.first_load_bytes} bytes (${report.page.first_load_gzip_bytes} gzipped)`,
   );
-  page = await openPlayground(browser, server.url);
+  if (wants("article")) report.article = await article();
+  if (wants("runs")) report.runs = await workloadRuns(facts);
+  if (wants("overhead")) report.overhead = await overhead();
+  if (wants("peers")) report.peers = await peers(report.hardwareConcurrency);
+  if (wants("startup")) report.startup = await startup(report.hardwareConcurrency);
+  if (wants("native")) report.native = await native(report.runs);
+  if (wants("python")) report.python = python(report.hardwareConcurrency);
+  if (wants("sweep")) report.sweep = await sweep(report.hardwareConcurrency);
+
+  report.targets = targets(report);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    printTable(report);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+// The article's experiment, exactly as its preset button runs it, after a short warm-up.
+async function article() {
+  const page = await openPlayground(browser, server.url);
 
   await poolReady(page);
 
-  // The article's experiment, exactly as its preset button runs it, after a short warm-up.
   say(`\nThe article's experiment at scale ${ARTICLE_SCALE} (one warm-up at 0.1 first)`);
   await page.check('input[name=scale][value="0.1"]');
   await clickAndWait(page, "#preset");
   await page.check(`input[name=scale][value="${ARTICLE_SCALE}"]`);
-  const article = await clickAndWait(page, "#preset", { timeout: 120_000 });
+  const row = await clickAndWait(page, "#preset", { timeout: 120_000 });
   const lines = await logLines(page);
-  const wallMs = Number(article.wallMs);
+  const wallMs = Number(row.wallMs);
   // The longest sleep at this scale, as the page reports it (the core knows it).
   const floorMs = Number(await page.getAttribute("#finished", "data-floor-ms"));
-  report.article = {
+  const result = {
     scale: ARTICLE_SCALE,
-    workers: Number(article.workers),
+    workers: Number(row.workers),
     wall_s: Math.round(wallMs) / 1000,
     overhead_ms: Math.round((wallMs - floorMs) * 10) / 10,
     lines,
   };
-  say(`  (${report.article.overhead_ms} ms beyond the longest sleep)`);
+  say(`  (${result.overhead_ms} ms beyond the longest sleep)`);
   await page.close();
+  return result;
+}
 
-  // Workloads × modes, each on a fresh page so one run's garbage cannot slow the next.
+// Workloads × modes, each on a fresh page so one run's garbage cannot slow the next.
+async function workloadRuns(facts) {
+  const runs = [];
   for (const workload of facts.workloads) {
     const probe = await openPlayground(browser, server.url, { query: `?workload=${workload}` });
     const defaults = await probe.evaluate(() => ({
@@ -118,7 +169,7 @@ try {
       const row = await clickAndWait(p, "#run", { timeout: 1_200_000 });
       if (row.status !== "done") throw new Error(`${workload} ${label}: ${row.status}`);
       const median = Number(row.wallMs);
-      report.runs.push({
+      runs.push({
         workload,
         mode,
         ...(mode === "threads" ? { gil } : {}),
@@ -140,38 +191,230 @@ try {
     }
   }
 
-  if (!opts["no-sweep"]) report.sweep = await sweep(report.hardwareConcurrency);
+  return runs;
+}
 
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    printTable(report);
+// The page's own per-task overhead: 10,000 tiny tasks of one item each (a few ns of work)
+// through the process pool, chunksize 1 and auto, as a reader would run them; and the same
+// list on the page's thread, the work itself.
+async function overhead() {
+  const result = { tasks: OVERHEAD_TASKS };
+  for (const [key, mode, chunksize] of [
+    ["main_per_task_us", "main", 1],
+    ["per_task_us_chunksize1", "process", 1],
+    ["per_task_us_auto", "process", "auto"],
+  ]) {
+    const query = `?workload=tiny&size=${OVERHEAD_TASKS}&tasks=${OVERHEAD_TASKS}&chunksize=${chunksize}&mode=${mode}&repeats=${repeats}&warmup=1`;
+    const p = await openPlayground(browser, server.url, { query });
+    if (mode === "process") await poolReady(p);
+    say(
+      `overhead: ${OVERHEAD_TASKS.toLocaleString("en-US")} tiny tasks, ${mode}, chunksize ${chunksize}`,
+    );
+    const row = await clickAndWait(p, "#run", { timeout: 600_000 });
+    if (row.status !== "done") throw new Error(`overhead ${mode} ${chunksize}: ${row.status}`);
+    result[key] = round2((Number(row.wallMs) * 1000) / OVERHEAD_TASKS);
+    if (chunksize === "auto") result.auto_chunksize = Number(row.chunksize);
+    result.workers ??= mode === "process" ? Number(row.workers) : undefined;
+    await p.close();
   }
-} finally {
-  await browser.close();
-  server.close();
+  say(
+    `  ${result.per_task_us_chunksize1} µs a task (chunksize 1), ${result.per_task_us_auto} µs (auto)`,
+  );
+  return result;
+}
+
+// The peers, in the same browser: a bare postMessage echo (one message in flight per worker,
+// and every message queued at once) and npm workerpool, each over as many workers as the
+// page's pool and 10,000 no-op tasks (tools/peers/).
+async function peers(workers) {
+  const dir = mkdtempSync(join(tmpdir(), "pp-peers-"));
+  cpSync(new URL("peers/", import.meta.url).pathname, dir, { recursive: true });
+  cpSync(
+    new URL("../node_modules/workerpool/dist/workerpool.min.js", import.meta.url).pathname,
+    join(dir, "workerpool.min.js"),
+  );
+  cpSync(new URL("../dist/_headers", import.meta.url).pathname, join(dir, "_headers"));
+  const peerServer = await startServer({ dir });
+  try {
+    const tab = await browser.open(peerServer.url);
+    await tab.waitForFunction(() => document.documentElement.dataset.ready === "true");
+    const result = { tasks: OVERHEAD_TASKS, workers };
+    for (const [key, fn] of [
+      ["postmessage_per_task_us", "echoOneInFlight"],
+      ["postmessage_queued_per_task_us", "echoQueued"],
+      ["workerpool_per_task_us", "workerpoolExec"],
+    ]) {
+      say(`peers: ${fn}, ${OVERHEAD_TASKS.toLocaleString("en-US")} tasks on ${workers} workers`);
+      const runs = [];
+      for (let r = 0; r < repeats; r++) {
+        runs.push(
+          await tab.evaluate(
+            ([f, n, w]) => globalThis.peers[f](n, w),
+            [fn, OVERHEAD_TASKS, workers],
+          ),
+        );
+      }
+      result[key] = round2(median(runs));
+    }
+    result.workerpool_version = WORKERPOOL.version;
+    await tab.close();
+    return result;
+  } finally {
+    peerServer.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Starting the process pool from nothing (fetch and compile the core, spawn the workers, each
+// instantiates its own memory), with one worker and with `workers`, alternately, `repeats`
+// times each in one page; medians.
+async function startup(workers) {
+  const p = await openPlayground(browser, server.url);
+  const times = await p.evaluate(
+    async ([n, rounds]) => {
+      const { ProcessPool } = await import("./www/engine/pool.js");
+      const { compileCore } = await import("./www/engine/core.js");
+      const once = async (size) => {
+        const t0 = performance.now();
+        const pool = new ProcessPool({ module: await compileCore(), size });
+        await pool.start();
+        const ms = performance.now() - t0;
+        pool.shutdown();
+        return ms;
+      };
+      const out = { one: [], all: [] };
+      await once(1); // the worker script's first fetch
+      for (let r = 0; r < rounds; r++) {
+        out.one.push(await once(1));
+        out.all.push(await once(n));
+      }
+      return out;
+    },
+    [workers, Math.max(repeats, 3)],
+  );
+  await p.close();
+  const result = {
+    workers,
+    one_worker_cold_ms: round2(median(times.one)),
+    pool_cold_ms: round2(median(times.all)),
+  };
+  say(
+    `startup: one worker ${result.one_worker_cold_ms} ms, ${workers} workers ${result.pool_cold_ms} ms`,
+  );
+  return result;
+}
+
+// The CPU-bound workloads' task lists, natively (src/bin/native.rs): serial and on one rayon
+// thread per reported CPU, beside the page's main-thread and thread-pool medians.
+async function native(runs) {
+  const jobs = [...new Set(runs.filter((r) => r.mode === "main").map((r) => r.workload))]
+    .map((w) => runs.find((r) => r.workload === w && r.mode === "main"))
+    .filter((r) => r.scale === 1 && !["tiny", "counter"].includes(r.workload));
+  if (jobs.length === 0) return null;
+  say("native: cargo build --release --features threads --bin native");
+  execFileSync(
+    "cargo",
+    ["build", "--release", "--quiet", "--features", "threads", "--bin", "native"],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const out = JSON.parse(
+    execFileSync(new URL("../target/release/native", import.meta.url).pathname, [
+      "--repeats",
+      String(repeats),
+      ...jobs.map((r) => `${r.workload}=${r.size}:${r.tasks}`),
+    ]).toString(),
+  );
+  const result = {};
+  for (const n of out) {
+    const wasm = (mode) => runs.find((r) => r.workload === n.workload && r.mode === mode && !r.gil);
+    if (n.serial_digest !== n.parallel_digest || n.serial_digest !== wasm("main").digest) {
+      throw new Error(`native ${n.workload}: digests differ from each other or from the page's`);
+    }
+    result[n.workload] = {
+      size: n.size,
+      tasks: n.tasks,
+      threads: n.threads,
+      serial_ms: n.serial_ms,
+      parallel_ms: n.parallel_ms,
+      wasm_over_native: round2(wasm("main").wall_ms.median / n.serial_ms),
+      ...(wasm("threads")
+        ? { threads_over_native: round2(wasm("threads").wall_ms.median / n.parallel_ms) }
+        : {}),
+    };
+  }
+  return result;
+}
+
+// CPython's own ProcessPoolExecutor on this machine (tools/bench_python.py), or why not.
+function python(workers) {
+  try {
+    execFileSync("python3", ["--version"], { stdio: "ignore" });
+  } catch {
+    say("python: no python3 here; its column stays empty");
+    return { note: "python3 was not found, so CPython was not measured" };
+  }
+  say(
+    `python: the article's program at scale ${ARTICLE_SCALE}, ${OVERHEAD_TASKS.toLocaleString("en-US")} no-op tasks`,
+  );
+  const out = execFileSync(
+    "python3",
+    [
+      new URL("bench_python.py", import.meta.url).pathname,
+      "--scale",
+      String(ARTICLE_SCALE),
+      "--workers",
+      String(workers),
+      "--tasks",
+      String(OVERHEAD_TASKS),
+    ],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  return JSON.parse(out.toString());
+}
+
+function median(xs) {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1];
+}
+
+function round2(x) {
+  return Math.round(x * 100) / 100;
 }
 
 // What a first visit downloads before anything runs: every distinct file the page and its
-// pool's workers fetch, raw and gzipped (as most static hosts serve them).
+// pool's workers fetch, raw and gzipped (as most static hosts serve them), read from dist/
+// (a response's body can be gone by the time it is asked for). The service worker's offline
+// copy of the whole build, which it fetches in the background afterwards, counts apart.
 async function pageWeight() {
-  const context = await browser.newContext();
-  const bodies = new Map();
-  context.on("response", async (response) => {
-    const body = await response.body().catch(() => null);
-    if (body && response.status() === 200) bodies.set(response.url(), body);
+  const context = await browser.playwright.newContext();
+  const paths = { page: new Set(), offline: new Set() };
+  context.on("requestfinished", async (request) => {
+    const response = await request.response();
+    if (response?.status() !== 200) return;
+    const path = new URL(request.url()).pathname.replace(/\/$/, "/index.html");
+    (request.serviceWorker() ? paths.offline : paths.page).add(path);
   });
   const p = await context.newPage();
   await p.goto(server.url);
   await p.waitForSelector("html[data-ready=true]");
   await poolReady(p);
-  await p.waitForTimeout(300);
+  await p.waitForTimeout(1000);
   await context.close();
-  const list = [...bodies.values()];
+  const weigh = (set) => {
+    const bodies = [...set].map((path) => readFileSync(new URL(`../dist${path}`, import.meta.url)));
+    return {
+      files: bodies.length,
+      bytes: bodies.reduce((n, b) => n + b.length, 0),
+      gzip_bytes: bodies.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0),
+    };
+  };
+  const page = weigh(paths.page);
+  const offline = weigh(new Set([...paths.offline].filter((path) => !paths.page.has(path))));
   return {
-    requests: list.length,
-    first_load_bytes: list.reduce((n, b) => n + b.length, 0),
-    first_load_gzip_bytes: list.reduce((n, b) => n + gzipSync(b).length, 0),
+    requests: page.files,
+    first_load_bytes: page.bytes,
+    first_load_gzip_bytes: page.gzip_bytes,
+    offline_copy_extra_bytes: offline.bytes,
+    offline_copy_extra_gzip_bytes: offline.gzip_bytes,
   };
 }
 
@@ -232,20 +475,124 @@ async function workloadInfo(workload) {
   return info;
 }
 
+// Issue 12's targets, each with what this run measured (null where a part did not run).
+function targets(report) {
+  const list = [];
+  const add = (figure, measured, target, met) =>
+    list.push({ figure, measured, target, met: measured == null ? null : met });
+  const o = report.overhead;
+  const p = report.peers;
+  if (o && p) {
+    add(
+      "per-task overhead, chunksize 1, vs workerpool",
+      `${o.per_task_us_chunksize1} µs vs ${p.workerpool_per_task_us} µs`,
+      "≤ ½ of workerpool's",
+      o.per_task_us_chunksize1 <= p.workerpool_per_task_us / 2,
+    );
+    add(
+      "per-task overhead, chunksize 1, vs queued postMessage",
+      `${o.per_task_us_chunksize1} µs vs ${p.postmessage_queued_per_task_us} µs`,
+      "≤ 1.1×",
+      o.per_task_us_chunksize1 <= 1.1 * p.postmessage_queued_per_task_us,
+    );
+  }
+  for (const workload of ["primes", "mandelbrot"]) {
+    const main = report.runs.find((r) => r.workload === workload && r.mode === "main");
+    for (const mode of ["process", "threads"]) {
+      const r = report.runs.find((x) => x.workload === workload && x.mode === mode && !x.gil);
+      if (!main || !r) continue;
+      const efficiency = main.wall_ms.median / r.wall_ms.median / r.workers;
+      add(
+        `${mode} efficiency, ${workload}, ${r.workers} workers`,
+        `${(100 * efficiency).toFixed(1)}%`,
+        "≥ 95%",
+        efficiency >= 0.95,
+      );
+    }
+  }
+  for (const [workload, n] of Object.entries(report.native ?? {})) {
+    add(
+      `wasm ÷ native, ${workload}, one thread`,
+      `${n.wasm_over_native}×`,
+      "≤ 1.15×",
+      n.wasm_over_native <= 1.15,
+    );
+  }
+  const st = report.startup;
+  if (st) {
+    const ratio = st.pool_cold_ms / st.one_worker_cold_ms;
+    add(
+      `pool cold start, ${st.workers} workers vs one`,
+      `${st.pool_cold_ms} ms vs ${st.one_worker_cold_ms} ms (${ratio.toFixed(2)}×)`,
+      "≤ 1.5×",
+      ratio <= 1.5,
+    );
+  }
+  if (report.article) {
+    add(
+      `article overhead at scale ${report.article.scale}`,
+      `${report.article.overhead_ms} ms`,
+      "≤ 10 ms",
+      report.article.overhead_ms <= 10,
+    );
+  }
+  const gz = report.page.first_load_gzip_bytes;
+  add(
+    "first load, gzipped",
+    `${gz.toLocaleString("en-US")} bytes`,
+    "≤ 150,000 bytes",
+    gz <= 150_000,
+  );
+  return list;
+}
+
 function printTable(report) {
   const out = (s = "") => process.stdout.write(`${s}\n`);
   out(
     `${report.browser}, ${report.hardwareConcurrency} reported CPUs, cross-origin isolated: ${report.crossOriginIsolated}`,
   );
 
-  out();
-  for (const line of report.article.lines) out(line);
+  if (report.article) {
+    out();
+    for (const line of report.article.lines) out(line);
+    out(
+      `(article at scale ${report.article.scale} on ${report.article.workers} workers: ${report.article.overhead_ms} ms beyond the longest sleep)`,
+    );
+  }
   out(
-    `(article at scale ${report.article.scale} on ${report.article.workers} workers: ${report.article.overhead_ms} ms beyond the longest sleep)`,
+    `First load: ${report.page.requests} files, ${report.page.first_load_bytes.toLocaleString("en-US")} bytes, ${report.page.first_load_gzip_bytes.toLocaleString("en-US")} gzipped; the offline copy fetches ${report.page.offline_copy_extra_gzip_bytes.toLocaleString("en-US")} more gzipped bytes afterwards`,
   );
-  out(
-    `First load: ${report.page.requests} files, ${report.page.first_load_bytes.toLocaleString("en-US")} bytes, ${report.page.first_load_gzip_bytes.toLocaleString("en-US")} gzipped`,
-  );
+  const o = report.overhead;
+  if (o) {
+    out();
+    out(
+      `Per-task overhead, ${o.tasks.toLocaleString("en-US")} tiny tasks on ${o.workers} workers: ${o.per_task_us_chunksize1} µs a task at chunksize 1, ${o.per_task_us_auto} µs at chunksize auto (${o.auto_chunksize}); the work alone on the page's thread: ${o.main_per_task_us} µs`,
+    );
+  }
+  const p = report.peers;
+  if (p) {
+    out(
+      `Peers, same browser, ${p.tasks.toLocaleString("en-US")} no-op tasks on ${p.workers} workers: workerpool ${p.workerpool_version} ${p.workerpool_per_task_us} µs; postMessage echo ${p.postmessage_per_task_us} µs one in flight, ${p.postmessage_queued_per_task_us} µs all queued`,
+    );
+  }
+  const py = report.python;
+  if (py?.note) out(`Python: ${py.note}`);
+  else if (py) {
+    out(
+      `Python ${py.version} ProcessPoolExecutor, ${py.workers} workers: article at scale ${py.scale} ${py.article_wall_s} s (${py.article_overhead_ms} ms beyond the longest sleep); no-op tasks ${py.per_task_us_chunksize1} µs at chunksize 1, ${py.per_task_us_chunked} µs at chunksize ${py.chunksize_chunked}`,
+    );
+  }
+  if (report.startup) {
+    const st = report.startup;
+    out(
+      `Pool cold start (fetch, compile, spawn, instantiate): 1 worker ${st.one_worker_cold_ms} ms, ${st.workers} workers ${st.pool_cold_ms} ms`,
+    );
+  }
+  for (const [w, n] of Object.entries(report.native ?? {})) {
+    out(
+      `Native ${w}: serial ${n.serial_ms} ms, ${n.threads} threads ${n.parallel_ms} ms; the page's main thread ÷ native serial ${n.wasm_over_native}×${n.threads_over_native ? `, thread pool ÷ native threads ${n.threads_over_native}×` : ""}`,
+    );
+  }
 
   out();
   const head = [
@@ -299,5 +646,11 @@ function printTable(report) {
           `  ${mode}: serial fraction ${(100 * f.serial_fraction).toFixed(1)}%, scaling levels off at ${f.measured_cores}`,
         );
     }
+  }
+  out();
+  out("Targets (issue 12):");
+  for (const t of report.targets) {
+    const mark = t.met == null ? "not measured" : t.met ? "met" : "NOT met";
+    out(`  ${mark.padEnd(12)} ${t.figure}: ${t.measured} (target ${t.target})`);
   }
 }

@@ -1,0 +1,107 @@
+//! The same kernels and task lists as the page, compiled for this machine instead of wasm:
+//! what the benchmark divides the page's times by (`./build.sh bench`, "wasm ÷ native").
+//!
+//! ```text
+//! cargo run --release --features threads --bin native -- [--threads N] [--repeats R] WORKLOAD=SIZE:TASKS...
+//! ```
+//!
+//! For each job: the task list the page would plan, run once to warm up, then `R` times
+//! serially (one `run_task` after another, as the page's main-thread mode calls them) and `R`
+//! times on a rayon pool of `N` threads (one task per rayon job, as the thread pool runs them).
+//! Prints one JSON array on stdout: per job the median of each, and both digests, which must
+//! equal each other and the page's.
+
+use parallel_playground::settings::Settings;
+use parallel_playground::task::{run_task, summarize, Partial, TaskSpec};
+use parallel_playground::workloads::Workload;
+use rayon::prelude::*;
+use std::time::Instant;
+
+fn main() {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(json) => println!("{json}"),
+        Err(message) => {
+            eprintln!("native: {message}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<String, String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (mut threads, mut repeats, mut jobs) = (cores, 3usize, Vec::new());
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut number = |name: &str| -> Result<usize, String> {
+            let text = args.next().ok_or(format!("{name} needs a number"))?;
+            text.parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or(format!(
+                    "{name} must be a whole number from 1 (got {text:?})"
+                ))
+        };
+        match arg.as_str() {
+            "--threads" => threads = number("--threads")?,
+            "--repeats" => repeats = number("--repeats")?,
+            job => jobs.push(parse_job(job)?),
+        }
+    }
+    if jobs.is_empty() {
+        return Err("name at least one job, e.g. primes=1000000:32".into());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let results: Vec<String> = jobs
+        .iter()
+        .map(|(workload, settings)| {
+            let specs = settings.plan().map_err(|e| e.to_string())?.specs;
+            let serial = || specs.iter().map(one).collect::<Vec<_>>();
+            let parallel = || pool.install(|| specs.par_iter().with_max_len(1).map(one).collect::<Vec<_>>());
+            let (serial_ms, serial_out) = timed(repeats, serial);
+            let (parallel_ms, parallel_out) = timed(repeats, parallel);
+            let digest = |p: &[Partial]| summarize(*workload, settings.size, p).digest;
+            Ok(format!(
+                r#"{{"workload":"{}","size":{},"tasks":{},"threads":{threads},"repeats":{repeats},"serial_ms":{serial_ms:.3},"parallel_ms":{parallel_ms:.3},"serial_digest":"{}","parallel_digest":"{}"}}"#,
+                workload.name(),
+                settings.size,
+                specs.len(),
+                digest(&serial_out),
+                digest(&parallel_out),
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(format!("[{}]", results.join(",")))
+}
+
+fn one(spec: &TaskSpec) -> Partial {
+    run_task(spec).expect("a planned task is valid").partial
+}
+
+/// Runs `f` once to warm up and then `repeats` times; the median in ms and the last result.
+fn timed<T>(repeats: usize, f: impl Fn() -> T) -> (f64, T) {
+    let mut out = f();
+    let mut ms: Vec<f64> = (0..repeats)
+        .map(|_| {
+            let t0 = Instant::now();
+            out = f();
+            t0.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    (ms[ms.len() / 2], out)
+}
+
+/// `WORKLOAD=SIZE:TASKS` as the page's settings, so the task list is the page's own.
+fn parse_job(text: &str) -> Result<(Workload, Settings), String> {
+    let bad = || format!("a job is WORKLOAD=SIZE:TASKS, e.g. primes=1000000:32 (got {text:?})");
+    let (name, rest) = text.split_once('=').ok_or_else(bad)?;
+    let (size, tasks) = rest.split_once(':').ok_or_else(bad)?;
+    let workload = Workload::parse(name).map_err(|e| e.to_string())?;
+    let mut settings = Settings::defaults(workload, 1);
+    settings.size = size.parse().map_err(|_| bad())?;
+    settings.tasks = tasks.parse().map_err(|_| bad())?;
+    Ok((workload, settings))
+}
