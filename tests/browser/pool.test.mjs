@@ -69,6 +69,74 @@ test("map returns results in input order, whatever the chunksize, and spreads th
   assert.equal(result[2].workers, 1, "one chunk of 50 goes to one worker");
 });
 
+test("short tasks are pipelined, at most 16 messages to a worker, and every result comes back in order", async () => {
+  const r = await withPool(2, async ({ pool, plan }) => {
+    const specs = plan({ workload: "tiny", size: 3000, tasks: 3000 });
+    // The most messages any worker had unanswered at once, during one map.
+    const most = async (list, options) => {
+      const open = new Map();
+      let top = 0;
+      const out = await pool.map(list, {
+        ...options,
+        onDispatch: (positions, worker) => {
+          open.set(worker, (open.get(worker) ?? 0) + 1);
+          top = Math.max(top, open.get(worker));
+        },
+        onResult: (outcome) => open.set(outcome.worker, open.get(outcome.worker) - 1),
+      });
+      return { out, top };
+    };
+    const piped = await most(specs, {});
+    const alone = await most(specs.slice(0, 200), { pipeline: false });
+    return {
+      order: piped.out.map((o) => o.value?.index),
+      messages: new Set(piped.out.map((o) => o.message)).size,
+      piped: piped.top,
+      alone: alone.top,
+      aloneOrder: alone.out.map((o) => o.value?.index),
+    };
+  });
+  const upTo = (n) => Array.from({ length: n }, (_, i) => i);
+  assert.deepEqual(r.order, upTo(3000));
+  assert.equal(r.messages, 3000, "chunksize 1: one message per task, each numbered");
+  assert.ok(r.piped >= 1 && r.piped <= 16, `${r.piped} messages in flight to one worker`);
+  assert.deepEqual(r.aloneOrder, upTo(200));
+  assert.equal(r.alone, 1, "pipeline: false sends a worker one message at a time");
+});
+
+test("a panic with messages queued behind it fails its task only: the queued ones run elsewhere", async () => {
+  const r = await withPool(2, async ({ pool, plan }) => {
+    const specs = plan({ workload: "tiny", size: 400, tasks: 400, fail_task: 150 });
+    const out = await pool.map(specs);
+    return {
+      failed: out.flatMap((o, i) => (o.error ? [i] : [])),
+      order: out.map((o, i) => o.value?.index ?? i),
+      respawns: pool.respawns,
+    };
+  });
+  assert.deepEqual(r.failed, [150]);
+  assert.deepEqual(
+    r.order,
+    Array.from({ length: 400 }, (_, i) => i),
+  );
+  assert.equal(r.respawns, 1);
+});
+
+test("a pipelined worker runs one task at a time, even while one sleeps", async () => {
+  const spans = await withPool(2, async ({ pool, plan }) => {
+    const specs = plan({ workload: "sleeper", size: 30, tasks: 30 });
+    const out = await pool.map(specs, { context: { scale: 0.02 } });
+    return out.map((o) => [o.worker, o.value.start, o.value.end]);
+  });
+  assert.equal(spans.length, 30);
+  for (const worker of [0, 1]) {
+    const mine = spans.filter(([w]) => w === worker).sort((a, b) => a[1] - b[1]);
+    for (let k = 1; k < mine.length; k++) {
+      assert.ok(mine[k][1] >= mine[k - 1][2], `worker ${worker} ran two tasks at once`);
+    }
+  }
+});
+
 test("a panic fails its task only; the worker is replaced and the rest of its chunk runs elsewhere", async () => {
   const r = await withPool(2, async ({ pool, plan }) => {
     const specs = plan({ workload: "tiny", size: 12, tasks: 12, fail_task: 5 });

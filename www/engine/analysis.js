@@ -13,8 +13,11 @@ export const PHASES = {
 
 const laneId = (worker) => (worker === "main" ? "main" : Number(worker));
 
-// A finished run's chunks, once each: record -> Map(sent -> {first, last}).
+// A finished run's chunks, once each: record -> Map(message -> {first, last}).
 const chunks = new WeakMap();
+
+/** Which message carried an outcome: the pool numbers them; older records only kept `sent`. */
+const messageOf = (outcome) => outcome?.message ?? outcome?.sent;
 
 /**
  * The tasks of task `i`'s message (the contiguous run of outcomes sent with it) that started
@@ -22,13 +25,13 @@ const chunks = new WeakMap();
  */
 function chunkEnds(record, i) {
   const { outcomes } = record;
-  const sent = outcomes[i].sent;
+  const sent = messageOf(outcomes[i]);
   const cache = record.end != null ? (chunks.get(record) ?? new Map()) : null;
   if (cache?.has(sent)) return cache.get(sent);
   let lo = i;
-  while (lo > 0 && outcomes[lo - 1]?.sent === sent) lo -= 1;
+  while (lo > 0 && messageOf(outcomes[lo - 1]) === sent) lo -= 1;
   const ends = { first: i, last: i };
-  for (let k = lo; k < outcomes.length && outcomes[k]?.sent === sent; k++) {
+  for (let k = lo; k < outcomes.length && messageOf(outcomes[k]) === sent; k++) {
     const v = outcomes[k].value;
     if (!v) continue;
     if (v.start < outcomes[ends.first].value.start) ends.first = k;
@@ -104,10 +107,13 @@ export function timelineOf(record, now = record.end) {
   const t1 = (record.end ?? now) - t0;
   const lanes =
     record.mode === "main" ? ["main"] : Array.from({ length: record.workers }, (_, i) => i);
-  const bars = record.outcomes.map((_, i) => barOf(record, i)).filter(Boolean);
-  // Tasks sent but not back yet (live runs): drawn as running until now.
-  for (const d of record.inFlight ?? []) {
-    if (record.outcomes[d.task]) continue;
+  const bars = clipMessages(record.outcomes.map((_, i) => barOf(record, i)).filter(Boolean));
+  // Tasks sent but not back yet (live runs): the oldest on each lane drawn as running until
+  // now (the others wait behind it, in the worker's queue).
+  const drawn = new Set();
+  for (const d of inFlightOf(record)) {
+    if (record.outcomes[d.task] || drawn.has(d.worker)) continue;
+    drawn.add(d.worker);
     const from = d.sentAt - t0;
     bars.push({
       task: d.task,
@@ -134,6 +140,51 @@ export function timelineOf(record, now = record.end) {
   const queue = [[0, record.tasks]];
   begun.forEach((t, k) => queue.push([Math.max(0, t), record.tasks - k - 1]));
   return { t0, t1, lanes, bars, starts, queue };
+}
+
+/** A live run's tasks in flight, oldest first: [{task, worker, sentAt}]. */
+export function inFlightOf(record) {
+  return [...(record.inFlight?.values() ?? [])].sort((a, b) => a.sentAt - b.sentAt);
+}
+
+/**
+ * A lane's time is spent once. When the pool pipelines (several messages in flight to one
+ * worker), a message travels while the worker computes the one before it, and a reply while
+ * it computes the next: only the part of a send or return span when its lane did nothing
+ * else is the messages' cost. So on each lane these spans are clipped to the time between
+ * their neighbours' work. Bars are {lane, from, to, phases}; returns them, clipped.
+ */
+function clipMessages(bars) {
+  const byLane = new Map();
+  for (const bar of bars) {
+    if (!byLane.has(bar.lane)) byLane.set(bar.lane, []);
+    byLane.get(bar.lane).push(bar);
+  }
+  const work = (bar) => bar.phases.filter((p) => p.kind !== "send" && p.kind !== "return");
+  for (const lane of byLane.values()) {
+    const spans = lane.map((bar) => ({ bar, work: work(bar) })).filter((x) => x.work.length > 0);
+    spans.sort((a, b) => a.work[0].from - b.work[0].from);
+    // In one gap between two tasks' work, the first's reply goes before the next's message.
+    let before = -Infinity;
+    spans.forEach(({ bar, work: w }, k) => {
+      const after = k + 1 < spans.length ? spans[k + 1].work[0].from : Infinity;
+      if (before !== -Infinity || after !== Infinity) {
+        bar.phases = bar.phases
+          .map((p) =>
+            p.kind === "send"
+              ? { ...p, from: Math.max(p.from, before) }
+              : p.kind === "return"
+                ? { ...p, to: Math.min(p.to, after) }
+                : p,
+          )
+          .filter((p) => (p.kind !== "send" && p.kind !== "return") || p.to > p.from);
+        bar.from = bar.phases[0]?.from ?? w[0].from;
+        bar.to = bar.phases.at(-1)?.to ?? w.at(-1).to;
+      }
+      before = Math.max(bar.to, w.at(-1).to);
+    });
+  }
+  return bars;
 }
 
 /**

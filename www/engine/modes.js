@@ -132,8 +132,9 @@ export class ProcessMode {
   }
 
   /** `signal` terminates the workers mid-task (the next run starts a fresh pool). */
-  run(specs, { chunksize, context, onEvent, onDispatch, onResult, signal }) {
-    return this.#pool.map(specs, { chunksize, context, onEvent, onDispatch, onResult, signal });
+  run(specs, { chunksize, pipeline, context, onEvent, onDispatch, onResult, signal }) {
+    const options = { chunksize, pipeline, context, onEvent, onDispatch, onResult, signal };
+    return this.#pool.map(specs, options);
   }
 
   /** Each worker's memory size and its own shared-counter value (reset if asked). */

@@ -19,6 +19,25 @@ const WORKER_URL = new URL("../workers/process.js", import.meta.url);
 const START_SILENCE_MS = 4000;
 
 /**
+ * Pipelining: how much work, in ms, a worker may have waiting for it beyond the message it
+ * is running. With one message in flight, a worker idles for a whole round trip (the reply,
+ * the page's turn, the next message: about 70 µs here) after every message, which is most of
+ * the time of a task that computes for a few µs. So while a worker's last message computed in
+ * under this, it gets more, up to MAX_IN_FLIGHT: a task that turns out long keeps at most
+ * about this much work waiting behind it, and a task that sleeps hands its queue back
+ * (protocol.js serve). Slower tasks go one message at a time, as Python's pool sends them.
+ * So do tasks that may sleep (map's `pipeline: false`): a worker about to sleep hands its queue
+ * back, but by then the other workers may have started tasks queued after it, and tasks that
+ * sleep are where start order shows (Python's executor starts them in order from one shared
+ * queue).
+ */
+const PIPELINE_MS = 2;
+const MAX_IN_FLIGHT = 16;
+
+/** A request's answer when the worker gave its message back unstarted (see serve). */
+const HANDED_BACK = Symbol("handed back");
+
+/**
  * Whether a service worker serves this page. WebKit then loses every worker script but the
  * first few requested at once: the rest never reach the service worker and fail to load. So
  * there the pool starts its workers one after another (slower to start, never broken).
@@ -46,6 +65,8 @@ export class ProcessPool {
   #starting = null;
   #closed = false;
   #restarts = [];
+  #messages = 0;
+  #pumpQueued = false;
 
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
@@ -115,10 +136,14 @@ export class ProcessPool {
    * scale); onEvent(event, worker) sees lines as they are printed; onDispatch(positions,
    * worker, sentAt) sees each message leave; onResult(outcome, i) sees each outcome as it
    * arrives. Each outcome also carries `sent` and `received`: when its message left the page
-   * and when its answer came back. Rejects with AbortError if cancel() is called, or with
+   * and when its answer came back, and `message`, which message carried it. `pipeline: false`
+   * sends each worker one message at a time whatever the tasks' length (see PIPELINE_MS). Rejects with AbortError if cancel() is called, or with
    * `signal`'s reason when it aborts (which cancels the pool).
    */
-  async map(tasks, { chunksize = 1, context = {}, onEvent, onDispatch, onResult, signal } = {}) {
+  async map(
+    tasks,
+    { chunksize = 1, context = {}, pipeline = true, onEvent, onDispatch, onResult, signal } = {},
+  ) {
     signal?.throwIfAborted();
     // Stop, or a timeout: terminate the workers, and every pending task rejects with why.
     const abort = () => this.cancel(signal.reason);
@@ -132,6 +157,8 @@ export class ProcessPool {
       await Promise.all(
         chunks.map((offset) =>
           this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
+            first: offset,
+            pipeline,
             onOutcome: (outcome, k) => {
               outcomes[offset + k] = outcome;
               onResult?.(outcome, offset + k);
@@ -191,7 +218,19 @@ export class ProcessPool {
   #spawn(index) {
     const spawnAt = now();
     const worker = new Worker(this.#url, { type: "module", name: `process ${index}` });
-    const slot = { index, worker, job: null, ready: null, isReady: false, spawnAt, readyAt: null };
+    // inFlight: its messages not yet answered, oldest first; workMs: how long its last answered
+    // message computed (null until one is), which sets how many more it may be sent.
+    const slot = {
+      index,
+      worker,
+      inFlight: new Map(),
+      outbox: [],
+      workMs: null,
+      ready: null,
+      isReady: false,
+      spawnAt,
+      readyAt: null,
+    };
     worker.onmessage = ({ data }) => this.#onMessage(data);
     worker.onerror = (event) => this.#onCrash(slot, event);
     const init = { ...this.#init, kind: Kind.init, module: this.#module };
@@ -229,40 +268,53 @@ export class ProcessPool {
     return this.#size === 1 ? "the worker" : `worker ${index}`;
   }
 
-  #request(slot, message, onEvent) {
-    const id = this.#nextId++;
+  /** Sends `message` now, or (`later`) with the slot's next batch (see #pump). */
+  #request(slot, message, onEvent, id = this.#nextId++, later = false) {
     return new Promise((resolve, reject) => {
       this.#replies.set(id, { slot, resolve, reject, onEvent });
-      slot.worker.postMessage({ id, ...message });
+      if (later) slot.outbox.push({ id, ...message });
+      else slot.worker.postMessage({ id, ...message });
     });
   }
 
-  #onMessage({ id, result, error, event }) {
+  #onMessage(data) {
+    if (data.replies) data.replies.forEach((reply) => this.#onMessage(reply));
+    else this.#onReply(data);
+  }
+
+  #onReply({ id, result, error, event, handedBack }) {
     const reply = this.#replies.get(id);
     if (!reply) return; // a reply for work that was cancelled
     if (event) return reply.onEvent?.(event, reply.slot.index);
     this.#replies.delete(id);
     if (error) reply.reject(errorFromWire(error));
-    else reply.resolve(result);
+    else reply.resolve(handedBack ? HANDED_BACK : result);
   }
 
   // A worker died outside a task's try/catch (failed to load, ran out of memory): fail what
   // it was doing and replace it, unless it never started, which would only loop.
+  // Its oldest message was running: that one failed; the rest never started, and go back.
   #onCrash(slot, event) {
     event.preventDefault();
     const error = new Error(`worker ${slot.index} crashed: ${event.message || "unknown error"}`);
     error.fatal = true;
+    let running = true;
     for (const [id, reply] of this.#replies) {
       if (reply.slot === slot) {
         this.#replies.delete(id);
-        reply.reject(error);
+        if (running && slot.inFlight.has(id)) reply.reject(error);
+        else if (slot.inFlight.has(id)) reply.resolve(HANDED_BACK);
+        else reply.reject(error);
+        running &&= !slot.inFlight.has(id);
       }
     }
   }
 
-  #enqueue(tasks, context, onEvent, { onOutcome, onSend } = {}) {
+  #enqueue(tasks, context, onEvent, { onOutcome, onSend, first = 0, pipeline = false } = {}) {
     return new Promise((resolve, reject) => {
       this.#queue.push({
+        first,
+        pipeline,
         tasks,
         context,
         onEvent,
@@ -276,21 +328,56 @@ export class ProcessPool {
     });
   }
 
+  /** How many messages `slot` may have unanswered now, to take `job` (see PIPELINE_MS). */
+  #depth(slot, job) {
+    if (!job.pipeline || slot.workMs === null || slot.workMs >= PIPELINE_MS) return 1;
+    return Math.min(MAX_IN_FLIGHT, Math.floor(PIPELINE_MS / Math.max(slot.workMs, 0.01)));
+  }
+
+  // Once per turn, after every reply that came in one message has been handled, so that
+  // what each worker gets goes out in one postMessage.
   #pump() {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      this.#pumpNow();
+    });
+  }
+
+  // Round robin, one message per worker per round, so the queue is shared out evenly.
+  #pumpNow() {
+    this.#fill();
     for (const slot of this.#slots) {
-      if (!slot.isReady || slot.job || this.#head === this.#queue.length) continue;
-      const job = this.#queue[this.#head];
-      this.#queue[this.#head++] = undefined;
-      if (this.#head === this.#queue.length) {
-        this.#queue = [];
-        this.#head = 0;
+      if (slot.outbox.length === 1) slot.worker.postMessage(slot.outbox[0]);
+      else if (slot.outbox.length > 1) slot.worker.postMessage({ batch: slot.outbox });
+      slot.outbox = [];
+    }
+  }
+
+  #fill() {
+    let sent = true;
+    while (sent && this.#head < this.#queue.length) {
+      sent = false;
+      for (const slot of this.#slots) {
+        if (this.#head === this.#queue.length) break;
+        const job = this.#queue[this.#head];
+        if (!slot.isReady || slot.inFlight.size >= this.#depth(slot, job)) continue;
+        this.#queue[this.#head++] = undefined;
+        if (this.#head === this.#queue.length) {
+          this.#queue = [];
+          this.#head = 0;
+        }
+        this.#dispatch(slot, job);
+        sent = true;
       }
-      this.#dispatch(slot, job);
     }
   }
 
   async #dispatch(slot, job) {
-    slot.job = job;
+    const id = this.#nextId++;
+    const message = ++this.#messages;
+    slot.inFlight.set(id, job);
     const sent = job.tasks;
     const sentAt = now();
     job.onSend?.(job.outcomes.length, sent.length, slot.index, sentAt);
@@ -300,39 +387,62 @@ export class ProcessPool {
         slot,
         { kind: Kind.run, tasks: sent, context: job.context },
         job.onEvent,
+        id,
+        true,
       );
     } catch (error) {
       if (!this.#slots.includes(slot)) return job.reject(error); // cancelled mid-task
       outcomes = [{ error: errorToWire(error) }]; // the worker crashed: blame its first task
     }
-    slot.job = null;
+    slot.inFlight.delete(id);
+    if (outcomes === HANDED_BACK) {
+      // Never started: it goes back where it was in the queue, for any worker to take, and
+      // this worker, whose task sleeps, gets nothing more until that task is done.
+      slot.workMs = null;
+      this.#requeue(job);
+      return this.#pump();
+    }
     const received = now();
     for (const outcome of outcomes) {
       const k = job.outcomes.length;
       // A worker may name who ran a task (the thread host names its rayon thread).
       const worker = outcome.worker ?? slot.index;
       const settled = outcome.error
-        ? { error: errorFromWire(outcome.error), worker, sent: sentAt, received }
-        : { value: outcome.value, worker, sent: sentAt, received };
+        ? { error: errorFromWire(outcome.error), worker, message, sent: sentAt, received }
+        : { value: outcome.value, worker, message, sent: sentAt, received };
       job.outcomes.push(settled);
       job.onOutcome?.(settled, k);
     }
+    const values = outcomes.map((o) => o.value).filter(Boolean);
+    slot.workMs = values.length > 0 ? values.at(-1).end - values[0].start : null;
     const fatal = outcomes.at(-1)?.error?.fatal;
     job.tasks = sent.slice(outcomes.length);
+    job.first += outcomes.length;
     if (job.tasks.length > 0)
-      this.#requeueFirst(job); // the rest of a chunk runs elsewhere
+      this.#requeue(job); // the rest of a chunk runs elsewhere
     else job.resolve(job);
     if (fatal) this.#respawn(slot);
     this.#pump();
   }
 
-  /** Puts `job` at the front of the queue (rare: only a chunk cut short by a crash). */
-  #requeueFirst(job) {
-    if (this.#head > 0) this.#queue[--this.#head] = job;
-    else this.#queue.unshift(job);
+  /**
+   * Puts `job` back in the queue in task order, ahead of everything not yet sent (rare: a
+   * message a worker handed back, or the rest of a chunk cut short by a crash).
+   */
+  #requeue(job) {
+    let at = this.#head;
+    while (at < this.#queue.length && this.#queue[at].first < job.first) at += 1;
+    if (at === this.#head && this.#head > 0) this.#queue[--this.#head] = job;
+    else this.#queue.splice(at, 0, job);
   }
 
   #respawn(slot) {
+    // Its other messages were handed back or will be: none may wait on the dead worker.
+    for (const [id, job] of slot.inFlight) {
+      // (One whose answer came but is not yet handled requeues itself.)
+      if (this.#replies.delete(id)) this.#requeue(job);
+    }
+    slot.inFlight.clear();
     slot.worker.terminate();
     const fresh = this.#spawn(slot.index);
     const restart = { worker: slot.index, spawnAt: fresh.spawnAt, readyAt: null };

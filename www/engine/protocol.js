@@ -107,21 +107,79 @@ export function transferables(outcomes) {
  */
 export const ALIVE_MS = 250;
 
+/** The longest a worker holds a finished task's answer to send it with the next ones. */
+const HOLD_MS = 1;
+
 /**
- * Makes the calling worker answer requests with `handlers[kind](request)`: one try/catch,
- * errors sent back as values, typed-array results moved rather than copied.
+ * Makes the calling worker answer requests with `handlers[kind](request, control)`: one
+ * try/catch, errors sent back as values, typed-array results moved rather than copied.
+ *
+ * Run requests are carried out one at a time, in the order they came: the pool may send a
+ * worker its next message before the last is done (see PIPELINE_MS in pool.js), and a worker
+ * is a process, running one task at a time even while that task sleeps. A run that is about
+ * to sleep, or that has broken its instance, calls `control.handBack()`: every run request
+ * queued behind it (and any that arrives until it ends) goes back to the pool unstarted,
+ * as `{id, handedBack: true}`, so no task waits behind a sleep that another worker could
+ * have run. `handBack({forGood: true})` keeps handing everything back (a broken instance).
  */
 export function serve(handlers) {
-  self.onmessage = async ({ data }) => {
+  const waiting = [];
+  let busy = false;
+  let handingBack = false;
+  let broken = false;
+  // Answers held while more runs wait here, sent as one {replies} message when the queue
+  // runs dry, when the oldest has waited HOLD_MS, or before a sleep: with tiny tasks, one
+  // message per answer cost the page more than the tasks did.
+  let held = [];
+  let heldTransfers = [];
+  let heldSince = 0;
+  const flush = () => {
+    if (held.length === 1) postMessage(held[0], heldTransfers);
+    else if (held.length > 1) postMessage({ replies: held }, heldTransfers);
+    held = [];
+    heldTransfers = [];
+  };
+  const giveBack = (data) => postMessage({ id: data.id, handedBack: true });
+  const control = {
+    handBack({ forGood = false } = {}) {
+      flush();
+      handingBack = true;
+      broken ||= forGood;
+      waiting.splice(0).forEach(giveBack);
+    },
+  };
+  const answer = async (data, send = postMessage) => {
     const sayAlive = () => postMessage({ id: data.id, event: { type: "alive" } });
     const alive = data.kind === Kind.init ? (sayAlive(), setInterval(sayAlive, ALIVE_MS)) : null;
     try {
-      const result = await handlers[data.kind](data);
-      postMessage({ id: data.id, result }, data.kind === Kind.run ? transferables(result) : []);
+      const result = await handlers[data.kind](data, control);
+      send({ id: data.id, result }, data.kind === Kind.run ? transferables(result) : []);
     } catch (error) {
-      postMessage({ id: data.id, error: errorToWire(error) });
+      send({ id: data.id, error: errorToWire(error) }, []);
     } finally {
       clearInterval(alive);
     }
   };
+  const hold = (reply, transfers) => {
+    if (held.length === 0) heldSince = performance.now();
+    held.push(reply);
+    heldTransfers.push(...transfers);
+  };
+  const runNext = async () => {
+    busy = true;
+    while (waiting.length > 0) {
+      await answer(waiting.shift(), hold);
+      handingBack = broken;
+      if (waiting.length === 0 || performance.now() - heldSince >= HOLD_MS) flush();
+    }
+    busy = false;
+  };
+  const take = (data) => {
+    if (data.kind !== Kind.run) return void answer(data);
+    if (handingBack) return giveBack(data);
+    waiting.push(data);
+    if (!busy) runNext();
+  };
+  // The pool sends the messages it has for a worker at once as one {batch}.
+  self.onmessage = ({ data }) => (data.batch ? data.batch.forEach(take) : take(data));
 }

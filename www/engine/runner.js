@@ -40,7 +40,8 @@ function taskError(error, spec) {
 
 /**
  * Runs `spec` with `core` and returns {index, partial, pixels, start, computed, end}
- * (timestamps from measure.now()). `emit` receives each printed line as it happens.
+ * (timestamps from measure.now()). `emit` receives each printed line as it happens, and
+ * `{type: "sleep"}` just before each sleep.
  */
 export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () => {}) {
   const start = now();
@@ -53,7 +54,11 @@ export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () 
   const computed = now();
   for (const step of output.steps) {
     if (step.kind === "print") emit({ type: "line", task: spec.index, text: step.text, at: now() });
-    else if (step.kind === "sleep") await sleep(step.ms * scale, signal);
+    else if (step.kind === "sleep") {
+      // Said first, so a worker can hand back what is queued behind this task (protocol.js).
+      emit({ type: "sleep", task: spec.index, ms: step.ms * scale });
+      await sleep(step.ms * scale, signal);
+    }
   }
   return {
     index: output.index,

@@ -43,7 +43,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
     status: "running",
     outcomes,
     done: 0,
-    inFlight: [],
+    inFlight: new Map(), // task → {task, worker, sentAt}: a task handed back and sent again is sent once
 
     lanes: prep.lanes ?? [],
     restarts: [],
@@ -66,13 +66,16 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
     return mode.run(specs, {
       signal: ending.signal,
       chunksize: facts.chunksize, // "auto" resolved by the core
+      // Tasks that sleep go one at a time, so they start in order, as from Python's queue.
+      pipeline: !facts.sleeps,
       context: { scale: settings.scale, gil: settings.gil },
       onEvent: (event, worker) => event.type === "line" && hooks.onLine?.(event.text, worker),
       onDispatch: (positions, worker, sentAt) => {
-        for (const task of positions) record.inFlight.push({ task, worker, sentAt });
+        for (const task of positions) record.inFlight.set(task, { task, worker, sentAt });
       },
       onResult: (outcome, i) => {
         if (!outcomes[i]) record.done += 1;
+        record.inFlight.delete(i);
         if (!(outcomes[i] && outcome.live)) outcomes[i] = outcome;
         hooks.onProgress?.(record);
       },
@@ -84,7 +87,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
 
   Object.assign(record, { start: timed.start, end: timed.end, ms: timed.ms });
   record.outcomes = timed.value ?? outcomes;
-  record.inFlight = [];
+  record.inFlight = new Map();
   record.restarts = mode.restarts.slice(restartsBefore);
   record.status = !timed.error
     ? "done"

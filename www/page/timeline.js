@@ -2,7 +2,7 @@
 // coloured by phase, with the queue's depth above. It is redrawn while a run goes, so it
 // doubles as the progress display. Hover or focus a bar (arrow keys move between tasks) to
 // read its numbers.
-import { barOf, timelineOf, PHASES } from "../engine/analysis.js";
+import { barOf, inFlightOf, timelineOf, PHASES } from "../engine/analysis.js";
 import { who } from "./wording.js";
 
 const LANE_H = 20;
@@ -92,12 +92,20 @@ export class TimelineView {
       for (const p of bar.phases) g.append(rect(p.kind, p.from, p.to, L.laneY(bar.lane)));
       fresh.append(g);
     });
-    for (const d of record.inFlight ?? []) {
-      if (L.drawn.has(d.task) || !L.lanes.includes(d.worker)) continue;
+    // The oldest task in flight on each lane runs; any others wait in that worker's queue.
+    const lanes = new Set();
+    for (const d of inFlightOf(record)) {
+      if (L.drawn.has(d.task) || !L.lanes.includes(d.worker) || lanes.has(d.worker)) continue;
+      lanes.add(d.worker);
       let r = L.running.get(d.task);
+      if (r && r.dataset.lane !== String(d.worker)) {
+        r.remove(); // handed back by a worker about to sleep, and sent to another
+        r = null;
+      }
       if (!r) {
         r = rect("run", d.sentAt - record.start, t, L.laneY(d.worker));
         r.classList.add("live");
+        r.dataset.lane = String(d.worker);
         L.running.set(d.task, r);
         fresh.append(r);
       }

@@ -13,16 +13,21 @@ serve({
   },
 
   // Runs a chunk of tasks; each outcome is {value} or {error}. After a fatal error (a panic)
-  // this instance is unusable, so the rest of the chunk goes back to the pool to run elsewhere.
-  async [Kind.run]({ id, tasks, context }) {
+  // this instance is unusable, so the rest of the chunk, and every message queued behind it,
+  // goes back to the pool to run elsewhere. A task about to sleep hands the queue back too.
+  async [Kind.run]({ id, tasks, context }, control) {
     const outcomes = [];
+    const emit = (event) =>
+      event.type === "sleep" ? control.handBack() : postMessage({ id, event });
     for (const spec of tasks) {
       try {
-        const value = await runTask(core, spec, context, (event) => postMessage({ id, event }));
-        outcomes.push({ value });
+        outcomes.push({ value: await runTask(core, spec, context, emit) });
       } catch (error) {
         outcomes.push({ error: errorToWire(error) });
-        if (error.fatal) break;
+        if (error.fatal) {
+          control.handBack({ forGood: true });
+          break;
+        }
       }
     }
     return outcomes;
