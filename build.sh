@@ -62,7 +62,7 @@ ensure_wasm_bindgen() {
 ensure_npm() {
     command -v npm >/dev/null || die "Node.js 18+ with npm is needed for the tests, the benchmark and wasm-opt"
     if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-        say "Installing npm dev dependencies (playwright-core, prettier, binaryen)"
+        say "Installing npm dev dependencies (playwright-core, prettier, binaryen, esbuild, axe-core, workerpool)"
         # To stderr: `bench --json` promises one JSON object on stdout and nothing else.
         npm ci --no-audit --no-fund >&2
     fi
@@ -163,8 +163,21 @@ build() {
     mv dist/www/platform/sw.js dist/sw.js
     cp www/_headers dist/_headers
     rm dist/www/_headers
+    minify_js
     offline_copy
     say "Built dist/ ($(du -sh dist | cut -f1))"
+}
+
+# The page's JavaScript, minified in place (esbuild, file by file: no bundling, so every module
+# keeps its URL): a first visit downloads about 30 KB less gzipped. www/ stays readable.
+# dist/sw.js is left alone: offline_copy stamps its source text next.
+minify_js() {
+    if [ ! -x node_modules/.bin/esbuild ]; then
+        say "Skipping minification (no npm dev dependencies); the page works, a little larger"
+        return
+    fi
+    esbuild $(find dist/www dist/pkg dist/pkg-threads -name '*.js') --minify --log-level=warning \
+        --outdir=dist --outbase=dist --allow-overwrite
 }
 
 # The service worker's offline copy: every file of this build (the page's own address as
