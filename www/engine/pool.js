@@ -38,13 +38,19 @@ const MAX_IN_FLIGHT = 16;
 const HANDED_BACK = Symbol("handed back");
 
 /**
- * Whether a service worker serves this page. WebKit then loses every worker script but the
- * first few requested at once: the rest never reach the service worker and fail to load. So
- * there the pool starts its workers one after another (slower to start, never broken).
+ * Whether this page must start its workers one after another. WebKit (WebKitGTK 2.50 here),
+ * when a service worker serves the page, loses every worker script but the first few requested
+ * at once: the rest never reach the service worker and fail to load. There the pool starts
+ * its workers in turn (slower to start, never broken); elsewhere all at once, so a pool of N
+ * starts in about the time of one. The loss cannot be probed without losing a worker, so the
+ * engine is told by its user agent: WebKit, but not Chromium (whose string also says
+ * AppleWebKit).
  */
-function underServiceWorker() {
+function startsWorkersOneByOne() {
   try {
-    return Boolean(globalThis.navigator?.serviceWorker?.controller);
+    const ua = globalThis.navigator?.userAgent ?? "";
+    const webkit = /AppleWebKit/.test(ua) && !/Chrome\/|Chromium\//.test(ua);
+    return webkit && Boolean(globalThis.navigator?.serviceWorker?.controller);
   } catch {
     return false; // a frame denied storage may not even ask
   }
@@ -106,7 +112,7 @@ export class ProcessPool {
     const starting = (async () => {
       const t0 = now();
       this.#slots = [];
-      const oneByOne = underServiceWorker();
+      const oneByOne = startsWorkersOneByOne();
       for (let i = 0; i < this.#size; i++) {
         this.#slots.push(this.#spawn(i));
         if (oneByOne) await this.#slots[i].ready;
