@@ -319,6 +319,17 @@ test("each result is explained, and the code panes show the Python and the Rust 
   assert.match(ours, /pool\.map\(specs, \{ chunksize: 1 \}\)/);
   assert.match(ours, /\/\/ src\/workloads\/primes\.rs\n/);
   assert.ok(!ours.includes("ANCHOR"));
+  // The same program for a cluster, labelled as code to run elsewhere.
+  await page.click("#cluster summary");
+  const ray = await page.textContent("#code-ray");
+  assert.match(ray, /^# To run elsewhere, on a Ray cluster .*: this page runs none of it\./);
+  assert.match(ray, /from ray\.util\.multiprocessing import Pool/);
+  assert.match(ray, /pool\.starmap\(task, tasks, chunksize=1\)/);
+  assert.match(ray, /def task\(lo, hi\):/);
+  const dask = await page.textContent("#code-dask");
+  assert.match(dask, /^# To run elsewhere, on a Dask cluster .*: this page runs none of it\./);
+  assert.match(dask, /client\.gather\(client\.map\(task, los, his, pure=False\)\)/);
+  assert.match(dask, /for i in range\(8\)/);
   await fill(page, { mode: "threads" });
   await page.waitForFunction(() =>
     document.querySelector("#code-python").textContent.includes("ThreadPoolExecutor"),

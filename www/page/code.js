@@ -37,6 +37,51 @@ if __name__ == '__main__':
 `;
 }
 
+/**
+ * The same program for engines that spread one pool over many machines: Ray's drop-in
+ * `multiprocessing.Pool` and Dask's `Client.map`. Code to run elsewhere: this page runs none
+ * of it. Returns {ray, dask}.
+ */
+export function clusterPrograms(s, { items, chunksize }, info) {
+  const split = `tasks = [(i * ${items} // ${s.tasks}, (i + 1) * ${items} // ${s.tasks}) for i in range(${s.tasks})]`;
+  const task = info.python.replaceAll("{size}", s.size).replaceAll("{items}", items);
+  const finish = "print(f'Finished in {round(time.perf_counter() - start, 2)} second(s)')";
+  const ray = `# To run elsewhere, on a Ray cluster (pip install "ray[default]"): this page runs none of it.
+import time
+
+import ray
+from ray.util.multiprocessing import Pool  # multiprocessing.Pool's API, one process per CPU of the cluster
+
+${task}
+
+
+if __name__ == '__main__':
+    ray.init()  # a local cluster; ray.init(address="auto") joins a running one
+    ${split}
+    start = time.perf_counter()
+    with Pool() as pool:
+        results = pool.starmap(task, tasks, chunksize=${chunksize})
+    ${finish}
+`;
+  const dask = `# To run elsewhere, on a Dask cluster (pip install "dask[distributed]"): this page runs none of it.
+import time
+
+from dask.distributed import Client
+
+${task}
+
+
+if __name__ == '__main__':
+    client = Client()  # a local cluster; Client("tcp://scheduler:8786") joins a running one
+    ${split}
+    start = time.perf_counter()
+    los, his = zip(*tasks)
+    results = client.gather(client.map(task, los, his, pure=False))  # one task each, as chunksize 1
+    ${finish}
+`;
+  return { ray, dask };
+}
+
 /** Where chunksize is auto, a comment (`comment`: its indent and marker) saying where its number came from. */
 function autoNote(s, chunksize, comment) {
   if (s.chunksize !== "auto") return "";
@@ -90,6 +135,9 @@ export async function kernelSource(file) {
  */
 export async function showCode(settings, facts, info) {
   document.getElementById("code-python").textContent = pythonProgram(settings, facts, info);
+  const cluster = clusterPrograms(settings, facts, info);
+  document.getElementById("code-ray").textContent = cluster.ray;
+  document.getElementById("code-dask").textContent = cluster.dask;
   const file = `src/workloads/${info.kernel_file}`;
   let kernel;
   try {
