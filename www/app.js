@@ -4,6 +4,7 @@
 import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { runSeries } from "./engine/runs.js";
+import { addSpan, now } from "./engine/measure.js";
 import { withDeadline } from "./engine/protocol.js";
 import { ensureIsolation } from "./platform/isolation.js";
 import { detect, modeSupport } from "./platform/capabilities.js";
@@ -330,10 +331,14 @@ export class App {
         : which(record);
     };
     const redraw = () => {
+      const t0 = now();
       this.#view.tick();
       this.#log.flush();
       if (current?.start) this.#timeline.live(current);
       this.#meter.showLive();
+      // The redraw's own JavaScript, on the run's page lane (the browser's painting after it
+      // cannot be timed from here).
+      if (current?.start && mode !== "main") addSpan(current.page, t0, now());
     };
     const hooks = {
       meter: this.#meter,

@@ -85,6 +85,28 @@ for (const [mode, workers] of [
   });
 }
 
+test("the page's own work during a pool run is measured and drawn under the lanes; a main-thread run has none", async () => {
+  const page = await env.open({ query: "?workload=tiny&size=500&tasks=500&workers=2&repeats=1" });
+  await poolReady(page);
+  await clickAndWait(page, "#compare", { runs: 2 });
+  const strip = await page.evaluate(() => ({
+    lane: document.querySelectorAll("#timeline rect.page-lane").length,
+    busy: document.querySelectorAll("#timeline rect.page-busy").length,
+    legend: document.querySelector("#timeline .legend").textContent,
+  }));
+  assert.equal(strip.lane, 1);
+  assert.ok(strip.busy >= 1);
+  assert.match(strip.legend, /the page's own JavaScript/);
+  assert.match(
+    await page.textContent("#explain"),
+    /The page's own thread ran [\d,]+ ms of JavaScript for the run \(handing out tasks, taking results, redrawing: \d+% of the run's time\)/,
+  );
+  await fill(page, { mode: "main" });
+  await clickAndWait(page);
+  assert.equal(await page.count("#timeline rect.page-lane"), 0);
+  await page.close();
+});
+
 test("a cold pool's timeline shows each worker starting before the first task", async () => {
   const page = await env.open({
     query: "?workload=primes&size=200000&tasks=8&workers=2&repeats=1&warmup=0",

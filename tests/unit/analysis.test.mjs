@@ -116,3 +116,28 @@ test("under the model GIL, a line that waits for the lock waits: it is not compu
   assert.equal(b.wait, 30);
   assert.ok(b.run <= b.wall, "one lane computes at a time");
 });
+
+test("pipelined messages on one lane: each lane's time is spent once, even for tasks shorter than a clock tick", () => {
+  // Three one-task messages, all sent at 0 to worker 0; each computes in under a tick
+  // (start === end), and their answers come back together at 10.
+  const r = run(
+    [
+      [0, 2, 2],
+      [0, 3, 3],
+      [0, 4, 4],
+    ],
+    { workers: 1, received: 1010 },
+  );
+  r.outcomes.forEach((o, i) => (o.message = i + 1));
+  const t = timelineOf(r);
+  const spans = t.bars.flatMap((b) => b.phases).sort((a, b) => a.from - b.from || a.to - b.to);
+  for (let k = 1; k < spans.length; k++) {
+    assert.ok(
+      spans[k].from >= spans[k - 1].to,
+      `${JSON.stringify(spans[k - 1])} overlaps ${JSON.stringify(spans[k])}`,
+    );
+  }
+  const b = breakdown(t);
+  assert.equal(b.messages, 2 + 8, "sent 0–2, back 4–10: the rest is computing or nothing");
+  assert.ok(b.messages + b.run + b.idle <= b.laneTime + 1e-9);
+});

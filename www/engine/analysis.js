@@ -51,11 +51,14 @@ export function barOf(record, i) {
   if (!v || !Number.isFinite(v.start)) return null;
   const t0 = record.start;
   const phases = [];
-  const add = (kind, from, to) => {
-    if (Number.isFinite(from) && Number.isFinite(to) && to > from) {
+  // `always`: kept even when shorter than the clock's tick, as a task's computing is: it
+  // places the task on its lane (see clipMessages).
+  const add = (kind, from, to, always = false) => {
+    if (Number.isFinite(from) && Number.isFinite(to) && (to > from || (always && to === from))) {
       phases.push({ kind, from: from - t0, to: to - t0 });
     }
   };
+
   // The message carried a chunk: only the chunk's first task to start waited for it, and only
   // its last to end waited for the reply. (Not the first and last by index: a thread pool's
   // one message holds every task, and rayon runs them in no fixed order.)
@@ -71,10 +74,10 @@ export function barOf(record, i) {
   const computed = record.sleeps ? (v.computed ?? v.end) : v.end;
   const waits = (v.lines ?? []).filter((l) => l.asked < l.at);
   if (waits.length === 0) {
-    add("run", v.start, computed);
+    add("run", v.start, computed, true);
     if (record.sleeps) add("sleep", v.computed, v.end);
   } else {
-    add("run", v.start, v.computed);
+    add("run", v.start, v.computed, true);
     let from = v.computed;
     for (const line of waits) {
       add(after, from, line.asked);
@@ -139,7 +142,11 @@ export function timelineOf(record, now = record.end) {
   const begun = bars.map((b) => b.from).sort((a, b) => a - b);
   const queue = [[0, record.tasks]];
   begun.forEach((t, k) => queue.push([Math.max(0, t), record.tasks - k - 1]));
-  return { t0, t1, lanes, bars, starts, queue };
+  // The page's own thread, where it worked for the run (pool modes): [{from, to}].
+  const page = (record.page ?? [])
+    .map(([from, to]) => ({ from: Math.max(from - t0, 0), to: Math.min(to - t0, t1) }))
+    .filter((s) => s.to > s.from);
+  return { t0, t1, lanes, bars, starts, queue, page };
 }
 
 /** A live run's tasks in flight, oldest first: [{task, worker, sentAt}]. */
@@ -189,7 +196,8 @@ function clipMessages(bars) {
 
 /**
  * Where the lanes' time went between the run's start and end, in ms: computing, sleeping,
- * messages, waiting for the GIL, starting workers, and idle (the rest). `tail` is how long
+ * messages, waiting for the GIL, starting workers, and idle (the rest); and `page`, how long
+ * the page's own thread worked for the run (its JavaScript: sending, taking answers, redraws). `tail` is how long
  * the first lane to run out of work sat idle before the run ended.
  */
 export function breakdown(timeline) {
@@ -221,6 +229,8 @@ export function breakdown(timeline) {
     tail: ends.length > 1 ? timeline.t1 - Math.min(...ends) : 0,
     medianTask: costs.length ? costs[costs.length >> 1] : 0,
     slowestTask: costs.at(-1) ?? 0,
+    // The page's thread is not a lane: its work takes the workers' cores, not their time.
+    page: (timeline.page ?? []).reduce((sum, s) => sum + s.to - s.from, 0),
   };
 }
 

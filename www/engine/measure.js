@@ -10,6 +10,16 @@ export function now() {
 }
 
 /**
+ * Adds the span [from, to] (ms, as now()) to `spans`, joined to the last one when they touch
+ * (within 0.1 ms): how the page's own thread was busy during a run, in few spans.
+ */
+export function addSpan(spans, from, to) {
+  const last = spans.at(-1);
+  if (last && from - last[1] < 0.1) last[1] = Math.max(last[1], to);
+  else spans.push([from, to]);
+}
+
+/**
  * Times a whole run. What it includes: from just before the first task is handed out to just
  * after the last result is back on the page, so message transfer, the workers' work and any
  * sleeps count. What it excludes: starting a pool (spawning workers and instantiating wasm,

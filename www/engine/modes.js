@@ -132,8 +132,8 @@ export class ProcessMode {
   }
 
   /** `signal` terminates the workers mid-task (the next run starts a fresh pool). */
-  run(specs, { chunksize, pipeline, context, onEvent, onDispatch, onResult, signal }) {
-    const options = { chunksize, pipeline, context, onEvent, onDispatch, onResult, signal };
+  run(specs, { chunksize, pipeline, context, onEvent, onDispatch, onResult, onBusy, signal }) {
+    const options = { chunksize, pipeline, context, onEvent, onDispatch, onResult, onBusy, signal };
     return this.#pool.map(specs, options);
   }
 

@@ -73,6 +73,7 @@ export class ProcessPool {
   #restarts = [];
   #messages = 0;
   #pumpQueued = false;
+  #onBusy = null;
 
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
@@ -142,15 +143,27 @@ export class ProcessPool {
    * scale); onEvent(event, worker) sees lines as they are printed; onDispatch(positions,
    * worker, sentAt) sees each message leave; onResult(outcome, i) sees each outcome as it
    * arrives. Each outcome also carries `sent` and `received`: when its message left the page
-   * and when its answer came back, and `message`, which message carried it. `pipeline: false`
+   * and when its answer came back, and `message`, which message carried it. onBusy(from, to)
+   * hears each stretch of the page's thread spent in the pool's own work (sending, taking
+   * answers, the callbacks above). `pipeline: false`
    * sends each worker one message at a time whatever the tasks' length (see PIPELINE_MS). Rejects with AbortError if cancel() is called, or with
    * `signal`'s reason when it aborts (which cancels the pool).
    */
   async map(
     tasks,
-    { chunksize = 1, context = {}, pipeline = true, onEvent, onDispatch, onResult, signal } = {},
+    {
+      chunksize = 1,
+      context = {},
+      pipeline = true,
+      onEvent,
+      onDispatch,
+      onResult,
+      onBusy,
+      signal,
+    } = {},
   ) {
     signal?.throwIfAborted();
+    this.#onBusy = onBusy ?? null;
     // Stop, or a timeout: terminate the workers, and every pending task rejects with why.
     const abort = () => this.cancel(signal.reason);
     signal?.addEventListener("abort", abort, { once: true });
@@ -179,6 +192,7 @@ export class ProcessPool {
       return outcomes;
     } finally {
       signal?.removeEventListener("abort", abort);
+      this.#onBusy = null;
     }
   }
 
@@ -237,7 +251,11 @@ export class ProcessPool {
       spawnAt,
       readyAt: null,
     };
-    worker.onmessage = ({ data }) => this.#onMessage(data);
+    worker.onmessage = ({ data }) => {
+      const t0 = now();
+      this.#onMessage(data);
+      this.#onBusy?.(t0, now());
+    };
     worker.onerror = (event) => this.#onCrash(slot, event);
     const init = { ...this.#init, kind: Kind.init, module: this.#module };
     let heardAt = null; // before its script loads, a worker cannot say anything
@@ -353,12 +371,14 @@ export class ProcessPool {
 
   // Round robin, one message per worker per round, so the queue is shared out evenly.
   #pumpNow() {
+    const t0 = now();
     this.#fill();
     for (const slot of this.#slots) {
       if (slot.outbox.length === 1) slot.worker.postMessage(slot.outbox[0]);
       else if (slot.outbox.length > 1) slot.worker.postMessage({ batch: slot.outbox });
       slot.outbox = [];
     }
+    this.#onBusy?.(t0, now());
   }
 
   #fill() {
@@ -400,6 +420,7 @@ export class ProcessPool {
       if (!this.#slots.includes(slot)) return job.reject(error); // cancelled mid-task
       outcomes = [{ error: errorToWire(error) }]; // the worker crashed: blame its first task
     }
+    const resumed = now();
     slot.inFlight.delete(id);
     if (outcomes === HANDED_BACK) {
       // Never started: it goes back where it was in the queue, for any worker to take, and
@@ -429,6 +450,7 @@ export class ProcessPool {
     else job.resolve(job);
     if (fatal) this.#respawn(slot);
     this.#pump();
+    this.#onBusy?.(resumed, now());
   }
 
   /**

@@ -1,7 +1,7 @@
 // A measured series: one task list in one mode, an optional warm-up run, then the repeats,
 // each timed by measure() and watched by the responsiveness meter. No DOM here: the page
 // follows along through hooks.
-import { measure } from "./measure.js";
+import { addSpan, measure } from "./measure.js";
 import { timeoutError } from "./protocol.js";
 
 /** Resolves once the browser has painted what was just put on screen (or after 100 ms). */
@@ -44,6 +44,9 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
     outcomes,
     done: 0,
     inFlight: new Map(), // task → {task, worker, sentAt}: a task handed back and sent again is sent once
+    // When the page's own thread worked for the run (the pool's sending and taking answers,
+    // the live redraws): [[from, to]] on now()'s clock. The workers' cores are its cores too.
+    page: [],
 
     lanes: prep.lanes ?? [],
     restarts: [],
@@ -73,6 +76,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
       onDispatch: (positions, worker, sentAt) => {
         for (const task of positions) record.inFlight.set(task, { task, worker, sentAt });
       },
+      onBusy: (from, to) => addSpan(record.page, from, to),
       onResult: (outcome, i) => {
         if (!outcomes[i]) record.done += 1;
         record.inFlight.delete(i);

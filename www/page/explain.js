@@ -54,6 +54,11 @@ export function explain(series, baseline, cpus) {
   out.push(
     `Of the ${n} × ${ms(b.wall)} of ${unit} time, ${ms(b.run)} went to computing, ${ms(b.messages)} to messages${b.wait > 0 ? `, ${ms(b.wait)} to waiting for the GIL` : ""} and ${ms(b.idle)} to waiting for work.`,
   );
+  if (b.page > 0) {
+    out.push(
+      `The page's own thread ran ${ms(b.page)} of JavaScript for the run (handing out tasks, taking results, redrawing: ${pct(b.page, b.wall)} of the run's time), on the same cores as the ${unit}s.`,
+    );
+  }
   if (b.wait > b.run * 0.3) {
     out.push(
       "Under the model GIL only one thread computes at a time, so adding threads cannot speed up CPU-bound work; that is why the article reaches for processes.",

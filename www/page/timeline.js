@@ -10,6 +10,8 @@ const LANE_GAP = 6;
 const LABEL_W = 48;
 const QUEUE_H = 26;
 const AXIS_H = 24;
+/** The page's own thread: a thin strip under the lanes (see record.page in runs.js). */
+const PAGE_H = 10;
 /** Above this many tasks, bars are merged per lane: one rect per task would not be readable. */
 export const MAX_BARS = 2000;
 const NS = "http://www.w3.org/2000/svg";
@@ -178,7 +180,9 @@ export class TimelineView {
     this.#root.hidden = false;
     const width = Math.max(this.#root.clientWidth, 280);
     const lanesTop = QUEUE_H + 4;
-    const height = lanesTop + model.lanes.length * (LANE_H + LANE_GAP) + AXIS_H;
+    const pageY = lanesTop + model.lanes.length * (LANE_H + LANE_GAP);
+    const pageRow = record.mode !== "main" && model.page.length > 0;
+    const height = pageY + (pageRow ? PAGE_H + LANE_GAP : 0) + AXIS_H;
     // Loops, not Math.max(...bars): spreading 45,000 bars as arguments overflowed the stack.
     const tmin = model.starts.reduce((t, s) => Math.min(t, s.from), 0);
     const tmax = model.bars.reduce((t, b) => Math.max(t, b.to), Math.max(model.t1, 1));
@@ -234,6 +238,29 @@ export class TimelineView {
         `<rect class="ph-start" x="${x(s.from).toFixed(1)}" y="${laneY(s.lane) + 3}" width="${w.toFixed(1)}" height="${LANE_H - 6}"><title>${PHASES.start}: ${fmtMs(s.to - s.from)}</title></rect>`,
       );
     }
+    if (pageRow) {
+      const busy = model.page.reduce((sum, s) => sum + s.to - s.from, 0);
+      parts.push(
+        `<rect class="page-lane" x="${LABEL_W}" y="${pageY}" width="${plot}" height="${PAGE_H}"><title>The page's own thread: ${fmtMs(busy)} of its JavaScript for this run</title></rect>`,
+        `<text class="lane-label" x="4" y="${pageY + PAGE_H}">page</text>`,
+      );
+      // Spans closer than a pixel are drawn as one.
+      let open = null;
+      const flush = () =>
+        open &&
+        parts.push(
+          `<rect class="page-busy" x="${open[0].toFixed(1)}" y="${pageY}" width="${Math.max(0.8, open[1] - open[0]).toFixed(1)}" height="${PAGE_H}"/>`,
+        );
+      for (const s of model.page) {
+        const [a, b] = [x(s.from), x(s.to)];
+        if (open && a - open[1] < 1) open[1] = Math.max(open[1], b);
+        else {
+          flush();
+          open = [a, b];
+        }
+      }
+      flush();
+    }
     const dense = model.bars.length > MAX_BARS;
     if (dense) for (const rect of this.#dense(model, x, laneY)) parts.push(rect);
     else {
@@ -261,7 +288,10 @@ export class TimelineView {
     const note = dense
       ? `<span class="key">${model.bars.length.toLocaleString("en-US")} tasks: drawn merged per lane</span>`
       : "";
-    this.#root.innerHTML = `${svg}<p class="legend">${legend}<span class="key"><i class="idle"></i>idle</span>${note}</p>`;
+    const page = pageRow
+      ? `<span class="key"><i class="page-busy"></i>the page's own JavaScript</span>`
+      : "";
+    this.#root.innerHTML = `${svg}<p class="legend">${legend}<span class="key"><i class="idle"></i>idle</span>${page}${note}</p>`;
     this.#root.setAttribute(
       "aria-label",
       `Timeline: ${model.bars.length === 1 ? "1 task" : `${model.bars.length} tasks`} on ${model.lanes.length} lane${model.lanes.length > 1 ? "s" : ""} over ${fmtMs(model.t1)}. Use the arrow keys to step through the tasks.`,
