@@ -6,8 +6,12 @@
  * worker on one timeline.
  */
 export function now() {
-  return performance.timeOrigin + performance.now();
+  return ORIGIN + performance.now();
 }
+
+// Read once: it never changes in a page or a worker, and the getter showed in profiles of
+// 10,000-task runs, which read the clock several times per task.
+const ORIGIN = performance.timeOrigin;
 
 /**
  * Adds the span [from, to] (ms, as now()) to `spans`, joined to the last one when they touch

@@ -180,6 +180,13 @@ export function serve(handlers) {
     waiting.push(data);
     if (!busy) runNext();
   };
-  // The pool sends the messages it has for a worker at once as one {batch}.
-  self.onmessage = ({ data }) => (data.batch ? data.batch.forEach(take) : take(data));
+  // The pool sends the run messages it has for a worker at once as one {batch} (batchOf in
+  // pool.js).
+  self.onmessage = ({ data }) => {
+    if (!data.batch) return take(data);
+    const { ids, tasks, context, contexts } = data.batch;
+    ids.forEach((id, k) =>
+      take({ id, kind: Kind.run, tasks: tasks[k], context: context ?? contexts[k] }),
+    );
+  };
 }
