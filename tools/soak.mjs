@@ -80,7 +80,7 @@ try {
     console.error(`page error: ${e.message}`);
     failed = true;
   });
-  const cdp = await page.context().newCDPSession(page);
+  const cdp = await page.raw.context().newCDPSession(page.raw);
   await poolReady(page);
   await page.uncheck("#warmup");
   const points = {};
