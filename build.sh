@@ -242,6 +242,7 @@ run_tests() {
     cargo clippy --all-targets -- -D warnings
     cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
     threads_cargo clippy -- -D warnings
+    cargo clippy --features threads --bin native -- -D warnings
     say "Native tests (unit tests and tests/)"
     cargo test --quiet
     say "JavaScript unit tests (node, no browser)"
