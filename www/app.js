@@ -582,14 +582,20 @@ export class App {
   }
 
   #wireButtons() {
+    // A run puts its settings in the link, whether or not the field typed last has fired its
+    // change (it fires on blur, and Enter or a scripted click may not blur it).
     $("controls").addEventListener("submit", (event) => {
       event.preventDefault();
       const settings = this.#formSettings();
-      if (settings) this.runAll([settings]);
+      if (!settings) return;
+      this.#remember(settings);
+      this.runAll([settings]);
     });
     $("compare").addEventListener("click", () => {
       const settings = this.#formSettings({ onMainThread: true });
-      if (settings) this.#compare(settings);
+      if (!settings) return;
+      this.#remember(settings);
+      this.#compare(settings);
     });
     $("preset").addEventListener("click", () => {
       // ProcessPoolExecutor() with no arguments uses one worker per CPU; so does the preset.
