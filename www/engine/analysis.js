@@ -52,11 +52,14 @@ export function barOf(record, i) {
   const t0 = record.start;
   const phases = [];
   // `always`: kept even when shorter than the clock's tick, as a task's computing is: it
-  // places the task on its lane (see clipMessages).
+  // places the task on its lane (see clipMessages). A span that continues the last one of
+  // its kind extends it.
   const add = (kind, from, to, always = false) => {
-    if (Number.isFinite(from) && Number.isFinite(to) && (to > from || (always && to === from))) {
-      phases.push({ kind, from: from - t0, to: to - t0 });
-    }
+    if (!Number.isFinite(from) || !Number.isFinite(to)) return;
+    if (!(to > from || (always && to === from))) return;
+    const last = phases.at(-1);
+    if (last?.kind === kind && last.to === from - t0) last.to = to - t0;
+    else phases.push({ kind, from: from - t0, to: to - t0 });
   };
 
   // The message carried a chunk: only the chunk's first task to start waited for it, and only
@@ -71,21 +74,15 @@ export function barOf(record, i) {
   // that wait is the GIL's, not the task's work: counted as computing, two lanes would seem
   // to compute at once, which the GIL forbids.
   const after = record.sleeps ? "sleep" : "run";
-  const computed = record.sleeps ? (v.computed ?? v.end) : v.end;
-  const waits = (v.lines ?? []).filter((l) => l.asked < l.at);
-  if (waits.length === 0) {
-    add("run", v.start, computed, true);
-    if (record.sleeps) add("sleep", v.computed, v.end);
-  } else {
-    add("run", v.start, v.computed, true);
-    let from = v.computed;
-    for (const line of waits) {
-      add(after, from, line.asked);
-      add("wait", line.asked, line.at);
-      from = line.at;
-    }
-    add(after, from, v.end);
+  let from = v.computed ?? v.end;
+  add("run", v.start, from, true);
+  for (const line of v.lines ?? []) {
+    if (!(line.asked < line.at)) continue;
+    add(after, from, line.asked);
+    add("wait", line.asked, line.at);
+    from = line.at;
   }
+  add(after, from, v.end);
   if (outcome.received && last === i) add("return", v.end, outcome.received);
   if (phases.length === 0) phases.push({ kind: "run", from: v.start - t0, to: v.start - t0 });
   return {
@@ -147,6 +144,11 @@ export function timelineOf(record, now = record.end) {
     .map(([from, to]) => ({ from: Math.max(from - t0, 0), to: Math.min(to - t0, t1) }))
     .filter((s) => s.to > s.from);
   return { t0, t1, lanes, bars, starts, queue, page };
+}
+
+/** How long the page's own thread worked for a run, in ms (timelineOf's `page` spans). */
+export function pageMs(timeline) {
+  return (timeline.page ?? []).reduce((sum, s) => sum + s.to - s.from, 0);
 }
 
 /** A live run's tasks in flight, oldest first: [{task, worker, sentAt}]. */
@@ -230,7 +232,7 @@ export function breakdown(timeline) {
     medianTask: costs.length ? costs[costs.length >> 1] : 0,
     slowestTask: costs.at(-1) ?? 0,
     // The page's thread is not a lane: its work takes the workers' cores, not their time.
-    page: (timeline.page ?? []).reduce((sum, s) => sum + s.to - s.from, 0),
+    page: pageMs(timeline),
   };
 }
 

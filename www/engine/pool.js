@@ -162,9 +162,9 @@ export class ProcessPool {
    * arrives. Each outcome also carries `sent` and `received`: when its message left the page
    * and when its answer came back, and `message`, which message carried it. onBusy(from, to)
    * hears each stretch of the page's thread spent in the pool's own work (sending, taking
-   * answers, the callbacks above). `pipeline: false`
-   * sends each worker one message at a time whatever the tasks' length (see PIPELINE_MS). Rejects with AbortError if cancel() is called, or with
-   * `signal`'s reason when it aborts (which cancels the pool).
+   * answers, the callbacks above). `pipeline: false` sends each worker one message at a time
+   * whatever the tasks' length (see PIPELINE_MS). Rejects with AbortError if cancel() is
+   * called, or with `signal`'s reason when it aborts (which cancels the pool).
    */
   async map(
     tasks,
@@ -333,21 +333,21 @@ export class ProcessPool {
   }
 
   // A worker died outside a task's try/catch (failed to load, ran out of memory): fail what
-  // it was doing and replace it, unless it never started, which would only loop.
-  // Its oldest message was running: that one failed; the rest never started, and go back.
+  // it was doing and replace it, unless it never started, which would only loop. Of its run
+  // messages only the oldest was running: that one failed; the rest never started, and go
+  // back to the queue.
   #onCrash(slot, event) {
     event.preventDefault();
     const error = new Error(`worker ${slot.index} crashed: ${event.message || "unknown error"}`);
     error.fatal = true;
-    let running = true;
+    let blamed = false;
     for (const [id, reply] of this.#replies) {
-      if (reply.slot === slot) {
-        this.#replies.delete(id);
-        if (running && slot.inFlight.has(id)) reply.reject(error);
-        else if (slot.inFlight.has(id)) reply.resolve(HANDED_BACK);
-        else reply.reject(error);
-        running &&= !slot.inFlight.has(id);
-      }
+      if (reply.slot !== slot) continue;
+      this.#replies.delete(id);
+      const run = slot.inFlight.has(id);
+      if (run && blamed) reply.resolve(HANDED_BACK);
+      else reply.reject(error);
+      blamed ||= run;
     }
   }
 
@@ -437,7 +437,7 @@ export class ProcessPool {
       if (!this.#slots.includes(slot)) return job.reject(error); // cancelled mid-task
       outcomes = [{ error: errorToWire(error) }]; // the worker crashed: blame its first task
     }
-    const resumed = now();
+    const received = now();
     slot.inFlight.delete(id);
     if (outcomes === HANDED_BACK) {
       // Never started: it goes back where it was in the queue, for any worker to take, and
@@ -446,7 +446,6 @@ export class ProcessPool {
       this.#requeue(job);
       return this.#pump();
     }
-    const received = now();
     for (const outcome of outcomes) {
       const k = job.outcomes.length;
       // A worker may name who ran a task (the thread host names its rayon thread).
@@ -467,7 +466,7 @@ export class ProcessPool {
     else job.resolve(job);
     if (fatal) this.#respawn(slot);
     this.#pump();
-    this.#onBusy?.(resumed, now());
+    this.#onBusy?.(received, now());
   }
 
   /**

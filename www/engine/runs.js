@@ -1,7 +1,7 @@
 // A measured series: one task list in one mode, an optional warm-up run, then the repeats,
 // each timed by measure() and watched by the responsiveness meter. No DOM here: the page
 // follows along through hooks.
-import { addSpan, measure } from "./measure.js";
+import { addSpan, measure, now } from "./measure.js";
 import { timeoutError } from "./protocol.js";
 
 /** Resolves once the browser has painted what was just put on screen (or after 100 ms). */
@@ -65,7 +65,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
     settings.timeout &&
     setTimeout(() => ending.abort(timeoutError(settings.timeout)), settings.timeout * 1000);
   const timed = await measure(() => {
-    record.start = performance.timeOrigin + performance.now();
+    record.start = now();
     return mode.run(specs, {
       signal: ending.signal,
       chunksize: facts.chunksize, // "auto" resolved by the core

@@ -2,7 +2,7 @@
 // coloured by phase, with the queue's depth above. It is redrawn while a run goes, so it
 // doubles as the progress display. Hover or focus a bar (arrow keys move between tasks) to
 // read its numbers.
-import { barOf, inFlightOf, timelineOf, PHASES } from "../engine/analysis.js";
+import { barOf, inFlightOf, pageMs, timelineOf, PHASES } from "../engine/analysis.js";
 import { who } from "./wording.js";
 
 const LANE_H = 20;
@@ -181,7 +181,8 @@ export class TimelineView {
     const width = Math.max(this.#root.clientWidth, 280);
     const lanesTop = QUEUE_H + 4;
     const pageY = lanesTop + model.lanes.length * (LANE_H + LANE_GAP);
-    const pageRow = record.mode !== "main" && model.page.length > 0;
+    // Only pool runs time the page's work (runs.js, app.js): on the main thread it is the lane.
+    const pageRow = model.page.length > 0;
     const height = pageY + (pageRow ? PAGE_H + LANE_GAP : 0) + AXIS_H;
     // Loops, not Math.max(...bars): spreading 45,000 bars as arguments overflowed the stack.
     const tmin = model.starts.reduce((t, s) => Math.min(t, s.from), 0);
@@ -239,7 +240,7 @@ export class TimelineView {
       );
     }
     if (pageRow) {
-      const busy = model.page.reduce((sum, s) => sum + s.to - s.from, 0);
+      const busy = pageMs(model);
       parts.push(
         `<rect class="page-lane" x="${LABEL_W}" y="${pageY}" width="${plot}" height="${PAGE_H}"><title>The page's own thread: ${fmtMs(busy)} of its JavaScript for this run</title></rect>`,
         `<text class="lane-label" x="4" y="${pageY + PAGE_H}">page</text>`,
