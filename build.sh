@@ -163,9 +163,23 @@ build() {
     mv dist/www/platform/sw.js dist/sw.js
     cp www/_headers dist/_headers
     rm dist/www/_headers
+    python_runtime
     minify_js
     offline_copy
     say "Built dist/ ($(du -sh dist | cut -f1))"
+}
+
+# The Python panel's runtime: npm's pyodide (CPython compiled to WebAssembly, an ES module),
+# copied whole, so that nothing comes from a CDN. Only its five runtime files: the rest of the
+# package is types, source maps and demo pages. The page loads them when the panel is opened.
+PYODIDE_FILES="pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json"
+python_runtime() {
+    if [ ! -f node_modules/pyodide/pyodide.mjs ]; then
+        say "Skipping the Python runtime (no npm dependencies); the Python panel will say so"
+        return
+    fi
+    mkdir -p dist/pyodide
+    for file in $PYODIDE_FILES; do cp "node_modules/pyodide/$file" dist/pyodide/; done
 }
 
 # The page's JavaScript, minified in place (esbuild, file by file: no bundling, so every module
@@ -176,7 +190,9 @@ minify_js() {
         say "Skipping minification (no npm dev dependencies); the page works, a little larger"
         return
     fi
-    esbuild $(find dist/www dist/pkg dist/pkg-threads -name '*.js') --minify --log-level=warning \
+    # (Not workers/process.js here: it is bundled from www/ below.)
+    esbuild $(find dist/www dist/pkg dist/pkg-threads -name '*.js' ! -path dist/www/workers/process.js) \
+        --minify --log-level=warning \
         --outdir=dist --outbase=dist --allow-overwrite
     # A process worker loads as one file, not a waterfall of five modules, each a request: a
     # worker then starts in about 50 ms instead of 70 here. (Its import of the core's glue is
@@ -190,7 +206,9 @@ minify_js() {
 # "./"), and a version that changes when any of them does, so a new build replaces the copy.
 offline_copy() {
     local files version list
-    files=$(cd dist && find . -type f ! -name sw.js ! -name _headers ! -name preview.png |
+    # Not the Python runtime (13 MB): the service worker keeps it once the panel has loaded it.
+    files=$(cd dist && find . -type f ! -name sw.js ! -name _headers ! -name preview.png \
+        ! -path './pyodide/*' |
         sed 's|^\./||' | sort)
     version=$(cd dist && cat $files | sha256sum | cut -c1-12)
     list=$(printf '"%s", ' ./ $files)

@@ -91,17 +91,31 @@ export class ProcessPool {
   #messages = 0;
   #pumpQueued = false;
   #onBusy = null;
+  #onNews;
+  #startSilenceMs;
 
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
-   * worker script (the process worker by default); `init`: more for each worker's init request.
+   * worker script (the process worker by default); `init`: more for each worker's init request,
+   * or a function of the worker's index that returns it. `onNews(news, index)` hears what a
+   * worker says outside any request ({news}: a Python process's printed lines and timeline);
+   * `startSilenceMs`: how long a starting worker may go unheard (see START_SILENCE_MS).
    */
-  constructor({ module, size, url = WORKER_URL, init = {} }) {
+  constructor({
+    module,
+    size,
+    url = WORKER_URL,
+    init = {},
+    onNews = null,
+    startSilenceMs = START_SILENCE_MS,
+  }) {
     if (!(size >= 1)) throw new RangeError(`a pool needs at least one worker (got ${size})`);
     this.#module = module;
     this.#size = size;
     this.#url = url;
     this.#init = init;
+    this.#onNews = onNews;
+    this.#startSilenceMs = startSilenceMs;
   }
 
   /** How many workers were replaced after their instance died, since the pool was created. */
@@ -270,11 +284,13 @@ export class ProcessPool {
     };
     worker.onmessage = ({ data }) => {
       const t0 = now();
+      if (data.news) return this.#onNews?.(data.news, index);
       this.#onMessage(data);
       this.#onBusy?.(t0, now());
     };
     worker.onerror = (event) => this.#onCrash(slot, event);
-    const init = { ...this.#init, kind: Kind.init, module: this.#module };
+    const extra = typeof this.#init === "function" ? this.#init(index) : this.#init;
+    const init = { ...extra, kind: Kind.init, module: this.#module };
     let heardAt = null; // before its script loads, a worker cannot say anything
     const answered = this.#request(slot, init, () => (heardAt = now()));
     let watch;
@@ -284,7 +300,7 @@ export class ProcessPool {
         // A late tick means the page itself was busy, and the worker's news waited with it.
         if (now() - tick > 2 * ALIVE_MS) heardAt &&= now();
         tick = now();
-        if (heardAt === null || now() - heardAt < START_SILENCE_MS) return;
+        if (heardAt === null || now() - heardAt < this.#startSilenceMs) return;
         const seconds = Math.round((now() - heardAt) / 1000);
         reject(
           new DOMException(

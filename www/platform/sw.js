@@ -7,7 +7,9 @@
 //
 // Offline after the first visit: it keeps a copy of every file of this build (SHELL), under
 // a cache named for the build (VERSION); a new build is a new sw.js, whose copy replaces the
-// old one. The network always comes first, so an online visit sees the newest files.
+// old one. The network always comes first, so an online visit sees the newest files. The
+// Python runtime (pyodide/, 13 MB) is not in SHELL: the Python panel loads it when opened,
+// and a copy of each of its files is kept then, in a cache that outlives builds (RUNTIME).
 //
 // The page registers it wherever it may (www/platform/isolation.js).
 
@@ -15,6 +17,8 @@
 const VERSION = "dev";
 const SHELL = [];
 const CACHE = `pp-${VERSION}`;
+const RUNTIME = "pp-python-runtime";
+const RUNTIME_PATH = new URL("pyodide/", self.location.href).pathname;
 
 self.addEventListener("install", (event) => {
   // File by file: one that fails to copy costs the offline copy that file, never isolation.
@@ -32,7 +36,9 @@ self.addEventListener("activate", (event) => {
       .keys()
       .then((names) =>
         Promise.all(
-          names.filter((n) => n.startsWith("pp-") && n !== CACHE).map((n) => caches.delete(n)),
+          names
+            .filter((n) => n.startsWith("pp-") && n !== CACHE && n !== RUNTIME)
+            .map((n) => caches.delete(n)),
         ),
       )
       .then(() => self.clients.claim()),
@@ -44,11 +50,13 @@ self.addEventListener("fetch", (event) => {
   // Chromium throws on these when a service worker touches them (crbug.com/823392).
   if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
   if (new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith(respond(request));
+  event.respondWith(respond(request, event));
 });
 
-async function respond(request) {
+async function respond(request, event) {
+  const runtime = new URL(request.url).pathname.startsWith(RUNTIME_PATH);
   let response;
+  let fromCache = false;
   try {
     response = await fetch(request);
     // WebKit hands a worker's script request to the service worker with its own cache's
@@ -60,11 +68,16 @@ async function respond(request) {
   } catch (offline) {
     // The page's own address carries its settings (?workload=…): any query is the same page.
     const cached = await caches.match(request, {
-      cacheName: CACHE,
+      cacheName: runtime ? RUNTIME : CACHE,
       ignoreSearch: request.mode === "navigate",
     });
     if (!cached) throw offline;
     response = cached;
+    fromCache = true;
+  }
+  if (runtime && response.ok && !fromCache) {
+    const copy = response.clone();
+    event.waitUntil(caches.open(RUNTIME).then((cache) => cache.put(request, copy)));
   }
   if (response.status === 0) return response; // opaque: nothing to add to
   const headers = new Headers(response.headers);

@@ -1,0 +1,123 @@
+// The Python driver's mailbox: how answers reach an interpreter that is blocked.
+//
+// The program runs as __main__ in a worker, and `executor.map(...)` or `future.result()` must
+// block it, as they block CPython, until a process answers. A blocked worker runs no event
+// loop, so a postMessage would never be read; instead the page writes each answer into a
+// SharedArrayBuffer the driver sleeps on with Atomics.wait (which is why Python's processes
+// need the page cross-origin isolated). One writer (the page), one reader (the driver), one
+// message in the box at a time: the reader empties it and says so by postMessage ({took}), and
+// the writer then puts in the next. A message bigger than the box goes in pieces.
+
+/** Bytes of payload the box holds at once; bigger messages go in pieces. */
+const CAPACITY = 1 << 20;
+// Int32 header slots.
+const STATE = 0; // 0 empty, 1 full
+const LENGTH = 1; // bytes in this piece
+const MORE = 2; // 1 when another piece of the same message follows
+const HEADER_BYTES = 16;
+
+/** A fresh box, to hand to both sides. */
+export function mailboxBuffer() {
+  return new SharedArrayBuffer(HEADER_BYTES + CAPACITY);
+}
+
+/** A message as bytes: its JSON head, then its binary payload (a pickle), if any. */
+function encode(head, payload) {
+  const json = new TextEncoder().encode(JSON.stringify(head));
+  const body = payload ?? new Uint8Array(0);
+  const bytes = new Uint8Array(4 + json.length + body.length);
+  new DataView(bytes.buffer).setUint32(0, json.length);
+  bytes.set(json, 4);
+  bytes.set(body, 4 + json.length);
+  return bytes;
+}
+
+function decode(bytes) {
+  const size = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
+  const head = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + size)));
+  return { ...head, payload: bytes.slice(4 + size) };
+}
+
+/** The page's end: send() queues; a piece goes in whenever the box is empty. */
+export class MailboxWriter {
+  #header;
+  #data;
+  #pieces = [];
+  #full = false;
+
+  constructor(buffer) {
+    this.#header = new Int32Array(buffer, 0, 4);
+    this.#data = new Uint8Array(buffer, HEADER_BYTES);
+  }
+
+  /** Queues `head` (JSON-able) with an optional Uint8Array `payload`. */
+  send(head, payload) {
+    const bytes = encode(head, payload); // never empty: it starts with the head's length
+    for (let at = 0; at < bytes.length; at += CAPACITY) {
+      const piece = bytes.subarray(at, at + CAPACITY);
+      this.#pieces.push({ piece, more: at + CAPACITY < bytes.length });
+    }
+    this.#next();
+  }
+
+  /** The reader emptied the box (its {took} message). */
+  took() {
+    this.#full = false;
+    this.#next();
+  }
+
+  #next() {
+    if (this.#full || this.#pieces.length === 0) return;
+    const { piece, more } = this.#pieces.shift();
+    this.#data.set(piece);
+    this.#header[LENGTH] = piece.length;
+    this.#header[MORE] = more ? 1 : 0;
+    this.#full = true;
+    Atomics.store(this.#header, STATE, 1);
+    Atomics.notify(this.#header, STATE);
+  }
+}
+
+/**
+ * The driver's end: take(ms) blocks up to `ms` (Infinity: until one comes) for the next
+ * message and returns {...head, payload}, or undefined if none came in time. `onTook` tells
+ * the writer the box is empty again (a postMessage to the page).
+ */
+export class MailboxReader {
+  #header;
+  #data;
+  #onTook;
+
+  constructor(buffer, onTook) {
+    this.#header = new Int32Array(buffer, 0, 4);
+    this.#data = new Uint8Array(buffer, HEADER_BYTES);
+    this.#onTook = onTook;
+  }
+
+  take(ms = Infinity) {
+    const deadline = performance.now() + ms;
+    const pieces = [];
+    for (;;) {
+      // Once a message has begun, the rest of it is already on its way: wait it out.
+      const left = pieces.length > 0 ? Infinity : Math.max(0, deadline - performance.now());
+      if (Atomics.wait(this.#header, STATE, 0, left) === "timed-out") {
+        if (pieces.length === 0) return undefined;
+      }
+      if (Atomics.load(this.#header, STATE) !== 1) continue;
+      const length = this.#header[LENGTH];
+      const more = this.#header[MORE] === 1;
+      pieces.push(this.#data.slice(0, length));
+      Atomics.store(this.#header, STATE, 0);
+      this.#onTook();
+      if (!more) break;
+    }
+    if (pieces.length === 1) return decode(pieces[0]);
+    const whole = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of pieces) {
+      whole.set(p, at);
+      at += p.length;
+    }
+    return decode(whole);
+  }
+}

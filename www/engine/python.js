@@ -1,0 +1,210 @@
+// A Python session: a program run as __main__ in a driver interpreter (www/workers/python-main.js),
+// and for each executor the program creates, a ProcessPool (pool.js) of Python processes, each
+// its own interpreter (www/workers/python.js). The page is the switchboard: the driver's work
+// goes to the pool it names, and every answer goes back into the driver's mailbox (mailbox.js),
+// where the blocked program picks it up.
+import { ProcessPool } from "./pool.js";
+import { MailboxWriter, mailboxBuffer } from "./mailbox.js";
+import { abortError, errorFromWire } from "./protocol.js";
+import { now } from "./measure.js";
+
+const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
+const PROCESS_URL = new URL("../workers/python.js", import.meta.url);
+
+/**
+ * How long a starting Python process may go unheard. Most of its start is awaits (it says it
+ * is alive meanwhile), but CPython's own start-up is one long synchronous stretch, and with
+ * more interpreters starting than cores it can take many seconds.
+ */
+const START_SILENCE_MS = 60_000;
+
+/** The driver's lane on the timeline; processes are numbered from 1, as CPython names them. */
+export const MAIN_LANE = 0;
+
+export class PythonSession {
+  #cpus;
+  #hooks;
+  #driver = null;
+  #pools = new Map();
+  #mailbox = null;
+  #run = null;
+  #lanes = 0;
+  #nextId = 1;
+
+  /**
+   * `cpus`: what the program's cpu_count() says. Hooks, all optional: onLane({id, name,
+   * spawnAt}) as a process is spawned; onLine({lane, text, stream, at}) for each printed line;
+   * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: start-up,
+   * import, task, sleep, wait).
+   */
+  constructor({ cpus, onLane, onLine, onSpan } = {}) {
+    this.#cpus = cpus;
+    this.#hooks = { onLane, onLine, onSpan };
+  }
+
+  /** Whether a program is running. */
+  get running() {
+    return this.#run !== null;
+  }
+
+  /**
+   * Starts the driver's interpreter if none is waiting, so that Run does not wait for it.
+   * Resolves with its start-up {from, to} (ms, as now()).
+   */
+  warm() {
+    if (!this.#driver) this.#driver = this.#startDriver();
+    return this.#driver.ready;
+  }
+
+  /**
+   * Runs `source` as __main__, sleeps at `scale`. Resolves with {error, startedAt, endedAt,
+   * driver}: error null, or {type, text, line} for what the program raised; driver, its
+   * interpreter's start-up {from, to}. Rejects with AbortError if stop() is called.
+   */
+  async run(source, { scale = 1 } = {}) {
+    if (this.#run) throw new Error("a program is already running");
+    const run = { source, scale };
+    this.#run = run;
+    try {
+      const driver = await this.warm();
+      if (this.#run !== run) throw abortError();
+      const buffer = globalThis.crossOriginIsolated ? mailboxBuffer() : null;
+      this.#mailbox = buffer ? new MailboxWriter(buffer) : null;
+      const startedAt = now();
+      const error = await this.#request({ kind: "run", source, buffer, scale });
+      return { error, startedAt, endedAt: now(), driver };
+    } finally {
+      if (this.#run === run) this.#end();
+    }
+  }
+
+  /** Ends the run now: every interpreter is terminated (none can be interrupted otherwise). */
+  stop() {
+    const running = this.#run !== null;
+    this.#driver?.fail(abortError());
+    this.#end();
+    return running;
+  }
+
+  /** A new driver is needed after every run: the program's imports and globals stay in it. */
+  #end() {
+    this.#driver?.worker.terminate();
+    this.#driver = null;
+    for (const entry of this.#pools.values()) entry.pool.shutdown();
+    this.#pools.clear();
+    this.#mailbox = null;
+    this.#run = null;
+  }
+
+  #startDriver() {
+    const worker = new Worker(DRIVER_URL, { type: "module", name: "python main" });
+    const replies = new Map();
+    const driver = {
+      worker,
+      replies,
+      fail: (error) => {
+        for (const { reject } of replies.values()) reject(error);
+        replies.clear();
+      },
+    };
+    worker.onmessage = ({ data }) => this.#fromDriver(driver, data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      driver.fail(
+        new Error(`Python's main interpreter crashed: ${event.message || "unknown error"}`),
+      );
+    };
+    driver.ready = this.#request({ kind: "start", cpus: this.#cpus }, driver);
+    driver.ready.catch(() => this.#driver === driver && (this.#driver = null));
+    return driver;
+  }
+
+  #request(message, driver = this.#driver) {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      driver.replies.set(id, { resolve, reject });
+      driver.worker.postMessage({ id, ...message });
+    });
+  }
+
+  #fromDriver(driver, data) {
+    if (data.took) return this.#mailbox?.took();
+    if (data.line) return this.#hooks.onLine?.({ lane: MAIN_LANE, ...data.line });
+    if (data.span) return this.#hooks.onSpan?.({ lane: MAIN_LANE, ...data.span });
+    if (data.spawn) return this.#spawn(data.spawn);
+    if (data.submit) return this.#submit(data.submit);
+    if (data.shutdown) return this.#shutdown(data.shutdown);
+    const reply = driver.replies.get(data.id);
+    if (!reply) return;
+    driver.replies.delete(data.id);
+    if (data.error) reply.reject(errorFromWire(data.error));
+    else reply.resolve(data.result);
+  }
+
+  /** An executor's first submit: its processes start, each importing the program. */
+  #spawn({ pool: poolId, names, init }) {
+    const { source, scale } = this.#run;
+    const lanes = names.map((name) => ({ id: ++this.#lanes, name, spawnAt: now() }));
+    lanes.forEach((lane) => this.#hooks.onLane?.(lane));
+    const pool = new ProcessPool({
+      module: null,
+      size: names.length,
+      url: PROCESS_URL,
+      startSilenceMs: START_SILENCE_MS,
+      init: (i) => ({
+        source,
+        init,
+        cpus: this.#cpus,
+        pid: 1 + lanes[i].id,
+        name: names[i],
+        scale,
+      }),
+      onNews: (news, i) => this.#news(lanes[i].id, news),
+    });
+    const entry = { pool, outstanding: 0, closing: false, broken: null };
+    this.#pools.set(poolId, entry);
+    pool.start().catch((error) => {
+      if (this.#pools.get(poolId) !== entry) return;
+      entry.broken = error.message;
+      this.#mailbox.send({ kind: "broken", pool: poolId, message: error.message });
+    });
+  }
+
+  #submit({ pool: poolId, id, payload }) {
+    const entry = this.#pools.get(poolId);
+    const fail = (message) => this.#mailbox?.send({ kind: "failed", id, message });
+    if (!entry || entry.broken) return fail(entry?.broken ?? "the pool was shut down");
+    entry.outstanding += 1;
+    entry.pool
+      .map([payload], { pipeline: false })
+      .then(
+        ([outcome]) => {
+          if (this.#pools.get(poolId) !== entry) return;
+          if (outcome.error) return fail(outcome.error.message);
+          const { ok, payload: answer } = outcome.value;
+          this.#mailbox.send({ kind: "result", id, ok }, answer);
+        },
+        (error) => this.#pools.get(poolId) === entry && fail(error.message),
+      )
+      .finally(() => {
+        entry.outstanding -= 1;
+        if (entry.closing && entry.outstanding === 0) entry.pool.shutdown();
+      });
+  }
+
+  /** shutdown(wait=False) lets queued work finish first; terminate (`now`) does not. */
+  #shutdown({ pool: poolId, now: atOnce }) {
+    const entry = this.#pools.get(poolId);
+    if (!entry) return;
+    entry.closing = true;
+    if (atOnce || entry.outstanding === 0) {
+      entry.pool.shutdown();
+      this.#pools.delete(poolId);
+    }
+  }
+
+  #news(lane, news) {
+    if (news.type === "line") this.#hooks.onLine?.({ lane, ...news });
+    else if (news.type === "span") this.#hooks.onSpan?.({ lane, ...news });
+  }
+}

@@ -1,0 +1,638 @@
+"""Processes for Python in the browser.
+
+The page runs a program as ``__main__`` in a *driver* interpreter, in a worker
+(www/workers/python-main.js). This module gives that program
+``concurrent.futures.ProcessPoolExecutor`` and ``multiprocessing.Pool`` over the page's pool of
+workers (www/engine/pool.js): each worker "process" is its own Pyodide interpreter with its
+own memory (www/workers/python.js). A process imports the program the way CPython's *spawn*
+start method does (as ``__mp_main__``, so the ``if __name__ == '__main__':`` block does not
+run again, while everything above it does), then runs the functions it is sent on pickled
+arguments and sends back pickled results. Exceptions come back with the worker's traceback
+and are re-raised in the caller, as CPython does.
+
+How the driver waits: ``_pp`` (the JavaScript bridge each interpreter is given) posts work
+to the page, and ``_pp.receive`` blocks on ``Atomics.wait`` until the page writes an answer
+into a shared mailbox (www/engine/mailbox.js). Nothing polls and nothing spins.
+
+What is not here, on purpose: threads. Pyodide's CPython has none, so ThreadPoolExecutor and
+threading.Thread say so instead of pretending (the page's thread pool, with its GIL switch,
+models what CPython's threads would do).
+"""
+
+import builtins
+import functools
+import itertools
+import json
+import linecache
+import os
+import pickle
+import sys
+import time
+import traceback
+import types
+from concurrent import futures as _cf
+from concurrent.futures import _base
+
+import _pp  # the bridge to JavaScript: www/workers/python-runtime.js
+from pyodide.ffi import to_js
+
+#: How many processes one executor may start: each is a whole interpreter (tens of MB).
+MAX_PROCESSES = 16
+
+THREADS = (
+    "ThreadPoolExecutor cannot start threads here: this Python (Pyodide, CPython compiled to "
+    "WebAssembly) has no threads. To see what CPython's threads would do, run the page's "
+    "thread pool with the GIL switch on (it models the GIL); for Python code that runs in "
+    "parallel, use ProcessPoolExecutor."
+)
+ISOLATION = (
+    "ProcessPoolExecutor needs this page cross-origin isolated: the program waits for its "
+    "processes with Atomics.wait on shared memory (SharedArrayBuffer), which browsers allow "
+    "only then. Serve the page with the headers Cross-Origin-Opener-Policy: same-origin and "
+    "Cross-Origin-Embedder-Policy: require-corp, or let its service worker add them (reload "
+    "once, and do not open it with ?isolate=0)."
+)
+BOOTSTRAP = (
+    "An attempt has been made to start a new process before the current process has "
+    "finished its bootstrapping phase. This probably means that you are not using the "
+    "proper idiom in the main module:\n\n"
+    "    if __name__ == '__main__':\n"
+    "        ...\n\n"
+    "(Each process imports your program again, as CPython's spawn start method does, so the "
+    "code that starts processes must sit under that line.)"
+)
+
+try:  # CPython's own class, so `except BrokenProcessPool` in a program catches ours
+    from concurrent.futures.process import BrokenProcessPool
+except ImportError:  # pragma: no cover - depends on the Pyodide build
+
+    class BrokenProcessPool(_cf.BrokenExecutor):
+        """A process of the pool died or could not start."""
+
+
+class ThreadsUnavailable(RuntimeError):
+    """This Python has no threads (see THREADS)."""
+
+
+class _RemoteTraceback(Exception):
+    """The traceback of an exception raised in a process, as CPython shows it."""
+
+    def __init__(self, tb):
+        self.tb = tb
+
+    def __str__(self):
+        return self.tb
+
+
+# CPython names it so; the same name in a traceback reads the same.
+_RemoteTraceback.__module__ = "concurrent.futures.process"
+
+_role = None  # "main" or "process"
+_isolated = False
+
+
+# ---- Both roles ------------------------------------------------------------------------
+
+
+def _sleep(seconds):
+    """time.sleep without burning a core: the bridge blocks on Atomics.wait (scaled)."""
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    _pp.sleep(float(seconds) * 1000.0)
+
+
+def _no_threads(*args, **kwargs):
+    raise ThreadsUnavailable(THREADS)
+
+
+class ThreadPoolExecutor:
+    """Stands in for concurrent.futures.ThreadPoolExecutor: says plainly why it cannot run."""
+
+    def __init__(self, *args, **kwargs):
+        _no_threads()
+
+
+def install(role, cpus, pid, isolated):
+    """Sets up this interpreter for `role`: the browser's CPU count, sleeps that block, the
+    executors of this module. `pid` tells this interpreter's processes apart (Pyodide's own
+    os.getpid() says 42 in every one)."""
+    global _role, _isolated
+    import multiprocessing
+    import threading
+
+    _role, _isolated = role, isolated
+    if isolated:
+        time.sleep = _sleep
+    os.cpu_count = lambda: cpus
+    os.process_cpu_count = lambda: cpus
+    os.getpid = lambda: pid
+    multiprocessing.cpu_count = lambda: cpus
+    _cf.ProcessPoolExecutor = ProcessPoolExecutor
+    _cf.ThreadPoolExecutor = ThreadPoolExecutor
+    _cf.as_completed = _base.as_completed = as_completed
+    _cf.wait = _base.wait = wait
+    multiprocessing.Pool = Pool
+    threading.Thread.start = _no_threads
+    sys.path.insert(0, os.getcwd())
+
+
+def _write_main(source):
+    # On disk, so that tracebacks show the program's lines, as they do for a file.
+    with open("main.py", "w", encoding="utf-8") as file:
+        file.write(source)
+    linecache.checkcache("main.py")
+
+
+def _fresh_module(name):
+    module = types.ModuleType(name)
+    module.__file__ = "main.py"
+    module.__builtins__ = builtins
+    sys.modules[name] = module
+    return module
+
+
+def _from_program(tb):
+    """The traceback from the program's first frame on: the runner's frames are not the
+    user's."""
+    while tb is not None and tb.tb_frame.f_code.co_filename != "main.py":
+        tb = tb.tb_next
+    return tb
+
+
+def _error(error):
+    """{type, text, line}: the exception as Python prints it, and the program's line."""
+    if isinstance(error, SyntaxError) and error.filename == "main.py":
+        text = "".join(traceback.format_exception_only(error))
+        line = error.lineno
+    else:
+        tb = _from_program(error.__traceback__)
+        text = "".join(traceback.format_exception(type(error), error, tb))
+        line = None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "main.py":
+                line = tb.tb_lineno
+            tb = tb.tb_next
+    return {"type": type(error).__name__, "text": text, "line": line}
+
+
+def _label(fn, args):
+    """What a task is called on the timeline: `do_something(8)`."""
+    if isinstance(fn, functools.partial) and fn.func is _process_chunk:  # an executor's map
+        fn, args = _process_chunk, (fn.args[0], args[0])
+    if fn is _process_chunk:  # one message of a map: a chunk of calls
+        inner, chunk = args
+        if len(chunk) == 1:
+            return _label(inner, chunk[0])
+        return f"{getattr(inner, '__name__', 'task')} ×{len(chunk)}"
+    text = ", ".join(repr(a) for a in args)
+    name = getattr(fn, "__name__", "task")
+    return f"{name}({text if len(text) <= 40 else text[:39] + '…'})"
+
+
+def _process_chunk(fn, chunk):
+    """Runs one message's worth of a map: the calls of one chunk, in order (CPython's
+    concurrent.futures.process._process_chunk)."""
+    return [fn(*args) for args in chunk]
+
+
+# ---- The process role --------------------------------------------------------------------
+
+
+def start_process(source, init, name):
+    """Imports the program as spawn does, as __mp_main__ (also under __main__, so the
+    functions pickled by the driver as `__main__.f` are found), then runs the executor's
+    initializer. Returns None, or the traceback text if either raised."""
+    import multiprocessing
+
+    multiprocessing.current_process().name = name
+    _write_main(source)
+    module = _fresh_module("__mp_main__")
+    sys.modules["__main__"] = module
+    try:
+        exec(compile(source, "main.py", "exec"), module.__dict__)
+        if init is not None:
+            initializer, initargs = pickle.loads(init.to_bytes())
+            initializer(*initargs)
+    except BaseException as error:  # noqa: BLE001 - the program's errors are the user's to see
+        return "".join(traceback.format_exception(error))
+    return None
+
+
+def run_task(payload):
+    """Runs one pickled (fn, args, kwargs); returns [ok, pickled result or (exception,
+    traceback text), label] for JavaScript."""
+    label = "task"
+    try:
+        fn, args, kwargs = pickle.loads(payload.to_bytes())
+        label = _label(fn, args)
+        data = pickle.dumps(fn(*args, **kwargs))
+        ok = True
+    except BaseException as error:  # noqa: BLE001 - sent back to be raised in the caller
+        tb = "".join(traceback.format_exception(type(error), error, error.__traceback__.tb_next))
+        try:
+            data = pickle.dumps((error, tb))
+        except Exception:  # an exception that cannot be pickled still says what it was
+            data = pickle.dumps((RuntimeError(f"{type(error).__name__}: {error}"), tb))
+        ok = False
+    return to_js([ok, to_js(data), label])
+
+
+# ---- The main (driver) role ---------------------------------------------------------------
+
+_task_ids = itertools.count(1)
+_pool_ids = itertools.count(1)
+_process_numbers = itertools.count(1)
+_waiting = {}  # task id -> (future, executor): work the page has not answered yet
+_executors = {}  # pool id -> executor, while it has not been shut down
+
+
+def run_main(source):
+    """Runs `source` as __main__. Returns None, or {type, text, line} for what it raised."""
+    _write_main(source)
+    main = _fresh_module("__main__")
+    try:
+        exec(compile(source, "main.py", "exec"), main.__dict__)
+        _shutdown_all(wait=True)  # CPython's exit waits for its executors, too
+    except SystemExit as exit_:
+        if exit_.code not in (None, 0):
+            return _error(exit_)
+    except BaseException as error:  # noqa: BLE001 - the program's errors are the user's to see
+        return _error(error)
+    finally:
+        _shutdown_all(wait=False)
+    return None
+
+
+def _shutdown_all(wait):
+    for executor in list(_executors.values()):
+        if wait:
+            executor.shutdown(wait=True)
+        else:
+            executor._terminate()
+
+
+def _pump(timeout=None):
+    """Takes one answer from the page and settles its future; waits up to `timeout` seconds
+    (None: until one comes). Returns False if none came in time."""
+    if not _waiting:
+        raise RuntimeError(
+            "waiting for a result that no process is working on (a future from elsewhere?)"
+        )
+    message = _pp.receive(-1 if timeout is None else max(0.0, timeout * 1000.0))
+    if message is None:
+        return False
+    head = json.loads(message.head)
+    if head["kind"] == "broken":  # a process could not start: the whole pool is unusable
+        executor = _executors.get(head["pool"])
+        if executor is not None:
+            executor._break(head["message"])
+        return True
+    waiting = _waiting.pop(head["id"], None)
+    if waiting is None:  # its pool broke, or was terminated, before it was answered
+        return True
+    future, executor = waiting
+    executor._pending.discard(head["id"])
+    if future.done():  # cancelled, or the pool broke meanwhile
+        return True
+    try:
+        if head["kind"] == "failed":
+            executor._break(head["message"])
+            future.set_exception(BrokenProcessPool(head["message"]))
+        elif head["ok"]:
+            future.set_result(pickle.loads(message.payload.to_bytes()))
+        else:
+            error, tb = pickle.loads(message.payload.to_bytes())
+            error.__cause__ = _RemoteTraceback(f'\n"""\n{tb}"""')
+            future.set_exception(error)
+    except Exception as error:  # an answer that cannot be unpickled here
+        future.set_exception(error)
+    return True
+
+
+def _until(done, timeout):
+    """Pumps answers until done() is true; TimeoutError after `timeout` seconds."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not done():
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise TimeoutError()
+        _pump(left)
+
+
+class _Future(_base.Future):
+    """A future the page's processes settle: waiting on it takes answers from the mailbox
+    (CPython's waits on a condition that a thread of its executor signals)."""
+
+    def result(self, timeout=None):
+        _until(self.done, timeout)
+        return super().result(timeout=0)
+
+    def exception(self, timeout=None):
+        _until(self.done, timeout)
+        return super().exception(timeout=0)
+
+
+def as_completed(fs, timeout=None):
+    """concurrent.futures.as_completed for futures the page's processes settle."""
+    fs = set(fs)
+    total = len(fs)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    pending = set()
+    for future in fs:
+        if future.done():
+            yield future
+        else:
+            pending.add(future)
+    while pending:
+        for future in [f for f in pending if f.done()]:
+            pending.discard(future)
+            yield future
+        if not pending:
+            return
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise TimeoutError(f"{len(pending)} (of {total}) futures unfinished")
+        _pump(left)
+
+
+def wait(fs, timeout=None, return_when=_cf.ALL_COMPLETED):
+    """concurrent.futures.wait for futures the page's processes settle."""
+    fs = set(fs)
+
+    def enough():
+        done = [f for f in fs if f.done()]
+        if return_when == _cf.FIRST_COMPLETED:
+            return bool(done)
+        if return_when == _cf.FIRST_EXCEPTION and any(
+            not f.cancelled() and f.exception(timeout=0) is not None for f in done
+        ):
+            return True
+        return len(done) == len(fs)
+
+    try:
+        _until(enough, timeout)
+    except TimeoutError:
+        pass
+    done = {f for f in fs if f.done()}
+    return _base.DoneAndNotDoneFutures(done, fs - done)
+
+
+class ProcessPoolExecutor(_base.Executor):
+    """concurrent.futures.ProcessPoolExecutor over the page's pool: `max_workers` processes,
+    each its own interpreter, started at the first submit (spawn start method)."""
+
+    def __init__(
+        self,
+        max_workers=None,
+        mp_context=None,
+        initializer=None,
+        initargs=(),
+        *,
+        max_tasks_per_child=None,
+    ):
+        if _role != "main":
+            raise RuntimeError(BOOTSTRAP)
+        if not _isolated:
+            raise RuntimeError(ISOLATION)
+        if max_workers is None:
+            max_workers = os.process_cpu_count() or 1
+        elif max_workers <= 0:
+            raise ValueError("max_workers must be greater than 0")
+        if max_workers > MAX_PROCESSES:
+            raise ValueError(
+                f"max_workers={max_workers}: this page starts at most {MAX_PROCESSES} "
+                "processes per executor (each one is a whole Python interpreter, tens of MB)"
+            )
+        if initializer is not None and not callable(initializer):
+            raise TypeError("initializer must be a callable")
+        if max_tasks_per_child is not None:
+            raise NotImplementedError(
+                "max_tasks_per_child is not supported here: each process lives as long as "
+                "its executor"
+            )
+        self._max_workers = max_workers
+        self._init = (initializer, tuple(initargs)) if initializer is not None else None
+        self._id = next(_pool_ids)
+        self._pending = set()
+        self._started = False
+        self._shutdown = False
+        self._broken = None
+
+    def _start(self):
+        init = to_js(pickle.dumps(self._init)) if self._init is not None else None
+        names = [f"SpawnProcess-{next(_process_numbers)}" for _ in range(self._max_workers)]
+        _pp.spawn(self._id, to_js(names), init)
+        _executors[self._id] = self
+        self._started = True
+
+    def submit(self, fn, /, *args, **kwargs):
+        if self._broken is not None:
+            raise BrokenProcessPool(self._broken)
+        if self._shutdown:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        if not self._started:
+            self._start()
+        future = _Future()
+        try:
+            payload = pickle.dumps((fn, args, kwargs))
+        except Exception as error:  # CPython sets it on the future, too
+            future.set_exception(error)
+            return future
+        task = next(_task_ids)
+        _waiting[task] = (future, self)
+        self._pending.add(task)
+        _pp.submit(self._id, task, to_js(payload), _label(fn, args))
+        return future
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1, buffersize=None):
+        if chunksize < 1:
+            raise ValueError("chunksize must be >= 1.")
+        extra = {} if buffersize is None else {"buffersize": buffersize}
+        results = super().map(
+            functools.partial(_process_chunk, fn),
+            itertools.batched(zip(*iterables), chunksize),
+            timeout=timeout,
+            **extra,
+        )
+        return _chain(results)
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        if cancel_futures:
+            for task in list(self._pending):
+                _waiting[task][0].cancel()
+        self._shutdown = True
+        if wait and self._started:
+            _until(lambda: not self._pending or self._broken is not None, None)
+        if self._started and self._id in _executors:
+            del _executors[self._id]
+            _pp.shutdown(self._id, bool(self._pending))
+
+    def _break(self, message):
+        """A process died or could not start: every waiting future fails with why."""
+        self._broken = message
+        for task in list(self._pending):
+            future, _ = _waiting.pop(task)
+            if not future.done():
+                future.set_exception(BrokenProcessPool(message))
+        self._pending.clear()
+
+    def _terminate(self):
+        """Ends the pool now (Pool.terminate, or a program that raised): waiting futures
+        are cancelled and the processes terminated."""
+        for task in list(self._pending):
+            _waiting.pop(task)[0].cancel()
+        self._pending.clear()
+        self._shutdown = True
+        if self._started and self._id in _executors:
+            del _executors[self._id]
+            _pp.shutdown(self._id, True)
+
+
+def _chain(results):
+    # Executor.map's generator hands back one chunk's list per item.
+    for chunk in results:
+        yield from chunk
+
+
+class AsyncResult:
+    """multiprocessing.pool.AsyncResult over a list of futures (one for apply_async)."""
+
+    def __init__(self, futures, single, callback, error_callback):
+        self._futures = futures
+        self._single = single
+        self._callback = callback
+        self._error_callback = error_callback
+        self._told = False
+
+    def ready(self):
+        return all(f.done() for f in self._futures)
+
+    def successful(self):
+        if not self.ready():
+            raise ValueError(f"{self!r} not ready")
+        return all(f.exception(timeout=0) is None for f in self._futures)
+
+    def wait(self, timeout=None):
+        try:
+            _until(self.ready, timeout)
+        except TimeoutError:
+            pass
+
+    def get(self, timeout=None):
+        import multiprocessing
+
+        try:
+            _until(self.ready, timeout)
+        except TimeoutError:
+            raise multiprocessing.TimeoutError from None
+        try:
+            values = [f.result(timeout=0) for f in self._futures]
+        except BaseException as error:
+            self._tell(self._error_callback, error)
+            raise
+        value = values[0] if self._single else [v for chunk in values for v in chunk]
+        self._tell(self._callback, value)
+        return value
+
+    def _tell(self, callback, value):
+        if callback is not None and not self._told:
+            self._told = True
+            callback(value)
+
+
+class Pool:
+    """multiprocessing.Pool over ProcessPoolExecutor: the same processes, Pool's API."""
+
+    def __init__(
+        self, processes=None, initializer=None, initargs=(), maxtasksperchild=None, context=None
+    ):
+        if processes is None:
+            processes = os.process_cpu_count() or 1
+        if processes < 1:
+            raise ValueError("Number of processes must be at least 1")
+        if maxtasksperchild is not None:
+            raise NotImplementedError(
+                "maxtasksperchild is not supported here: each process lives as long as its pool"
+            )
+        self._processes = processes
+        self._executor = ProcessPoolExecutor(processes, initializer=initializer, initargs=initargs)
+        self._state = "RUN"
+
+    def _check_running(self):
+        if self._state != "RUN":
+            raise ValueError("Pool not running")
+
+    def _chunks(self, iterable, chunksize, star):
+        items = list(iterable)
+        if chunksize is None:
+            # multiprocessing.Pool's own rule: about four chunks per process.
+            chunksize, extra = divmod(len(items), self._processes * 4)
+            chunksize += 1 if extra else 0
+        calls = items if star else [(item,) for item in items]
+        return itertools.batched(calls, max(1, chunksize))
+
+    def apply_async(self, func, args=(), kwds={}, callback=None, error_callback=None):
+        self._check_running()
+        future = self._executor.submit(func, *args, **kwds)
+        return AsyncResult([future], True, callback, error_callback)
+
+    def apply(self, func, args=(), kwds={}):
+        return self.apply_async(func, args, kwds).get()
+
+    def map_async(
+        self, func, iterable, chunksize=None, callback=None, error_callback=None, *, star=False
+    ):
+        self._check_running()
+        futures = [
+            self._executor.submit(_process_chunk, func, chunk)
+            for chunk in self._chunks(iterable, chunksize, star)
+        ]
+        return AsyncResult(futures, False, callback, error_callback)
+
+    def map(self, func, iterable, chunksize=None):
+        return self.map_async(func, iterable, chunksize).get()
+
+    def starmap_async(self, func, iterable, chunksize=None, callback=None, error_callback=None):
+        return self.map_async(func, iterable, chunksize, callback, error_callback, star=True)
+
+    def starmap(self, func, iterable, chunksize=None):
+        return self.starmap_async(func, iterable, chunksize).get()
+
+    def imap(self, func, iterable, chunksize=1):
+        self._check_running()
+        futures = [
+            self._executor.submit(_process_chunk, func, chunk)
+            for chunk in self._chunks(iterable, chunksize, False)
+        ]
+        for future in futures:
+            yield from future.result()
+
+    def imap_unordered(self, func, iterable, chunksize=1):
+        self._check_running()
+        futures = [
+            self._executor.submit(_process_chunk, func, chunk)
+            for chunk in self._chunks(iterable, chunksize, False)
+        ]
+        for future in as_completed(futures):
+            yield from future.result()
+
+    def close(self):
+        if self._state == "RUN":
+            self._state = "CLOSE"
+
+    def terminate(self):
+        self._state = "TERMINATE"
+        self._executor._terminate()
+
+    def join(self):
+        if self._state == "RUN":
+            raise ValueError("Pool is still running")
+        if self._state == "CLOSE":
+            self._executor.shutdown(wait=True)
+
+    def __enter__(self):
+        self._check_running()
+        return self
+
+    def __exit__(self, *exc):
+        self.terminate()  # as multiprocessing.Pool does: `with` does not wait
