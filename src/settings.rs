@@ -38,8 +38,8 @@ pub const NAMES: [&str; 12] = [
 
 /// URL parameters the page reads itself (not run settings), which [`parse`] leaves alone:
 /// `isolate=0` opts out of the service worker; `embed=1` asks for the compact layout for an
-/// iframe in a blog post.
-pub const PAGE_PARAMETERS: [&str; 2] = ["isolate", "embed"];
+/// iframe in a blog post; `py` carries the Python panel's program (compressed).
+pub const PAGE_PARAMETERS: [&str; 3] = ["isolate", "embed", "py"];
 
 /// Who runs the tasks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

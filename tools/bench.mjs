@@ -13,10 +13,12 @@
 // browser (tools/peers/); the pool's cold start with one worker and with all; the same
 // kernels compiled natively (src/bin/native.rs), for wasm ÷ native; and CPython's own
 // ProcessPoolExecutor on the article's program and on no-op tasks (tools/bench_python.py),
-// when python3 is here. --only a,b runs just those parts (article, runs, overhead, peers,
-// startup, native, python, sweep).
+// when python3 is here. The Python panel (pyodide): the article's program verbatim in real
+// CPython with worker processes, each interpreter's start-up, and pure-Python primes in a loop
+// and on the processes. --only a,b runs just those parts (article, runs, overhead, peers,
+// startup, native, python, pyodide, sweep).
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,6 +29,8 @@ import {
   logLines,
   openPlayground,
   poolReady,
+  pythonReady,
+  runPython,
   startServer,
 } from "./browser.mjs";
 
@@ -39,7 +43,17 @@ const { values: opts } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const PARTS = ["article", "runs", "overhead", "peers", "startup", "native", "python", "sweep"];
+const PARTS = [
+  "article",
+  "runs",
+  "overhead",
+  "peers",
+  "startup",
+  "native",
+  "python",
+  "pyodide",
+  "sweep",
+];
 const only = opts.only ? opts.only.split(",") : PARTS;
 const unknown = only.filter((p) => !PARTS.includes(p));
 if (unknown.length > 0) {
@@ -105,6 +119,7 @@ try {
   if (wants("startup")) report.startup = await startup(report.hardwareConcurrency);
   if (wants("native")) report.native = await native(report.runs);
   if (wants("python")) report.python = python(report.hardwareConcurrency);
+  if (wants("pyodide")) report.pyodide = await pyodide();
   if (wants("sweep")) report.sweep = await sweep(report.hardwareConcurrency);
 
   report.targets = targets(report);
@@ -372,6 +387,52 @@ function python(workers) {
   return JSON.parse(out.toString());
 }
 
+// The Python panel, driven as a person would: the article's program as the editor holds it
+// (after one warm-up run at 0.1), then the primes example. Every run starts fresh process
+// interpreters, as CPython starts fresh processes; their start-up is read from the timeline.
+async function pyodide() {
+  const page = await openPlayground(browser, server.url);
+  await pythonReady(page);
+  say(
+    `\nThe Python panel: the article's program at scale ${ARTICLE_SCALE} (a warm-up at 0.1 first)`,
+  );
+  await runPython(page, { scale: "0.1" });
+  const article = await runPython(page, { scale: String(ARTICLE_SCALE) });
+  const finished = article.lines.find((l) => l.text.startsWith("Finished in"))?.text ?? "";
+  const wallS = Number(/Finished in ([\d.]+)/.exec(finished)?.[1]);
+  const starts = await page.evaluate(() =>
+    JSON.parse(document.getElementById("py-status").dataset.startsMs ?? "[]"),
+  );
+  say(`  ${finished}; interpreters started in ${starts.map(Math.round).join(", ")} ms`);
+  say("The Python panel: primes.py (a plain loop, then the processes)");
+  await page.selectOption("#py-example", "primes");
+  await page.waitForFunction(() =>
+    document.getElementById("py-source").value.includes("count_primes"),
+  );
+  const primes = await runPython(page, { scale: "1" });
+  const text = primes.lines.map((l) => l.text).join("\n");
+  const loopS = Number(/A plain loop: .* in ([\d.]+) s/.exec(text)?.[1]);
+  const poolS = Number(/\d+ processes: .* in ([\d.]+) s/.exec(text)?.[1]);
+  say(`  loop ${loopS} s, processes ${poolS} s`);
+  await page.close();
+  const runtime = readdirSync(new URL("../dist/pyodide/", import.meta.url)).map((name) =>
+    readFileSync(new URL(`../dist/pyodide/${name}`, import.meta.url)),
+  );
+  return {
+    article_wall_s: wallS,
+    article_overhead_ms: Math.round((wallS - 12 * ARTICLE_SCALE) * 1000),
+    article_scale: ARTICLE_SCALE,
+    interpreter_start_ms: Math.round(median(starts)),
+    interpreter_start_all_ms: starts.map(Math.round),
+    workers: starts.length,
+    primes_serial_ms: Math.round(loopS * 1000),
+    primes_pool_ms: Math.round(poolS * 1000),
+    primes_speedup: round2(loopS / poolS),
+    runtime_bytes: runtime.reduce((n, b) => n + b.length, 0),
+    runtime_gzip_bytes: runtime.reduce((n, b) => n + gzipSync(b).length, 0),
+  };
+}
+
 function median(xs) {
   return [...xs].sort((a, b) => a - b)[xs.length >> 1];
 }
@@ -580,6 +641,12 @@ function printTable(report) {
   else if (py) {
     out(
       `Python ${py.version} ProcessPoolExecutor, ${py.workers} workers: article at scale ${py.scale} ${py.article_wall_s} s (${py.article_overhead_ms} ms beyond the longest sleep); no-op tasks ${py.per_task_us_chunksize1} µs at chunksize 1, ${py.per_task_us_chunked} µs at chunksize ${py.chunksize_chunked}`,
+    );
+  }
+  const pz = report.pyodide;
+  if (pz) {
+    out(
+      `Python panel (Pyodide, ${pz.workers} processes): the article at scale ${pz.article_scale} ${pz.article_wall_s} s (${pz.article_overhead_ms} ms beyond the longest sleep, mostly starting interpreters: ${pz.interpreter_start_ms} ms each, median); pure-Python primes ${pz.primes_serial_ms} ms in a loop, ${pz.primes_pool_ms} ms on the processes (${pz.primes_speedup}×); runtime ${pz.runtime_bytes.toLocaleString("en-US")} bytes, ${pz.runtime_gzip_bytes.toLocaleString("en-US")} gzipped`,
     );
   }
   if (report.startup) {

@@ -116,3 +116,48 @@ export function latestRun(page) {
 export function logLines(page) {
   return page.$$eval("#log .line .text", (els) => els.map((e) => e.textContent));
 }
+
+/** Opens the Python panel (if a link has not) and waits until Python can run. */
+export async function pythonReady(page, { timeout = 180_000 } = {}) {
+  const open = await page.evaluate(() => document.getElementById("python-panel").open);
+  if (!open) await page.click("#python-panel summary");
+  await page.waitForSelector("#py-run:not([disabled])", { timeout });
+}
+
+/**
+ * Types `source` into the Python panel's editor (unless undefined: what it holds), sets the
+ * sleep scale, presses Run and waits until the run ends; resolves with pythonResult().
+ */
+export async function runPython(page, { source, scale = "0.1", timeout = 300_000 } = {}) {
+  await pythonReady(page, { timeout });
+  if (source !== undefined) await page.fill("#py-source", source);
+  await page.check(`input[name=py-scale][value="${scale}"]`);
+  const runs = await pythonRuns(page);
+  await page.click("#py-run");
+  await page.waitForFunction(
+    (before) => Number(document.documentElement.dataset.pythonRuns ?? 0) > before,
+    runs,
+    { timeout },
+  );
+  return pythonResult(page);
+}
+
+/** How many Python runs have ended in this page (finished, failed or stopped). */
+export function pythonRuns(page) {
+  return page.evaluate(() => Number(document.documentElement.dataset.pythonRuns ?? 0));
+}
+
+/** What the Python panel shows: {status, error (text, or null), lines: [{process, text}]}. */
+export function pythonResult(page) {
+  return page.evaluate(() => {
+    const box = document.getElementById("py-error");
+    return {
+      status: document.getElementById("py-status").textContent,
+      error: box.hidden ? null : box.textContent,
+      lines: [...document.querySelectorAll("#py-output .py-line")].map((row) => ({
+        process: row.querySelector(".py-tag").textContent,
+        text: row.querySelector(".py-text").textContent,
+      })),
+    };
+  });
+}

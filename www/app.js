@@ -178,7 +178,8 @@ export class App {
   #remember(settings) {
     const query = new URLSearchParams(this.#core.settingsPairs(settings));
     const page = new URLSearchParams(location.search);
-    for (const name of ["isolate", "embed"]) {
+    // The page's own parameters, which are not settings (PAGE_PARAMETERS in src/settings.rs).
+    for (const name of ["isolate", "embed", "py"]) {
       if (page.get(name)) query.set(name, page.get(name));
     }
     try {
@@ -622,6 +623,18 @@ export class App {
     $("code").addEventListener("toggle", () => {
       if ($("code").open) this.#showCode(this.#parse(this.#controls.pairs()).settings);
     });
+    // The Python panel (its module, its stylesheet, the runtime) loads only when opened; a
+    // link that carries a program opens it.
+    const python = $("python-panel");
+    python.addEventListener("toggle", () => {
+      if (!python.open) return;
+      import("./page/python.js").then(
+        ({ openPython }) => openPython($("python-body"), { cpus: this.cpus }),
+        (error) =>
+          ($("python-body").textContent = `The Python panel could not load: ${error.message}`),
+      );
+    });
+    if (new URLSearchParams(location.search).has("py")) python.open = true;
   }
 
   #wireForm() {

@@ -13,6 +13,10 @@ export {
   clickAndWait,
   latestRun,
   logLines,
+  pythonReady,
+  runPython,
+  pythonRuns,
+  pythonResult,
 } from "../../tools/browser.mjs";
 
 /** The engine this run of the suite drives. */

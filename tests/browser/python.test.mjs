@@ -1,0 +1,191 @@
+// The Python panel: the article's own program, run by CPython (Pyodide) with processes that
+// are workers, each its own interpreter. One page for the file: every run starts fresh
+// interpreters anyway, and each page would load Python again.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { usePlayground, pythonReady, runPython, pythonRuns, pythonResult } from "./helpers.mjs";
+
+const env = usePlayground();
+let page;
+/** The file's one page, opened by the first test that runs (filtered runs included). */
+async function open() {
+  if (!page) {
+    page = await env.open();
+    await pythonReady(page);
+  }
+  return page;
+}
+after(() => page?.close());
+
+const mains = (result) => result.lines.filter((l) => l.process === "main").map((l) => l.text);
+const fromProcesses = (result) => result.lines.filter((l) => l.process !== "main");
+
+test("the article's program, verbatim, prints its 30 tasks and a Finished line no shorter than its longest sleep", async () => {
+  await open();
+  const source = await page.inputValue("#py-source");
+  for (const line of [
+    'print("Number of cpu :", multiprocessing.cpu_count())',
+    "if __name__ == '__main__':",
+    "    with concurrent.futures.ProcessPoolExecutor() as executor:",
+    "        results = executor.map(do_something, secs)  ",
+    "    print(f'Finished in {round(end - start, 2)} second(s)')",
+  ]) {
+    assert.ok(source.split("\n").includes(line), `the editor holds ${line}`);
+  }
+  const result = await runPython(page, { scale: "0.1" });
+  assert.equal(result.error, null, result.error ?? "");
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  const printed = fromProcesses(result).map((l) => l.text);
+  for (let n = 0; n < 30; n++) {
+    if (n === 8 || n === 12) {
+      assert.ok(printed.includes(`Sleeping ${n} second(s)...`), `task ${n} slept`);
+      assert.ok(printed.includes(`Done sleeping...${n}`), `task ${n} woke`);
+    } else {
+      assert.ok(printed.includes(String(n)), `task ${n} printed`);
+    }
+  }
+  // Spawn imports the program in every process: its first print runs once per process.
+  const counted = result.lines.filter((l) => l.text === `Number of cpu : ${cpus}`);
+  assert.equal(counted.length, 1 + cpus, "once in main and once in each process");
+  const finished = mains(result).find((t) => t.startsWith("Finished in"));
+  const secondsTaken = Number(/^Finished in ([\d.]+) second\(s\)$/.exec(finished)?.[1]);
+  assert.ok(secondsTaken >= 1.2, `Finished in ${secondsTaken} s: the 12 s sleep at 0.1× is 1.2 s`);
+  assert.match(result.status, /^Done in \d+\.\d\d s .*each started in/);
+  const lanes = await page.$$eval("#py-timeline .py-row-name", (rows) =>
+    rows.map((r) => r.textContent),
+  );
+  assert.equal(lanes.length, 1 + cpus, "a timeline row for main and for each process");
+  assert.ok((await page.count("#py-timeline .py-span.sleep")) >= 2, "the two sleeps are drawn");
+  assert.ok((await page.count("#py-timeline .py-span.start-up")) === cpus);
+});
+
+test("an exception in a task is raised again by map, with the process's traceback", async () => {
+  await open();
+  const result = await runPython(page, {
+    source: [
+      "import concurrent.futures",
+      "",
+      "def check(x):",
+      "    if x == 3:",
+      "        raise ValueError(f'bad value {x}')",
+      "    return x",
+      "",
+      "if __name__ == '__main__':",
+      "    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as executor:",
+      "        print(list(executor.map(check, range(5))))",
+    ].join("\n"),
+  });
+  assert.match(result.status, /stopped with ValueError on line 10/);
+  assert.match(result.error, /ValueError on line 10/);
+  assert.match(result.error, /_RemoteTraceback/);
+  assert.match(result.error, /File "main\.py", line 5, in check/);
+  assert.match(result.error, /raise ValueError\(f'bad value \{x\}'\)/);
+  assert.match(result.error, /ValueError: bad value 3/);
+  assert.ok(!mains(result).some((t) => t.startsWith("[")), "map's list was never printed");
+});
+
+test("a syntax error names its line and nothing runs", async () => {
+  await open();
+  const result = await runPython(page, {
+    source: "print('before')\nvalues = (1, 2\nprint('after')\n",
+  });
+  assert.match(result.status, /stopped with SyntaxError on line 2/);
+  assert.match(result.error, /SyntaxError on line 2/);
+  assert.match(result.error, /was never closed/);
+  assert.equal(result.lines.length, 0, "not even the first line ran");
+});
+
+test("Stop ends an endless loop in a process, and the next run works", async () => {
+  await open();
+  await page.fill(
+    "#py-source",
+    [
+      "import concurrent.futures",
+      "",
+      "def spin():",
+      "    print('spinning')",
+      "    while True:",
+      "        pass",
+      "",
+      "if __name__ == '__main__':",
+      "    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as executor:",
+      "        executor.submit(spin).result()",
+    ].join("\n"),
+  );
+  const runs = await pythonRuns(page);
+  await page.click("#py-run");
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll("#py-output .py-text")].some(
+        (e) => e.textContent === "spinning",
+      ),
+    undefined,
+    { timeout: 180_000 },
+  );
+  await page.click("#py-stop");
+  await page.waitForFunction((n) => Number(document.documentElement.dataset.pythonRuns) > n, runs);
+  const stopped = await pythonResult(page);
+  assert.match(stopped.status, /^Stopped after \d+\.\d\d s: every interpreter was terminated/);
+  const next = await runPython(page, { source: "print(6 * 7)" });
+  assert.equal(next.error, null);
+  assert.deepEqual(mains(next), ["42"]);
+  assert.match(next.status, /^Done in/);
+});
+
+test("ThreadPoolExecutor says plainly that it cannot start threads, and where to go instead", async () => {
+  await open();
+  const result = await runPython(page, {
+    source: [
+      "from concurrent.futures import ThreadPoolExecutor",
+      "",
+      "with ThreadPoolExecutor(max_workers=2) as executor:",
+      "    print(list(executor.map(abs, [-1, -2])))",
+    ].join("\n"),
+  });
+  assert.match(result.error, /ThreadsUnavailable on line 3/);
+  assert.match(result.error, /ThreadPoolExecutor cannot start threads here/);
+  assert.match(result.error, /GIL switch/);
+  await page.click("#py-error button:last-of-type");
+  assert.equal(await page.$eval("input[name=mode][value=threads]", (el) => el.checked), true);
+  assert.equal(await page.$eval("#gil", (el) => el.checked), true);
+});
+
+test("the link carries the program, and a damaged one is explained with the article standing in", async () => {
+  await open();
+  const program = "print('shared', sum(range(10)))";
+  await page.fill("#py-source", program);
+  await page.waitForFunction(() => new URLSearchParams(location.search).has("py"));
+  await page.waitForFunction(
+    (text) => document.getElementById("py-source").value === text,
+    program,
+  );
+  // The link is written 0.4 s after the last keystroke: wait until it holds this program.
+  let query = "";
+  for (let i = 0; i < 50; i++) {
+    query = await page.evaluate(() => location.search);
+    const packed = new URLSearchParams(query).get("py");
+    const text = await page.evaluate(
+      (p) => import("./www/page/python.js").then((m) => m.unpack(p)),
+      packed,
+    );
+    if (text === program) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const shared = await env.open({ query });
+  await pythonReady(shared);
+  assert.equal(await shared.inputValue("#py-source"), program);
+  const result = await runPython(shared);
+  assert.deepEqual(mains(result), ["shared 45"]);
+  await shared.close();
+
+  const broken = await env.open({ query: "?py=not*base64" });
+  await broken.waitForSelector("#py-error:not([hidden])");
+  assert.match(
+    await broken.textContent("#py-error"),
+    /could not be read .*the article's program stands in/,
+  );
+  await broken.waitForFunction(() =>
+    document.getElementById("py-source").value.includes("ProcessPoolExecutor()"),
+  );
+  await broken.close();
+});

@@ -1,0 +1,62 @@
+// The Python panel's plumbing that needs no browser: the driver's mailbox (one message at a
+// time, big ones in pieces, a wait that times out) and the program link's packing.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { MailboxReader, MailboxWriter, mailboxBuffer } from "../../www/engine/mailbox.js";
+import { pack, unpack } from "../../www/page/python.js";
+
+test("the mailbox hands over messages in order, one at a time, each with its payload", () => {
+  const buffer = mailboxBuffer();
+  const writer = new MailboxWriter(buffer);
+  let tookCount = 0;
+  // The reader's "took" reaches the writer as a message would: here, directly.
+  const reader = new MailboxReader(buffer, () => {
+    tookCount += 1;
+    writer.took();
+  });
+  writer.send({ kind: "result", id: 1, ok: true }, new Uint8Array([1, 2, 3]));
+  writer.send({ kind: "failed", id: 2, message: "worker 0 crashed" });
+  const first = reader.take(0);
+  assert.deepEqual(
+    { ...first, payload: [...first.payload] },
+    {
+      kind: "result",
+      id: 1,
+      ok: true,
+      payload: [1, 2, 3],
+    },
+  );
+  const second = reader.take(0);
+  assert.equal(second.message, "worker 0 crashed");
+  assert.equal(second.payload.length, 0);
+  assert.equal(tookCount, 2);
+});
+
+test("a message bigger than the box arrives whole, in pieces", () => {
+  const buffer = mailboxBuffer();
+  const writer = new MailboxWriter(buffer);
+  const reader = new MailboxReader(buffer, () => writer.took());
+  const big = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => i % 251);
+  writer.send({ kind: "result", id: 7, ok: true }, big);
+  const message = reader.take(0);
+  assert.equal(message.id, 7);
+  assert.equal(message.payload.length, big.length);
+  assert.ok(message.payload.every((b, i) => b === i % 251));
+});
+
+test("an empty mailbox times out with undefined after about the time asked", () => {
+  const reader = new MailboxReader(mailboxBuffer(), () => {});
+  const start = performance.now();
+  assert.equal(reader.take(30), undefined);
+  assert.ok(performance.now() - start >= 29, "it waited");
+});
+
+test("a program survives the trip through a link, and a damaged link says why", async () => {
+  const program = "print('héllo')\nfor i in range(3):\n    print(i)\n";
+  const packed = await pack(program);
+  assert.match(packed, /^[A-Za-z0-9_-]+$/, "only characters a URL keeps as they are");
+  assert.equal(await unpack(packed), program);
+  await assert.rejects(unpack("not*base64"), /characters a program link never has/);
+  await assert.rejects(unpack(packed.slice(0, 8)), /cut short or damaged/);
+  await assert.rejects(unpack("abcde"), /not valid base64url/);
+});
