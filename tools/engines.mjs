@@ -319,9 +319,12 @@ class WebDriverTab {
   }
 
   async fill(selector, value) {
+    const { Key } = await import("selenium-webdriver");
     const el = await this.#element(selector);
     await el.clear();
-    if (String(value) !== "") await el.sendKeys(String(value));
+    // WebKitGTK's driver drops a "\n" typed into a textarea; the Enter key makes the new line.
+    const keys = String(value).replaceAll("\n", Key.ENTER);
+    if (keys !== "") await el.sendKeys(keys);
   }
 
   /** Presses `key` (a Playwright key name: "ArrowRight", "Enter", …) on the focused element. */

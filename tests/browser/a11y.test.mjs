@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { ENGINE, usePlayground, poolReady, fill, clickAndWait } from "./helpers.mjs";
+import { ENGINE, usePlayground, poolReady, fill, clickAndWait, runPython } from "./helpers.mjs";
 
 const env = usePlayground();
 const AXE = await readFile(
@@ -31,6 +31,23 @@ async function audit(page, when) {
   for (const v of minor) console.log(`# axe (${when}, ${v.impact}): ${v.id} at ${v.nodes}`);
   return violations.filter((v) => ["serious", "critical"].includes(v.impact));
 }
+
+test("axe finds nothing serious in the Python panel, after a run and after an error", async () => {
+  const page = await env.open();
+  const program = [
+    "import concurrent.futures",
+    "if __name__ == '__main__':",
+    "    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as executor:",
+    "        print(list(executor.map(abs, [-1, -2])))",
+  ].join("\n");
+  assert.equal((await runPython(page, { source: program })).error, null);
+  await page.evaluate(() => (document.querySelector(".py-how").open = true));
+  assert.deepEqual(await audit(page, "Python panel"), []);
+  const failed = await runPython(page, { source: "print(1 / 0)" });
+  assert.match(failed.error, /ZeroDivisionError on line 1/);
+  assert.deepEqual(await audit(page, "Python error"), []);
+  await page.close();
+});
 
 test("axe finds nothing serious on a fresh page, after every mode, and after the sweep", async () => {
   const page = await env.open({ query: "?workload=primes&size=200000&tasks=8&repeats=1" });

@@ -9,6 +9,7 @@ import {
   clickAndWait,
   needsPlaywright,
   capability,
+  runPython,
 } from "./helpers.mjs";
 
 const env = usePlayground({ isolation: false });
@@ -96,3 +97,26 @@ test("the build ships a _headers file for hosts that read one", async () => {
   assert.match(text, /^\s+Cross-Origin-Opener-Policy: same-origin$/m);
   assert.match(text, /^\s+Cross-Origin-Embedder-Policy: require-corp$/m);
 });
+
+test(
+  "without isolation, plain Python runs and ProcessPoolExecutor says what it needs",
+  needsPlaywright("cannot block service workers for one session"),
+  async () => {
+    const page = await openHeaderless("block");
+    const result = await runPython(page, {
+      source: [
+        "print('plain Python runs')",
+        "import concurrent.futures",
+        "concurrent.futures.ProcessPoolExecutor()",
+      ].join("\n"),
+    });
+    assert.deepEqual(
+      result.lines.map((l) => l.text),
+      ["plain Python runs"],
+    );
+    assert.match(result.error, /RuntimeError on line 3/);
+    assert.match(result.error, /ProcessPoolExecutor needs this page cross-origin isolated/);
+    assert.match(result.error, /Cross-Origin-Opener-Policy: same-origin/);
+    await page.close();
+  },
+);

@@ -30,6 +30,8 @@ export class PythonSession {
   #run = null;
   #lanes = 0;
   #nextId = 1;
+  /** The first main interpreter's memory, just started: every later one starts from it. */
+  #snapshot = null;
 
   /**
    * `cpus`: what the program's cpu_count() says. Hooks, all optional: onLane({id, name,
@@ -65,6 +67,7 @@ export class PythonSession {
     if (this.#run) throw new Error("a program is already running");
     const run = { source, scale };
     this.#run = run;
+    this.#lanes = 0; // a new program numbers its processes from 1, as CPython does
     try {
       const driver = await this.warm();
       if (this.#run !== run) throw abortError();
@@ -114,7 +117,14 @@ export class PythonSession {
         new Error(`Python's main interpreter crashed: ${event.message || "unknown error"}`),
       );
     };
-    driver.ready = this.#request({ kind: "start", cpus: this.#cpus }, driver);
+    const started = this.#request(
+      { kind: "start", cpus: this.#cpus, snapshot: this.#snapshot },
+      driver,
+    );
+    driver.ready = started.then(({ from, to, snapshot }) => {
+      this.#snapshot ??= snapshot;
+      return { from, to };
+    });
     driver.ready.catch(() => this.#driver === driver && (this.#driver = null));
     return driver;
   }
@@ -158,6 +168,7 @@ export class PythonSession {
         pid: 1 + lanes[i].id,
         name: names[i],
         scale,
+        snapshot: this.#snapshot,
       }),
       onNews: (news, i) => this.#news(lanes[i].id, news),
     });

@@ -45,7 +45,7 @@ const PANEL = `
   <textarea id="py-source" spellcheck="false" autocapitalize="off" autocomplete="off"
     wrap="off" aria-label="Python program" aria-describedby="py-link-note"></textarea>
 </div>
-<p class="hint" id="py-link-note">The link in the address bar carries this program: share it as is.</p>
+<p class="hint" id="py-link-note">The link in the address bar carries this program: share it as is. Ctrl+Enter runs it; Tab indents (Esc, then Tab, moves on).</p>
 <div class="py-actions">
   <button type="button" id="py-run" class="primary" disabled>Run</button>
   <button type="button" id="py-stop" disabled>Stop</button>

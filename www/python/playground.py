@@ -395,7 +395,9 @@ class ProcessPoolExecutor(_base.Executor):
         if not _isolated:
             raise RuntimeError(ISOLATION)
         if max_workers is None:
-            max_workers = os.process_cpu_count() or 1
+            # As CPython caps its default on Windows (at 61), silently: a machine with many
+            # cores still runs the article's program.
+            max_workers = min(os.process_cpu_count() or 1, MAX_PROCESSES)
         elif max_workers <= 0:
             raise ValueError("max_workers must be greater than 0")
         if max_workers > MAX_PROCESSES:
@@ -547,7 +549,7 @@ class Pool:
         self, processes=None, initializer=None, initargs=(), maxtasksperchild=None, context=None
     ):
         if processes is None:
-            processes = os.process_cpu_count() or 1
+            processes = min(os.process_cpu_count() or 1, MAX_PROCESSES)
         if processes < 1:
             raise ValueError("Number of processes must be at least 1")
         if maxtasksperchild is not None:

@@ -31,7 +31,9 @@ const bridge = {
 };
 
 const handlers = {
-  async start({ cpus }) {
+  // The first main interpreter of a page also takes the snapshot every later one, and every
+  // process, starts from (python-runtime.js); the page keeps it.
+  async start({ cpus, snapshot }) {
     python = await startPython({
       role: "main",
       cpus,
@@ -40,8 +42,10 @@ const handlers = {
       scale: () => scale,
       onLine: (text, stream) => postMessage({ line: { text, stream, at: now() } }),
       onSleep: (from, to) => postMessage({ span: { kind: "sleep", from, to } }),
+      snapshot,
+      makeSnapshot: !snapshot,
     });
-    return { from: performance.timeOrigin, to: now() };
+    return { from: performance.timeOrigin, to: now(), snapshot: python.snapshot };
   },
 
   // Runs the program; resolves with null or its error {type, text, line}. Nothing else runs

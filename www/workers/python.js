@@ -10,9 +10,10 @@ let python;
 const news = (item) => postMessage({ news: item });
 
 serve({
-  async [Kind.init]({ source, init, cpus, pid, name, scale }) {
+  async [Kind.init]({ source, init, cpus, pid, name, scale, snapshot }) {
     python = await startPython({
       role: "process",
+      snapshot,
       cpus,
       pid,
       scale: () => scale,
