@@ -155,8 +155,8 @@ export function pythonResult(page) {
       status: document.getElementById("py-status").textContent,
       error: box.hidden ? null : box.textContent,
       lines: [...document.querySelectorAll("#py-output .py-line")].map((row) => ({
-        process: row.querySelector(".py-tag").textContent,
-        text: row.querySelector(".py-text").textContent,
+        process: row.dataset.tag,
+        text: row.textContent,
       })),
     };
   });

@@ -3,10 +3,14 @@
 // interpreters anyway, and each page would load Python again.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { usePlayground, pythonReady, runPython, pythonRuns, pythonResult } from "./helpers.mjs";
 
-const env = usePlayground();
 let page;
+// Before usePlayground's own: hooks run in the order they were added, and the page must close
+// (saying whether it had errors) before its browser does.
+after(() => page?.close());
+const env = usePlayground();
 /** The file's one page, opened by the first test that runs (filtered runs included). */
 async function open() {
   if (!page) {
@@ -15,7 +19,6 @@ async function open() {
   }
   return page;
 }
-after(() => page?.close());
 
 const mains = (result) => result.lines.filter((l) => l.process === "main").map((l) => l.text);
 const fromProcesses = (result) => result.lines.filter((l) => l.process !== "main");
@@ -57,6 +60,38 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
   assert.equal(lanes.length, 1 + cpus, "a timeline row for main and for each process");
   assert.ok((await page.count("#py-timeline .py-span.sleep")) >= 2, "the two sleeps are drawn");
   assert.ok((await page.count("#py-timeline .py-span.start-up")) === cpus);
+});
+
+test("the executors' API works as CPython's: submit, map, as_completed, wait, timeout, initializer, Pool", async () => {
+  await open();
+  const source = await readFile(new URL("python/executor_api.py", import.meta.url), "utf8");
+  const result = await runPython(page, { source });
+  assert.equal(result.error, null, result.error ?? "");
+  const said = mains(result);
+  assert.deepEqual(
+    said.filter((t) => !t.startsWith("OK ")),
+    ["done"],
+    "every check says OK, and the program ran to its end",
+  );
+  for (const check of [
+    "cpu_count",
+    "submit",
+    "map chunksize",
+    "pids",
+    "as_completed",
+    "wait",
+    "timeout",
+    "pickling",
+    "shutdown",
+    "initializer",
+    "broken",
+    "Pool.map",
+    "Pool.starmap",
+    "Pool.apply_async",
+    "Pool.imap_unordered",
+  ]) {
+    assert.ok(said.includes(`OK ${check}`), check);
+  }
 });
 
 test("an exception in a task is raised again by map, with the process's traceback", async () => {
@@ -116,7 +151,7 @@ test("Stop ends an endless loop in a process, and the next run works", async () 
   await page.click("#py-run");
   await page.waitForFunction(
     () =>
-      [...document.querySelectorAll("#py-output .py-text")].some(
+      [...document.querySelectorAll("#py-output .py-line")].some(
         (e) => e.textContent === "spinning",
       ),
     undefined,
@@ -130,6 +165,28 @@ test("Stop ends an endless loop in a process, and the next run works", async () 
   assert.equal(next.error, null);
   assert.deepEqual(mains(next), ["42"]);
   assert.match(next.status, /^Done in/);
+});
+
+test("a program printing without end keeps the page answering: Stop works, the newest lines stay", async () => {
+  await open();
+  await page.fill("#py-source", "i = 0\nwhile True:\n    i += 1\n    print(i)");
+  const runs = await pythonRuns(page);
+  await page.click("#py-run");
+  await page.waitForSelector("#py-dropped:not([hidden])", { timeout: 120_000 });
+  await page.click("#py-stop");
+  await page.waitForFunction((n) => Number(document.documentElement.dataset.pythonRuns) > n, runs);
+  const stopped = await pythonResult(page);
+  assert.match(stopped.status, /^Stopped after/);
+  assert.equal(stopped.lines.length, 2000, "the newest 2,000 lines are kept");
+  const numbers = stopped.lines.map((l) => Number(l.text));
+  assert.ok(
+    numbers.every((n, i) => i === 0 || n === numbers[i - 1] + 1),
+    "in order, none missing",
+  );
+  const dropped = Number(
+    (await page.textContent("#py-dropped")).match(/^([\d,]+)/)[1].replaceAll(",", ""),
+  );
+  assert.equal(dropped, numbers[0] - 1, "and the note counts every line before them");
 });
 
 test("ThreadPoolExecutor says plainly that it cannot start threads, and where to go instead", async () => {

@@ -35,7 +35,8 @@ export class PythonSession {
 
   /**
    * `cpus`: what the program's cpu_count() says. Hooks, all optional: onLane({id, name,
-   * spawnAt}) as a process is spawned; onLine({lane, text, stream, at}) for each printed line;
+   * spawnAt}) as a process is spawned; onLine({lane, text, stream, at}) for each printed line
+   * (they come in batches: see lineBatcher in workers/python-runtime.js);
    * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: start-up,
    * import, task, sleep, wait).
    */
@@ -138,8 +139,9 @@ export class PythonSession {
   }
 
   #fromDriver(driver, data) {
+    if (driver !== this.#driver) return; // news from a driver already stopped
     if (data.took) return this.#mailbox?.took();
-    if (data.line) return this.#hooks.onLine?.({ lane: MAIN_LANE, ...data.line });
+    if (data.lines) return this.#lines(MAIN_LANE, data.lines);
     if (data.span) return this.#hooks.onSpan?.({ lane: MAIN_LANE, ...data.span });
     if (data.spawn) return this.#spawn(data.spawn);
     if (data.submit) return this.#submit(data.submit);
@@ -215,7 +217,11 @@ export class PythonSession {
   }
 
   #news(lane, news) {
-    if (news.type === "line") this.#hooks.onLine?.({ lane, ...news });
+    if (news.type === "lines") this.#lines(lane, news.lines);
     else if (news.type === "span") this.#hooks.onSpan?.({ lane, ...news });
+  }
+
+  #lines(lane, lines) {
+    for (const line of lines) this.#hooks.onLine?.({ lane, ...line });
   }
 }

@@ -16,7 +16,7 @@ const EXAMPLES = [
 /** The link parameter that carries the editor's text (deflate-raw, then base64url). */
 const PARAM = "py";
 /** Lines kept in the output; older ones are counted, not kept (an endless print loop). */
-const MAX_LINES = 5000;
+const MAX_LINES = 2000;
 /** How often the output and timeline redraw while a program runs, in ms. */
 const LIVE_MS = 250;
 const KINDS = {
@@ -53,6 +53,7 @@ const PANEL = `
 </div>
 <div id="py-error" class="py-error" role="alert" hidden></div>
 <h3 class="py-heading">Output <span class="hint">each line tagged with the process that printed it</span></h3>
+<p class="py-dropped" id="py-dropped" hidden></p>
 <div class="py-output" id="py-output" tabindex="0" role="log" aria-label="Output of the program"></div>
 <h3 class="py-heading">Timeline <span class="hint" id="py-scale-note"></span></h3>
 <div class="py-timeline" id="py-timeline" role="img" aria-label="Timeline of the run: nothing run yet"></div>
@@ -69,8 +70,10 @@ const PANEL = `
       your program as CPython's <em>spawn</em> start method does, so code above
       <code>if __name__ == '__main__':</code> runs again in every process (the
       <q>Number of cpu</q> line, once per process). Calls and results cross pickled.</li>
-    <li>A process costs a whole interpreter to start (seconds here; tens of ms for CPython on a
-      desktop), which is why tiny tasks are slower in processes than in a plain loop.</li>
+    <li>A process costs a whole interpreter to start, which is why tiny tasks are slower in
+      processes than in a plain loop. Here each one starts from a snapshot of a fresh
+      interpreter's memory (as CPython's <em>forkserver</em> starts processes from a ready
+      one): about a second, where CPython on a desktop takes tens of milliseconds.</li>
     <li><code>map</code> and <code>result()</code> block the program on
       <code>Atomics.wait</code> until a process answers; <code>time.sleep</code> blocks the same
       way, so a sleeping process uses no CPU.</li>
@@ -101,6 +104,7 @@ class PythonPanel {
   #timer = null;
   #linkTimer = null;
   #tabLeaves = false;
+  #announced = false;
 
   constructor(body, cpus) {
     this.#cpus = cpus;
@@ -112,7 +116,7 @@ class PythonPanel {
     this.#session = new PythonSession({
       cpus,
       onLane: (lane) => this.#lanes.set(lane.id, lane),
-      onLine: (line) => this.#pending.push(line),
+      onLine: (line) => this.#take(line),
       onSpan: (span) => this.#spans.push(span),
     });
     this.#wire();
@@ -144,20 +148,28 @@ class PythonPanel {
     this.#warm();
   }
 
+  /**
+   * Starts the next run's main interpreter. Only the first start is announced: later ones
+   * happen after a run, whose result stays on screen.
+   */
   #warm() {
-    const asked = now();
+    const first = !this.#announced;
+    this.#announced = true;
     this.#session.warm().then(
       ({ from, to }) => {
-        if (this.#run) return;
-        $("py-run").disabled = false;
+        $("py-run").disabled = Boolean(this.#run);
+        if (!first || this.#run) return;
+        const isolated = globalThis.crossOriginIsolated
+          ? ""
+          : " This page is not cross-origin isolated here, so ProcessPoolExecutor will say what it needs.";
         this.#say(
-          `Python is ready: its main interpreter started in <strong>${secs(to - Math.max(from, asked - 1))}</strong> s.`,
+          `Python is ready: its main interpreter started in <strong>${secs(to - from)}</strong> s.${isolated}`,
           true,
         );
       },
       (error) => {
-        $("py-run").disabled = false; // Run tries again
-        this.#say(`Python could not start: ${error.message}`);
+        $("py-run").disabled = Boolean(this.#run); // Run tries again
+        if (first) this.#say(`Python could not start: ${error.message}`);
       },
     );
   }
@@ -239,12 +251,19 @@ class PythonPanel {
     this.#pending = [];
     this.#dropped = 0;
     $("py-output").replaceChildren();
+    $("py-dropped").hidden = true;
     $("py-error").hidden = true;
     $("py-run").disabled = true;
     $("py-stop").disabled = false;
     $("py-scale-note").textContent = scale === 1 ? "" : `time.sleep runs at ${scale}×`;
     const clicked = now();
     this.#run = { clicked, scale };
+    // The main interpreter's start-up, where it overlaps the run (Run pressed before it was
+    // ready); drawTimeline clips what came before.
+    this.#session.warm().then(
+      ({ from, to }) => this.#spans.push({ lane: MAIN_LANE, kind: "start-up", from, to }),
+      () => {},
+    );
     this.#say("Running… Stop ends every interpreter.");
     this.#timer = setInterval(() => this.#draw(), LIVE_MS);
     try {
@@ -267,7 +286,7 @@ class PythonPanel {
     const wall = secs(run.ended - (result.startedAt ?? run.clicked));
     const processes = [...this.#lanes.values()].filter((l) => l.id !== MAIN_LANE);
     const starts = this.#spans
-      .filter((s) => s.kind === "start-up")
+      .filter((s) => s.kind === "start-up" && s.lane !== MAIN_LANE)
       .map((s) => s.to - s.from)
       .sort((a, b) => a - b);
     $("py-status").dataset.startsMs = JSON.stringify(starts);
@@ -346,39 +365,48 @@ class PythonPanel {
     if (run) drawTimeline($("py-timeline"), this.#lanes, this.#spans, run);
   }
 
+  /** A printed line, kept until the next redraw; beyond MAX_LINES the oldest are counted. */
+  #take(line) {
+    this.#pending.push(line);
+    if (this.#pending.length >= 2 * MAX_LINES) {
+      this.#dropped += this.#pending.length - MAX_LINES;
+      this.#pending.splice(0, this.#pending.length - MAX_LINES);
+    }
+  }
+
+  /** The lines printed since the last redraw, appended; the oldest go beyond MAX_LINES. */
   #flushLines() {
     if (this.#pending.length === 0) return;
     const out = $("py-output");
     const atBottom = out.scrollTop + out.clientHeight >= out.scrollHeight - 4;
-    const fragment = document.createDocumentFragment();
-    for (const { lane, text, stream } of this.#pending) {
-      const row = document.createElement("div");
-      row.className = stream === "stderr" ? "py-line err" : "py-line";
-      row.dataset.lane = String(lane);
-      const tag = document.createElement("span");
-      tag.className = "py-tag";
-      tag.textContent = laneName(this.#lanes.get(lane), lane);
-      const body = document.createElement("span");
-      body.className = "py-text";
-      body.textContent = text;
-      row.append(tag, body);
-      fragment.append(row);
-    }
+    const rows = this.#pending.slice(-MAX_LINES).map((line) => this.#row(line));
+    this.#dropped += this.#pending.length - rows.length;
     this.#pending = [];
-    out.append(fragment);
-    const extra = out.querySelectorAll(".py-line").length - MAX_LINES;
-    if (extra > 0) {
-      for (const row of [...out.querySelectorAll(".py-line")].slice(0, extra)) row.remove();
-      this.#dropped += extra;
-      let note = out.querySelector(".py-dropped");
-      if (!note) {
-        note = document.createElement("p");
-        note.className = "py-dropped";
-        out.prepend(note);
-      }
-      note.textContent = `${this.#dropped.toLocaleString("en")} earlier lines not shown`;
+    const excess = out.childElementCount + rows.length - MAX_LINES;
+    if (excess >= out.childElementCount) {
+      // As many new lines as are shown: every old one goes.
+      this.#dropped += out.childElementCount;
+      out.replaceChildren(...rows);
+    } else {
+      for (let i = 0; i < excess; i++) out.firstElementChild.remove();
+      this.#dropped += Math.max(0, excess);
+      out.append(...rows);
     }
+    const note = $("py-dropped");
+    note.hidden = this.#dropped === 0;
+    note.textContent = `${this.#dropped.toLocaleString("en")} earlier lines not shown (the newest ${MAX_LINES.toLocaleString("en")} are)`;
     if (atBottom) out.scrollTop = out.scrollHeight;
+  }
+
+  // One element a line (its tag drawn by CSS from data-tag): a program printing in a loop
+  // replaces thousands of lines four times a second, and that has to stay cheap.
+  #row({ lane, text, stream }) {
+    const row = document.createElement("div");
+    row.className = stream === "stderr" ? "py-line err" : "py-line";
+    row.dataset.lane = String(lane);
+    row.dataset.tag = laneName(this.#lanes.get(lane), lane);
+    row.textContent = text;
+    return row;
   }
 }
 

@@ -5,11 +5,13 @@
 import { MailboxReader } from "../engine/mailbox.js";
 import { errorToWire } from "../engine/protocol.js";
 import { now } from "../engine/measure.js";
-import { startPython } from "./python-runtime.js";
+import { lineBatcher, startPython } from "./python-runtime.js";
 
 let python;
 let mailbox = null;
 let scale = 1;
+
+const output = lineBatcher((lines) => postMessage({ lines }));
 
 /** Waits shorter than this are not worth a span on the timeline. */
 const WAIT_SHOWN_MS = 1;
@@ -20,6 +22,7 @@ const bridge = {
   shutdown: (pool, now_) => postMessage({ shutdown: { pool, now: now_ } }),
   // Blocks until the page answers, or `ms` pass (ms < 0: no limit); undefined if none came.
   receive(ms) {
+    output.flush();
     const from = now();
     const message = mailbox.take(ms < 0 ? Infinity : ms);
     const to = now();
@@ -40,8 +43,9 @@ const handlers = {
       pid: 1,
       bridge,
       scale: () => scale,
-      onLine: (text, stream) => postMessage({ line: { text, stream, at: now() } }),
+      onLine: output.add,
       onSleep: (from, to) => postMessage({ span: { kind: "sleep", from, to } }),
+      onBlock: output.flush,
       snapshot,
       makeSnapshot: !snapshot,
     });
@@ -53,7 +57,12 @@ const handlers = {
   run({ source, buffer, scale: timeScale }) {
     scale = timeScale;
     mailbox = buffer ? new MailboxReader(buffer, () => postMessage({ took: true })) : null;
-    const error = python.playground.run_main(source);
+    let error;
+    try {
+      error = python.playground.run_main(source);
+    } finally {
+      output.flush();
+    }
     const result = error ? error.toJs({ dict_converter: Object.fromEntries }) : null;
     error?.destroy();
     return result;

@@ -15,6 +15,33 @@ const PLAYGROUND = new URL("../python/playground.py", import.meta.url);
 export const canBlock = typeof SharedArrayBuffer === "function" && self.crossOriginIsolated;
 
 /**
+ * Printed lines, sent in batches: a program printing in a loop would otherwise post a message
+ * per line, more than the page can take (its Stop button stopped answering). A line goes at
+ * once when none went in the last BATCH_MS, else with the others when BATCH_MS have passed
+ * or BATCH_LINES wait; flush() sends the rest, and the workers call it before the
+ * interpreter blocks (a sleep, a wait for results) and when a run or a task ends.
+ */
+const BATCH_MS = 20;
+const BATCH_LINES = 500;
+export function lineBatcher(send) {
+  let lines = [];
+  let sentAt = -Infinity;
+  const flush = () => {
+    if (lines.length === 0) return;
+    send(lines);
+    lines = [];
+    sentAt = performance.now();
+  };
+  return {
+    add(text, stream) {
+      lines.push({ text, stream, at: now() });
+      if (lines.length >= BATCH_LINES || performance.now() - sentAt >= BATCH_MS) flush();
+    },
+    flush,
+  };
+}
+
+/**
  * What every interpreter imports before it runs anything of the user's: in the snapshot, so
  * a process does not import them again (about 1 s of a process's start here, otherwise).
  */
@@ -46,7 +73,8 @@ async function interpreter({ snapshot, makeSnapshot }) {
 /**
  * Starts the interpreter. `role` is "main" or "process"; `bridge` adds to the `_pp` module
  * (the driver's submit, spawn, receive…); `scale()` is the time scale sleeps run at;
- * `onLine(text, stream)` hears every printed line and `onSleep(from, to)` every sleep;
+ * `onLine(text, stream)` hears every printed line, `onSleep(from, to)` every sleep and
+ * `onBlock()` is called before each;
  * `snapshot`, `makeSnapshot`: see interpreter(). Resolves with {pyodide, playground (the
  * module, as a PyProxy), snapshot (when made)}.
  */
@@ -58,6 +86,7 @@ export async function startPython({
   scale,
   onLine,
   onSleep,
+  onBlock,
   snapshot = null,
   makeSnapshot = false,
 }) {
@@ -73,6 +102,7 @@ export async function startPython({
   pyodide.registerJsModule("_pp", {
     ...bridge,
     sleep(ms) {
+      onBlock?.();
       const from = now();
       Atomics.wait(cell, 0, 0, ms * scale());
       onSleep(from, now());

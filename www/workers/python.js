@@ -4,10 +4,11 @@
 // program, ran each task and slept ({news}, which the pool hands to its onNews).
 import { Kind, serve } from "../engine/protocol.js";
 import { now } from "../engine/measure.js";
-import { memoryBytes, startPython } from "./python-runtime.js";
+import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
 let python;
 const news = (item) => postMessage({ news: item });
+const output = lineBatcher((lines) => news({ type: "lines", lines }));
 
 serve({
   async [Kind.init]({ source, init, cpus, pid, name, scale, snapshot }) {
@@ -17,13 +18,15 @@ serve({
       cpus,
       pid,
       scale: () => scale,
-      onLine: (text, stream) => news({ type: "line", text, stream, at: now() }),
+      onLine: output.add,
       onSleep: (from, to) => news({ type: "span", kind: "sleep", from, to }),
+      onBlock: output.flush,
     });
     const loaded = now();
     // A worker's clock starts when the worker is created: its start-up is all of this.
     news({ type: "span", kind: "start-up", from: performance.timeOrigin, to: loaded });
     const failed = python.playground.start_process(source, init ?? undefined, name);
+    output.flush();
     news({ type: "span", kind: "import", from: loaded, to: now() });
     if (failed) {
       const error = new Error(`${name} could not start:\n${failed}`);
@@ -40,6 +43,7 @@ serve({
       const start = now();
       const answer = python.playground.run_task(payload);
       const end = now();
+      output.flush();
       const [ok, pickled, label] = answer;
       answer.destroy?.();
       news({ type: "span", kind: "task", from: start, to: end, label });

@@ -1,0 +1,82 @@
+import concurrent.futures as cf
+import multiprocessing
+import os
+import time
+
+
+def double(x):
+    return 2 * x
+
+
+def add(a, b):
+    return a + b
+
+
+def pid_after(seconds):
+    time.sleep(seconds)
+    return os.getpid()
+
+
+factor = 1
+
+
+def set_factor(value):
+    global factor
+    factor = value
+
+
+def scaled(x):
+    return factor * x
+
+
+def fail_init():
+    raise OSError('no database here')
+
+
+def check(name, ok):
+    print('OK' if ok else 'FAILED', name)
+
+
+if __name__ == '__main__':
+    check('cpu_count', multiprocessing.cpu_count() == os.cpu_count() >= 1)
+    with cf.ProcessPoolExecutor(max_workers=2) as executor:
+        check('submit', executor.submit(double, 21).result() == 42)
+        pairs = executor.map(add, range(10), range(10), chunksize=3)
+        check('map chunksize', list(pairs) == [2 * i for i in range(10)])
+        # Each idle process takes one call; neither can finish before its 2 s sleep ends.
+        pids = {f.result() for f in [executor.submit(pid_after, 20) for _ in range(2)]}
+        check('pids', len(pids) == 2 and os.getpid() not in pids)
+        futures = [executor.submit(double, i) for i in range(6)]
+        doubled = sorted(f.result() for f in cf.as_completed(futures))
+        check('as_completed', doubled == [0, 2, 4, 6, 8, 10])
+        done, pending = cf.wait([executor.submit(double, 1), executor.submit(double, 2)])
+        check('wait', len(done) == 2 and not pending)
+        try:
+            list(executor.map(time.sleep, [5], timeout=0.1))
+            check('timeout', False)
+        except TimeoutError:
+            check('timeout', True)
+        try:
+            executor.submit(lambda: 1).result()
+            check('pickling', False)
+        except Exception as error:
+            check('pickling', 'lambda' in str(error) or 'pickle' in str(error).lower())
+    try:
+        executor.submit(double, 1)
+        check('shutdown', False)
+    except RuntimeError:
+        check('shutdown', True)
+    with cf.ProcessPoolExecutor(1, initializer=set_factor, initargs=(10,)) as executor:
+        check('initializer', executor.submit(scaled, 4).result() == 40)
+    with cf.ProcessPoolExecutor(1, initializer=fail_init) as executor:
+        try:
+            executor.submit(double, 1).result()
+            check('broken', False)
+        except cf.BrokenExecutor as error:
+            check('broken', 'no database here' in str(error))
+    with multiprocessing.Pool(1) as pool:
+        check('Pool.map', pool.map(double, range(5)) == [0, 2, 4, 6, 8])
+        check('Pool.starmap', pool.starmap(add, [(1, 2), (3, 4)]) == [3, 7])
+        check('Pool.apply_async', pool.apply_async(add, (2, 3)).get(timeout=60) == 5)
+        check('Pool.imap_unordered', sorted(pool.imap_unordered(double, range(4))) == [0, 2, 4, 6])
+    print('done')
