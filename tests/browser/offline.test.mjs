@@ -1,10 +1,17 @@
 // Offline after the first visit: the service worker keeps this build's files, so with the
-// server gone a reload still brings the page back, isolated, and it runs.
+// server gone a reload still brings the page back, isolated, and it runs; and once the
+// Python panel has loaded Python, Python too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ENGINE } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
-import { clickAndWait, openPlayground, poolReady, startServer } from "../../tools/browser.mjs";
+import {
+  clickAndWait,
+  openPlayground,
+  poolReady,
+  runPython,
+  startServer,
+} from "../../tools/browser.mjs";
 
 for (const isolation of [true, false]) {
   const host = isolation ? "a host that sends COOP/COEP" : "a header-less host";
@@ -48,3 +55,50 @@ for (const isolation of [true, false]) {
     }
   });
 }
+
+test("once the Python panel has loaded Python, it runs with the network cut", async () => {
+  const server = await startServer({ isolation: true });
+  const engine = await launchEngine(ENGINE);
+  try {
+    const page = await openPlayground(engine, server.url);
+    await page.waitForFunction(
+      () => navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller)),
+      null,
+      { timeout: 30_000 },
+    );
+    const program = [
+      "import concurrent.futures",
+      "if __name__ == '__main__':",
+      "    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as executor:",
+      "        print(executor.submit(sum, [1, 2, 3]).result())",
+    ].join("\n");
+    const online = await runPython(page, { source: program });
+    assert.equal(online.error, null);
+    // The runtime is not in the build's copy: the service worker keeps each file as it passes.
+    const runtime = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"];
+    await page.waitForFunction(
+      async (files) => {
+        const cache = await caches.open("pp-python-runtime");
+        const kept = (await cache.keys()).map((r) => new URL(r.url).pathname.split("/").pop());
+        return files.every((f) => kept.includes(f));
+      },
+      runtime,
+      { timeout: 60_000 },
+    );
+
+    server.close();
+    await assert.rejects(fetch(server.url), "the server is really gone");
+    await page.reload(); // the link carries the program, and opens the panel
+    await page.waitForSelector("html[data-ready=true]", { timeout: 60_000 });
+    const offline = await runPython(page);
+    assert.equal(offline.error, null, offline.error ?? "");
+    assert.deepEqual(
+      offline.lines.map((l) => l.text),
+      ["6"],
+    );
+    await page.close();
+  } finally {
+    server.close();
+    await engine.close();
+  }
+});
