@@ -17,7 +17,8 @@ export function nextPaint() {
   });
 }
 
-function median(sorted) {
+/** The median of numbers sorted ascending (the mean of the middle two for an even count). */
+export function median(sorted) {
   const m = sorted.length >> 1;
   return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }

@@ -7,7 +7,7 @@
  * holds the task function, with `{size}` and `{items}` for the job's numbers).
  */
 export function pythonProgram(s, { items, chunksize }, info) {
-  const split = `tasks = [(i * ${items} // ${s.tasks}, (i + 1) * ${items} // ${s.tasks}) for i in range(${s.tasks})]`;
+  const split = taskSplit(s, items);
   const imports = ["import time"];
   let run;
   if (s.mode === "main") {
@@ -23,7 +23,7 @@ export function pythonProgram(s, { items, chunksize }, info) {
     s.mode === "threads"
       ? "\n# CPython's GIL lets one of these threads run Python at a time: CPU-bound work does\n# not speed up (the page's GIL switch models this). Sleeps and I/O release it.\n"
       : "";
-  const task = info.python.replaceAll("{size}", s.size).replaceAll("{items}", items);
+  const task = taskSource(s, items, info);
   return `${imports.join("\n")}
 ${note}
 ${task}
@@ -43,8 +43,8 @@ if __name__ == '__main__':
  * of it. Returns {ray, dask}.
  */
 export function clusterPrograms(s, { items, chunksize }, info) {
-  const split = `tasks = [(i * ${items} // ${s.tasks}, (i + 1) * ${items} // ${s.tasks}) for i in range(${s.tasks})]`;
-  const task = info.python.replaceAll("{size}", s.size).replaceAll("{items}", items);
+  const split = taskSplit(s, items);
+  const task = taskSource(s, items, info);
   const finish = "print(f'Finished in {round(time.perf_counter() - start, 2)} second(s)')";
   const ray = `# To run elsewhere, on a Ray cluster (pip install "ray[default]"): this page runs none of it.
 import time
@@ -80,6 +80,16 @@ if __name__ == '__main__':
     ${finish}
 `;
   return { ray, dask };
+}
+
+/** The Python line that splits the job's `items` into the settings' tasks. */
+function taskSplit(s, items) {
+  return `tasks = [(i * ${items} // ${s.tasks}, (i + 1) * ${items} // ${s.tasks}) for i in range(${s.tasks})]`;
+}
+
+/** The workload's task function in Python, with the job's numbers in it. */
+function taskSource(s, items, info) {
+  return info.python.replaceAll("{size}", s.size).replaceAll("{items}", items);
 }
 
 /** Where chunksize is auto, a comment (`comment`: its indent and marker) saying where its number came from. */
