@@ -119,6 +119,14 @@ test("an exception in a task is raised again by map, with the process's tracebac
   assert.ok(!mains(result).some((t) => t.startsWith("[")), "map's list was never printed");
 });
 
+test("a package this Python does not have is named, with what it does have", async () => {
+  await open();
+  const result = await runPython(page, { source: "import math\nimport numpy\n" });
+  assert.match(result.status, /stopped with ModuleNotFoundError on line 2/);
+  assert.match(result.error, /No module named 'numpy'/);
+  assert.match(result.error, /standard library only/);
+});
+
 test("a syntax error names its line and nothing runs", async () => {
   await open();
   const result = await runPython(page, {

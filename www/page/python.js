@@ -352,6 +352,12 @@ class PythonPanel {
       go.addEventListener("click", openThreadsWithGil);
       parts.push(go);
     }
+    if (type === "ModuleNotFoundError") {
+      const note = document.createElement("p");
+      note.textContent =
+        "This page's Python has the standard library only: it downloads no packages (numpy and the like are not here).";
+      parts.push(note);
+    }
     const pre = document.createElement("pre");
     pre.textContent = text;
     parts.push(pre);
