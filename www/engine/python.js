@@ -35,7 +35,8 @@ export class PythonSession {
 
   /**
    * `cpus`: what the program's cpu_count() says. Hooks, all optional: onLane({id, name,
-   * spawnAt}) as a process is spawned; onLine({lane, text, stream, at}) for each printed line
+   * spawnAt, memoryBytes}) as a process is spawned (memoryBytes, its own wasm memory, is
+   * filled in once it has started); onLine({lane, text, stream, at}) for each printed line
    * (they come in batches: see lineBatcher in workers/python-runtime.js);
    * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: start-up,
    * import, task, sleep, wait).
@@ -176,11 +177,14 @@ export class PythonSession {
     });
     const entry = { pool, outstanding: 0, closing: false, broken: null };
     this.#pools.set(poolId, entry);
-    pool.start().catch((error) => {
-      if (this.#pools.get(poolId) !== entry) return;
-      entry.broken = error.message;
-      this.#mailbox.send({ kind: "broken", pool: poolId, message: error.message });
-    });
+    pool.start().then(
+      ({ memoryBytes }) => memoryBytes.forEach((bytes, i) => (lanes[i].memoryBytes = bytes)),
+      (error) => {
+        if (this.#pools.get(poolId) !== entry) return;
+        entry.broken = error.message;
+        this.#mailbox.send({ kind: "broken", pool: poolId, message: error.message });
+      },
+    );
   }
 
   #submit({ pool: poolId, id, payload }) {

@@ -4,7 +4,7 @@
 // runtime load only when the panel is first opened.
 import { MAIN_LANE, PythonSession } from "../engine/python.js";
 import { now } from "../engine/measure.js";
-import { plural } from "./format.js";
+import { mib, plural } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -290,6 +290,9 @@ class PythonPanel {
       .map((s) => s.to - s.from)
       .sort((a, b) => a - b);
     $("py-status").dataset.startsMs = JSON.stringify(starts);
+    const memories = processes.map((l) => l.memoryBytes).filter(Boolean);
+    const memory =
+      memories.length === 0 ? "" : ` with its own ${mib(Math.min(...memories))} of memory`;
     const started =
       starts.length === 0
         ? ""
@@ -297,7 +300,7 @@ class PythonPanel {
             starts.length === 1
               ? `${secs(starts[0])} s`
               : `${secs(starts[0])}–${secs(starts.at(-1))} s`
-          }.`;
+          }${memory}.`;
     if (result.stopped) {
       this.#say(
         `Stopped after <strong>${wall}</strong> s: every interpreter was terminated.`,
