@@ -97,7 +97,6 @@ class PythonPanel {
   #cpus;
   #lanes = new Map();
   #spans = [];
-  #lines = [];
   #dropped = 0;
   #pending = [];
   #run = null;
@@ -247,7 +246,6 @@ class PythonPanel {
     this.#link();
     this.#lanes = new Map([[MAIN_LANE, { id: MAIN_LANE, name: "main" }]]);
     this.#spans = [];
-    this.#lines = [];
     this.#pending = [];
     this.#dropped = 0;
     $("py-output").replaceChildren();
@@ -314,7 +312,7 @@ class PythonPanel {
       this.#showTraceback(result.error);
     } else {
       this.#say(
-        `Done in <strong>${wall}</strong> s (Run to the last line, on the page's clock).${started}`,
+        `Done in <strong>${wall}</strong> s (the program's start to its end, on the page's clock).${started}`,
         true,
       );
     }
