@@ -62,6 +62,8 @@ test("chunksize auto sends about four messages per worker, as Pool.map picks, an
     python,
     /chunksize auto: ⌈40 tasks ÷ \(4 × 2 workers\)⌉ = 5, as multiprocessing\.Pool\.map picks/,
   );
+  // The pane of this page's code fills after the kernel's source arrives: wait for it too.
+  await page.waitForFunction(() => document.querySelector("#code-ours").textContent !== "");
   assert.match(await page.textContent("#code-ours"), /pool\.map\(specs, \{ chunksize: 5 \}\)/);
   // The page writes the link as its settings change; wait for it rather than race it.
   await page.waitForFunction(() => new URLSearchParams(location.search).has("chunksize"));
