@@ -451,7 +451,8 @@ async function pageWeight() {
   const context = await browser.playwright.newContext();
   const paths = { page: new Set(), offline: new Set() };
   context.on("requestfinished", async (request) => {
-    const response = await request.response();
+    // A worker that closes meanwhile takes its response with it (it crashed the bench once).
+    const response = await request.response().catch(() => null);
     if (response?.status() !== 200) return;
     const path = new URL(request.url()).pathname.replace(/\/$/, "/index.html");
     (request.serviceWorker() ? paths.offline : paths.page).add(path);
