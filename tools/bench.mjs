@@ -389,8 +389,9 @@ function python(workers) {
 }
 
 // The Python panel, driven as a person would: the article's program as the editor holds it
-// (after one warm-up run at 0.1), then the primes example --repeats times (the medians). Every run starts fresh process
-// interpreters, as CPython starts fresh processes; their start-up is read from the timeline.
+// (after one warm-up run at 0.1), then the primes example --repeats times (the medians).
+// Every run starts fresh process interpreters, as CPython starts fresh processes; their
+// start-up is read from the timeline.
 async function pyodide() {
   const page = await openPlayground(browser, server.url);
   await pythonReady(page);
