@@ -54,7 +54,7 @@ const PANEL = `
 <div id="py-error" class="py-error" role="alert" hidden></div>
 <h3 class="py-heading">Output <span class="hint">each line tagged with the process that printed it</span></h3>
 <p class="py-dropped" id="py-dropped" hidden></p>
-<div class="py-output" id="py-output" tabindex="0" role="log" aria-label="Output of the program"></div>
+<div class="py-output" tabindex="0" role="log" aria-label="Output of the program"><div id="py-output"></div></div>
 <h3 class="py-heading">Timeline <span class="hint" id="py-scale-note"></span></h3>
 <div class="py-timeline" id="py-timeline" role="img" aria-label="Timeline of the run: nothing run yet"></div>
 <ul class="py-legend">${Object.entries(KINDS)
@@ -381,11 +381,13 @@ class PythonPanel {
     }
   }
 
-  /** The lines printed since the last redraw, appended; the oldest go beyond MAX_LINES. */
+  /**
+   * The lines printed since the last redraw, appended; the oldest go beyond MAX_LINES. (The
+   * box keeps the newest in view by itself while it is scrolled to the end: see python.css.)
+   */
   #flushLines() {
     if (this.#pending.length === 0) return;
     const out = $("py-output");
-    const atBottom = out.scrollTop + out.clientHeight >= out.scrollHeight - 4;
     const rows = this.#pending.slice(-MAX_LINES).map((line) => this.#row(line));
     this.#dropped += this.#pending.length - rows.length;
     this.#pending = [];
@@ -402,7 +404,6 @@ class PythonPanel {
     const note = $("py-dropped");
     note.hidden = this.#dropped === 0;
     note.textContent = `${this.#dropped.toLocaleString("en")} earlier lines not shown (the newest ${MAX_LINES.toLocaleString("en")} are)`;
-    if (atBottom) out.scrollTop = out.scrollHeight;
   }
 
   // One element a line (its tag drawn by CSS from data-tag): a program printing in a loop
