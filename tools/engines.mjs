@@ -166,8 +166,16 @@ async function poll(check, { timeout = 30_000, every = 50, what = "a condition" 
  * picks a free display number itself and writes it to fd 3 (-displayfd), so two runs never
  * collide and a stale lock file is never mistaken for a server.
  */
+/** Stops `child` and resolves when it has exited. */
+function ended(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill();
+  return exited;
+}
+
 async function xDisplay() {
-  if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: () => {} };
+  if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: async () => {} };
   const xvfb = spawn(
     "Xvfb",
     ["-displayfd", "3", "-screen", "0", "1920x1200x24", "-nolisten", "tcp"],
@@ -184,7 +192,10 @@ async function xDisplay() {
     xvfb.once("exit", (code) => reject(new Error(`Xvfb exited with ${code}`)));
     setTimeout(() => reject(new Error("Xvfb did not start in 10 s")), 10_000);
   });
-  return { display: `:${number}`, stop: () => xvfb.kill() };
+  // stop() resolves once Xvfb has exited: one that is still exiting removes the lock and
+  // socket of the same display number, which the next test file's Xvfb may already have
+  // taken (a MiniBrowser then "cannot open display" and its session never starts).
+  return { display: `:${number}`, stop: () => ended(xvfb) };
 }
 
 /**
@@ -219,17 +230,28 @@ async function launchWebKit({ sharedArrayBuffer = true } = {}) {
     playwright: null,
     async open(address, { viewport } = {}) {
       await current?.quit().catch(() => {});
-      const session = await new Builder()
-        .usingServer(url)
-        .withCapabilities({
-          browserName: "MiniBrowser",
-          // Without --automation the session never starts.
-          "webkitgtk:browserOptions": {
-            binary: `${WEBKIT_DIR}/MiniBrowser`,
-            args: ["--automation"],
-          },
-        })
-        .build();
+      // A browser that cannot start leaves the session request unanswered for good: fail
+      // the test in a minute rather than hang the suite.
+      let timer;
+      const session = await Promise.race([
+        new Builder()
+          .usingServer(url)
+          .withCapabilities({
+            browserName: "MiniBrowser",
+            // Without --automation the session never starts.
+            "webkitgtk:browserOptions": {
+              binary: `${WEBKIT_DIR}/MiniBrowser`,
+              args: ["--automation"],
+            },
+          })
+          .build(),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error("MiniBrowser's WebDriver session did not start in 60 s")),
+            60_000,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
       current = session;
       const { width, height } = viewport ?? { width: 1280, height: 900 };
       await session.manage().window().setRect({ width, height });
@@ -239,8 +261,8 @@ async function launchWebKit({ sharedArrayBuffer = true } = {}) {
     },
     async close() {
       await current?.quit().catch(() => {});
-      driver.kill();
-      x.stop();
+      await ended(driver);
+      await x.stop();
     },
   };
 }
