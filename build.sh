@@ -5,8 +5,9 @@
 #   ./build.sh [dist]       build the site into dist/, the folder to deploy (SITE_URL=https://…
 #                           makes the link-preview card's URLs absolute)
 #   ./build.sh preview      redraw www/preview.png, the link-preview card (needs Chromium)
-#   ./build.sh serve [--port N] [--no-isolation]
+#   ./build.sh serve [--port N] [--no-isolation] [--base /repo/]
 #                           build, then serve dist/ at http://127.0.0.1:8000 with COOP/COEP
+#                           (--base: under a subpath, as GitHub Pages serves a project site)
 #   ./build.sh test         every test layer: formatting, clippy, Rust and JS unit tests, and the
 #                           browser suite in Chromium, Firefox and WebKit
 #   ./build.sh bench [--quick] [--json]
@@ -165,6 +166,7 @@ build() {
     rm dist/www/_headers
     python_runtime
     minify_js
+    site_address
     offline_copy
     say "Built dist/ ($(du -sh dist | cut -f1))"
 }
@@ -202,19 +204,23 @@ minify_js() {
         --outfile=dist/www/workers/process.js --allow-overwrite
 }
 
-# The service worker's offline copy: every file of this build (the page's own address as
-# "./"), and a version that changes when any of them does, so a new build replaces the copy.
+# The service worker's offline copy: every file of this build and its SHA-256, and a version
+# that changes when any of them does, so a new build replaces the copy (tools/stamp.mjs).
 offline_copy() {
-    local files version list
-    # Not the Python runtime (13 MB): the service worker keeps it once the panel has loaded it.
-    files=$(cd dist && find . -type f ! -name sw.js ! -name _headers ! -name preview.png \
-        ! -path './pyodide/*' |
-        sed 's|^\./||' | sort)
-    version=$(cd dist && cat $files | sha256sum | cut -c1-12)
-    list=$(printf '"%s", ' ./ $files)
-    sed -i -e "s|^const VERSION = \"dev\";|const VERSION = \"$version\";|" \
-        -e "s|^const SHELL = \[\];|const SHELL = [${list%, }];|" dist/sw.js
-    grep -q "^const VERSION = \"$version\";" dist/sw.js || die "could not stamp dist/sw.js"
+    local version
+    version=$(node tools/stamp.mjs dist) || die "could not stamp dist/sw.js"
+    say "Service worker stamped for build $version"
+}
+
+# What needs the site's address (tools/site-address.mjs): oEmbed discovery for WordPress and
+# Ghost (answers written as files, with absolute URLs), and the site's origin named in the
+# Content-Security-Policy, which Safari's WebKit needs in WordPress's sandboxed frame.
+site_address() {
+    if [ -z "${SITE_URL:-}" ]; then
+        say "No SITE_URL: no oEmbed answers (WordPress, Ghost), and WordPress embeds in Safari cannot start"
+        return
+    fi
+    node tools/site-address.mjs "$SITE_URL" dist >&2
 }
 
 # Link previews want absolute URLs (Facebook and LinkedIn ignore relative ones), and only the
@@ -236,7 +242,9 @@ serve() {
         --port) port=${2:?--port needs a number}; shift 2 ;;
         --port=*) port=${1#--port=}; shift ;;
         --no-isolation) extra+=(--no-isolation); shift ;;
-        *) die "serve: unknown option $1 (use --port N, --no-isolation)" ;;
+        --base) extra+=(--base "${2:?--base needs a path, e.g. /parallel-playground/}"); shift 2 ;;
+        --base=*) extra+=(--base "${1#--base=}"); shift ;;
+        *) die "serve: unknown option $1 (use --port N, --no-isolation, --base /path/)" ;;
         esac
     done
     command -v python3 >/dev/null || die "python3 is needed to serve (tools/serve.py)"
@@ -294,6 +302,6 @@ soak)
     ;;
 setup) ensure_rust; ensure_nightly; ensure_wasm_bindgen; ensure_npm; ensure_browsers ;;
 fmt) cargo fmt; ensure_npm; prettier --write --log-level warn . ;;
--h | --help | help) sed -n '2,17s/^# \{0,1\}//p' "$0" ;;
+-h | --help | help) sed -n '2,18s/^# \{0,1\}//p' "$0" ;;
 *) die "unknown command '$cmd' (build, dist, serve, test, bench, soak, preview, setup, fmt)" ;;
 esac

@@ -7,17 +7,27 @@ import { launchEngine } from "./engines.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
-/** Starts tools/serve.py on a free port; resolves with {url, close()}. */
-export function startServer({ dir = "dist", isolation = true } = {}) {
-  const args = ["tools/serve.py", "--dir", dir, "--port", "0"];
+/**
+ * Starts tools/serve.py on a free port; resolves with {url, close(), requests}. `base` serves
+ * the site under a subpath (GitHub Pages' /repo/); `maxAge` lets browsers keep its files that
+ * many seconds (GitHub Pages: 600); `requests` collects what the server sent, one {path,
+ * status, bytes} per response.
+ */
+export function startServer({ dir = "dist", isolation = true, base = "/", maxAge } = {}) {
+  const args = ["tools/serve.py", "--dir", dir, "--port", "0", "--base", base, "--log-requests"];
   if (!isolation) args.push("--no-isolation");
+  if (maxAge !== undefined) args.push("--max-age", String(maxAge));
   const child = spawn("python3", args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const requests = [];
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`serve.py exited with ${code}`)));
-    createInterface({ input: child.stdout }).once("line", (url) =>
-      resolve({ url, close: () => child.kill() }),
-    );
+    let url = null;
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (url !== null) return requests.push(JSON.parse(line));
+      url = line;
+      resolve({ url, requests, close: () => child.kill() });
+    });
   });
 }
 

@@ -6,11 +6,15 @@ threads, Document-Isolation-Policy, which isolates the page even in a blog's ifr
 137+), and the Content-Security-Policy. No dependencies beyond Python 3.8+.
 
 Prints exactly one line on stdout once listening: the URL. Port 0 picks a free port (the tests
-and the benchmark use that and read the URL back).
+and the benchmark use that and read the URL back). `--base /repo/` serves the site under that
+path only, as GitHub Pages serves a project site; `--log-requests` then prints one JSON line
+per response on stdout ({"path", "status", "bytes"}: headers and body as sent), which the
+tests read to count what a page cost its reader.
 """
 import argparse
 import functools
 import http.server
+import json
 import os
 import sys
 
@@ -42,7 +46,10 @@ def site_headers(path):
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     isolate = True
-    site_blocks = {}
+    headers_file = None
+    base = "/"
+    log_requests = False
+    max_age = None
 
     # Explicit types: older Pythons' mimetypes lack .wasm, and browsers refuse
     # WebAssembly.compileStreaming for anything but application/wasm.
@@ -57,19 +64,74 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".webmanifest": "application/manifest+json",
     }
 
+    def site_path(self):
+        """The request's path inside the site (from its base), or None outside it."""
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path + "/" == self.base:
+            return ""  # /repo: a host redirects it to /repo/
+        if not path.startswith(self.base):
+            return None
+        return "/" + path[len(self.base) :]
+
+    def send_head(self):
+        inside = self.site_path()
+        if inside is None:
+            self.send_error(404, "Not under this site's base path")
+            return None
+        if inside == "":
+            self.send_response(301)
+            self.send_header("Location", self.base)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        return super().send_head()
+
+    def translate_path(self, path):
+        inside = self.site_path()
+        return super().translate_path(inside if inside else path)
+
+    def send_header(self, keyword, value):
+        self._sent = getattr(self, "_sent", 0) + len(keyword) + len(str(value)) + 4
+        if keyword.lower() == "content-length":
+            self._length = int(value)
+        super().send_header(keyword, value)
+
+    def send_response(self, code, message=None):
+        self._sent, self._length, self._code = 0, 0, code
+        super().send_response(code, message)
+
     def end_headers(self):
-        path = self.path.split("?", 1)[0]
-        headers = self.site_blocks.get("/*", []) + self.site_blocks.get(path, [])
+        path = self.site_path() or "/"
+        # Read for every response: a test may give the site its address after it started.
+        blocks = site_headers(self.headers_file)
+        headers = blocks.get("/*", []) + blocks.get(path, [])
         for name, value in headers:
             if self.isolate or name.lower() not in ISOLATION:
                 self.send_header(name, value)
-        # A development server: always serve what was just built.
-        self.send_header("Cache-Control", "no-cache")
+        # A development server: always serve what was just built; --max-age plays a host that
+        # lets browsers keep files (GitHub Pages: 10 minutes).
+        if self.max_age is None:
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Cache-Control", f"max-age={self.max_age}")
         super().end_headers()
+        if self.log_requests:
+            body = 0 if self.command == "HEAD" or self._code in (204, 304) else self._length
+            line = {"path": self.path, "status": self._code, "bytes": self._sent + body}
+            sys.stdout.write(json.dumps(line) + "\n")
+            sys.stdout.flush()
 
     def log_message(self, fmt, *args):
         if self.verbose or (args and str(args[1])[:1] in "45"):
             sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))
+
+
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser closed mid-download (a test ended, a tab closed): not the server's fault.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def main():
@@ -82,6 +144,21 @@ def main():
         action="store_true",
         help="omit COOP/COEP, like a plain static host (GitHub Pages)",
     )
+    ap.add_argument(
+        "--base",
+        default="/",
+        help="serve the site under this path only, as GitHub Pages serves /repo/ (default: /)",
+    )
+    ap.add_argument(
+        "--log-requests",
+        action="store_true",
+        help="print one JSON line per response on stdout: path, status, bytes sent",
+    )
+    ap.add_argument(
+        "--max-age",
+        type=int,
+        help="let browsers keep files this many seconds, as GitHub Pages does (600)",
+    )
     ap.add_argument("--verbose", action="store_true", help="log every request")
     args = ap.parse_args()
     if not os.path.isfile(os.path.join(args.dir, "index.html")):
@@ -91,15 +168,19 @@ def main():
     headers_file = os.path.join(args.dir, "_headers")
     if not os.path.isfile(headers_file):
         sys.exit(f"serve.py: {headers_file} not found; run ./build.sh first")
-    Handler.site_blocks = site_headers(headers_file)
+    site_headers(headers_file)  # fails now, not at the first request, if it cannot be read
+    Handler.headers_file = headers_file
     Handler.verbose = args.verbose
+    Handler.base = "/" + args.base.strip("/") + "/" if args.base.strip("/") else "/"
+    Handler.log_requests = args.log_requests
+    Handler.max_age = args.max_age
     handler = functools.partial(Handler, directory=args.dir)
     try:
-        server = http.server.ThreadingHTTPServer((args.host, args.port), handler)
+        server = Server((args.host, args.port), handler)
     except OSError as e:
         sys.exit(f"serve.py: cannot listen on {args.host}:{args.port}: {e.strerror}; try --port")
     host, port = server.server_address[:2]
-    print(f"http://{host}:{port}/", flush=True)
+    print(f"http://{host}:{port}{Handler.base}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

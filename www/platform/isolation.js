@@ -6,6 +6,8 @@
 // storage or service workers throws on mere access, and the page must start anyway.
 
 const SW_URL = new URL("../../sw.js", import.meta.url);
+/** The service worker's scope: the folder it sits in, which is the site's root. */
+const SCOPE = new URL("./", SW_URL).pathname;
 const RELOADED = "pp-isolation-reload";
 /** How long a service worker may take to start before the page gives up on it. */
 const SW_TIMEOUT_MS = 4000;
@@ -25,14 +27,33 @@ function sessionStore() {
 function serviceWorkers() {
   try {
     if (!isSecureContext) return { container: null, why: "the page is not on HTTPS" };
+    if (isOpaque()) {
+      return {
+        container: null,
+        why: "this frame is sandboxed without allow-same-origin, and such a frame has none",
+      };
+    }
     if (!("serviceWorker" in navigator)) {
-      return { container: null, why: "this browser offers none here" };
+      // Firefox's private windows hide them; so do browsers set not to keep site data.
+      return {
+        container: null,
+        why: "this browser offers none here (a private window, or site data turned off)",
+      };
     }
     return { container: navigator.serviceWorker, why: null };
   } catch (error) {
     // Sandboxed or storage-less frames throw a SecurityError on mere access.
     return { container: null, why: `this frame may not use them (${error.name})` };
   }
+}
+
+/**
+ * Whether this document has an opaque origin: a frame sandboxed without allow-same-origin
+ * (WordPress's oEmbed frame). It has no storage and no service workers, and may start
+ * workers only from blob: URLs (www/platform/worker.js).
+ */
+export function isOpaque() {
+  return globalThis.origin === "null";
 }
 
 /** Whether the page is inside a frame (a blog's iframe, say). */
@@ -58,17 +79,26 @@ async function hostSendsHeaders() {
 }
 
 /**
- * Resolves with {isolated, how, reason, framed, serviceWorker}: `how` is "headers", "service
- * worker" or, in a frame, "its own Document-Isolation-Policy" when isolated; otherwise
- * `reason` names what is missing; `serviceWorker` is whether this document may use service
- * workers at all. Resolves with {reloading: true} while the
- * page reloads. `?isolate=0` in the URL opts out of the service worker.
+ * Resolves with {isolated, how, reason, framed, serviceWorker, serviceWorkerWhy, storage}:
+ * `how` is "headers", "service worker" or, in a frame, "its own Document-Isolation-Policy"
+ * when isolated; otherwise `reason` names what is missing; `serviceWorker` is whether this
+ * document may use service workers at all (if not, `serviceWorkerWhy` says why); `storage`
+ * whether it may use sessionStorage. Resolves with {reloading: true} while the page reloads.
+ * `?isolate=0` in the URL opts out of the service worker, and removes one already there.
  */
 export async function ensureIsolation() {
   const store = sessionStore();
   const framed = isFramed();
   const workers = serviceWorkers();
   const serviceWorker = Boolean(workers.container);
+  const serviceWorkerWhy = workers.why;
+  const storage = Boolean(store);
+  if (declined() && workers.container && (await unregister(workers.container))) {
+    // Still controlled by the worker just removed: one reload leaves it (no loop: the next
+    // load finds nothing to remove).
+    location.reload();
+    return { reloading: true };
+  }
   if (globalThis.crossOriginIsolated) {
     store?.removeItem(RELOADED);
     keepOfflineCopy(workers.container, framed);
@@ -78,9 +108,17 @@ export async function ensureIsolation() {
       : framed
         ? "its own Document-Isolation-Policy"
         : "headers";
-    return { isolated: true, how, framed, serviceWorker };
+    return { isolated: true, how, framed, serviceWorker, serviceWorkerWhy, storage };
   }
-  const not = (reason, more = {}) => ({ isolated: false, reason, framed, serviceWorker, ...more });
+  const not = (reason, more = {}) => ({
+    isolated: false,
+    reason,
+    framed,
+    serviceWorker,
+    serviceWorkerWhy,
+    storage,
+    ...more,
+  });
   if (!isSecureContext) {
     return not("browsers isolate only secure pages, and this one is not served over HTTPS");
   }
@@ -90,7 +128,7 @@ export async function ensureIsolation() {
     // (sent with the headers) isolates a frame on its own, but only in Chromium 137+.
     return not(
       headers
-        ? "this page is inside a frame of a page that is not cross-origin isolated, and this browser cannot isolate a frame on its own (only Chromium 137 and later can)"
+        ? 'this page is inside a frame, and this browser isolates a frame only when the page around it is isolated and allows it (allow="cross-origin-isolated"), or by the frame\'s own Document-Isolation-Policy (Chromium 137 and later)'
         : "this page is inside a frame, and this host does not send the headers that isolate it",
     );
   }
@@ -146,9 +184,29 @@ function keepOfflineCopy(container, framed) {
   });
 }
 
-/** Registers sw.js for the whole site (its folder is the site's root). */
+/**
+ * Registers sw.js for the whole site: its own folder, the site's root, wherever that is (a
+ * GitHub Pages project site lives under /repo/, and a worker may not claim a scope above its
+ * own folder). updateViaCache "none": a new build's sw.js is seen at once, never a copy the
+ * HTTP cache kept (GitHub Pages lets it keep one for 10 minutes).
+ */
 function register(container) {
-  return container.register(SW_URL, { scope: new URL("..", SW_URL).pathname });
+  return container.register(SW_URL, { scope: SCOPE, updateViaCache: "none" });
+}
+
+/**
+ * Removes this site's service worker (`?isolate=0` promises a page without it); resolves
+ * with whether this page was controlled by it.
+ */
+async function unregister(container) {
+  try {
+    const registration = await container.getRegistration(SCOPE);
+    if (!registration) return false;
+    await registration.unregister();
+    return Boolean(container.controller);
+  } catch {
+    return false; // nothing this page can remove
+  }
 }
 
 /** Whether this link opts out of the service worker (`?isolate=0`). */

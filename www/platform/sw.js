@@ -5,27 +5,47 @@
 // is cross-origin isolated and can use SharedArrayBuffer and wasm threads. Same idea as
 // github.com/gzuidhof/coi-serviceworker.
 //
-// Offline after the first visit: it keeps a copy of every file of this build (SHELL), under
+// Offline after the first visit: it keeps a copy of every file of this build (FILES), under
 // a cache named for the build (VERSION); a new build is a new sw.js, whose copy replaces the
 // old one. The network always comes first, so an online visit sees the newest files. The
-// Python runtime (pyodide/, 13 MB) is not in SHELL: the Python panel loads it when opened,
+// Python runtime (pyodide/, 13 MB) is not in FILES: the Python panel loads it when opened,
 // and a copy of each of its files is kept then, in a cache that outlives builds (RUNTIME).
 //
-// The page registers it wherever it may (www/platform/isolation.js).
+// One build, never two: every request it makes skips the HTTP cache (GitHub Pages lets
+// browsers keep a file for 10 minutes, so a new build's copy could otherwise hold the old
+// build's files), and a file enters or leaves a cache only if its SHA-256 is the one this
+// build lists for it. Pages can write to the Cache API too (Pyodide's `js` module reaches
+// it), so a planted entry is refused, never served.
+//
+// It works from any folder: its scope is the folder it sits in (a GitHub Pages project site
+// lives under /repo/). The page registers it wherever it may (www/platform/isolation.js).
 
-// build.sh writes these two lines for each build.
+// build.sh (tools/stamp.mjs) writes these three lines for each build: the build's hash, and
+// each file's SHA-256 by its path from this folder ("./" is the page itself).
 const VERSION = "dev";
-const SHELL = [];
+const FILES = {};
+const RUNTIME_FILES = {};
 const CACHE = `pp-${VERSION}`;
 const RUNTIME = "pp-python-runtime";
-const RUNTIME_PATH = new URL("pyodide/", self.location.href).pathname;
+const SCOPE = new URL("./", self.location.href);
 
 self.addEventListener("install", (event) => {
   // File by file: one that fails to copy costs the offline copy that file, never isolation.
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => Promise.allSettled(SHELL.map((path) => cache.add(path))))
+      .then((cache) =>
+        Promise.allSettled(
+          Object.entries(FILES).map(async ([path, hash]) => {
+            const url = new URL(path, SCOPE);
+            // "reload": from the server itself, past the HTTP cache and its old copies.
+            const response = await fetch(url, { cache: "reload" });
+            if (response.ok && (await digest(response.clone())) === hash) {
+              await cache.put(url, response);
+            }
+          }),
+        ),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -49,41 +69,91 @@ self.addEventListener("fetch", (event) => {
   const { request } = event;
   // Chromium throws on these when a service worker touches them (crbug.com/823392).
   if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
-  if (new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith(respond(request, event));
+  if (!request.url.startsWith(SCOPE.href)) return;
+  // Every request gets a response, a network error included: a service worker that throws
+  // here makes Firefox report "intercepted the request and encountered an unexpected error".
+  event.respondWith(respond(request, event).catch(() => Response.error()));
 });
 
+/** This build's expected SHA-256 for `url` and the cache it belongs in, or null. */
+function listed(url) {
+  let path = decodeURIComponent(url.pathname.slice(SCOPE.pathname.length));
+  if (path === "" || path === "index.html") path = "./";
+  // The query is the page's settings (?workload=…): every query of a file is that file.
+  const key = new URL(path, SCOPE);
+  if (Object.hasOwn(FILES, path)) return { key, hash: FILES[path], cache: CACHE };
+  if (Object.hasOwn(RUNTIME_FILES, path)) return { key, hash: RUNTIME_FILES[path], cache: RUNTIME };
+  return null;
+}
+
 async function respond(request, event) {
-  const runtime = new URL(request.url).pathname.startsWith(RUNTIME_PATH);
+  const navigate = request.mode === "navigate";
+  const url = new URL(request.url);
+  const file = request.method === "GET" ? listed(url) : null;
   let response;
-  let fromCache = false;
   try {
-    response = await fetch(request);
-    // WebKit hands a worker's script request to the service worker with its own cache's
-    // validators on it (If-Modified-Since), so the server answers 304 Not Modified: no body
-    // to serve, and every other worker failed to start. Ask once more without them.
-    if (response.status === 304) {
-      response = await fetch(request.url, { cache: "no-store", credentials: request.credentials });
-    }
+    response = await fromNetwork(request, navigate);
   } catch (offline) {
-    // The page's own address carries its settings (?workload=…): any query is the same page.
-    const cached = await caches.match(request, {
-      cacheName: runtime ? RUNTIME : CACHE,
-      ignoreSearch: request.mode === "navigate",
-    });
-    if (!cached) throw offline;
-    response = cached;
-    fromCache = true;
+    if (!file) throw offline;
+    response = await fromCache(file);
+    if (!response) throw offline;
+    return withIsolation(response);
   }
-  if (runtime && response.ok && !fromCache) {
+  // The runtime is kept as it is loaded (it is not precached: 13 MB a first visit never needs).
+  if (file?.cache === RUNTIME && response.ok) {
     const copy = response.clone();
-    event.waitUntil(caches.open(RUNTIME).then((cache) => cache.put(request, copy)));
+    event.waitUntil(keep(file, copy));
   }
+  return withIsolation(response);
+}
+
+/**
+ * The network's answer, never the HTTP cache's unchecked copy ("no-cache" revalidates it). A
+ * navigation's request cannot be given new options, so it is asked for again by URL (a
+ * redirect is passed on as the browser would follow it).
+ */
+async function fromNetwork(request, navigate) {
+  const response = navigate
+    ? await fetch(request.url, { cache: "no-cache", redirect: "manual" })
+    : await fetch(request, { cache: "no-cache" });
+  // WebKit hands a worker's script request to the service worker with its own cache's
+  // validators on it (If-Modified-Since), so the server answers 304 Not Modified: no body
+  // to serve, and every other worker failed to start. Ask once more without them.
+  if (response.status === 304) {
+    return fetch(request.url, { cache: "no-store", credentials: request.credentials });
+  }
+  return response;
+}
+
+/** The kept copy of `file`, if it is this build's; a copy that is not is removed, not served. */
+async function fromCache({ key, hash, cache: name }) {
+  const cache = await caches.open(name);
+  const kept = await cache.match(key);
+  if (!kept) return null;
+  if ((await digest(kept.clone())) === hash) return kept;
+  await cache.delete(key);
+  return null;
+}
+
+/** Keeps `response` as `file`'s copy if it is the file this build lists. */
+async function keep({ key, hash, cache: name }, response) {
+  if ((await digest(response.clone())) !== hash) return;
+  await (await caches.open(name)).put(key, response);
+}
+
+/** The SHA-256 of a response's body, as lowercase hex. */
+async function digest(response) {
+  const bytes = await crypto.subtle.digest("SHA-256", await response.arrayBuffer());
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** `response` with the headers that isolate the page (and let any site embed the files). */
+function withIsolation(response) {
   if (response.status === 0) return response; // opaque: nothing to add to
   const headers = new Headers(response.headers);
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
   headers.set("Cross-Origin-Embedder-Policy", "require-corp");
-  headers.set("Cross-Origin-Resource-Policy", "same-origin");
+  headers.set("Cross-Origin-Resource-Policy", "cross-origin");
   headers.set("Document-Isolation-Policy", "isolate-and-credentialless");
   return new Response(response.body, {
     status: response.status,
