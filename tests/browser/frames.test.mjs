@@ -91,7 +91,7 @@ test(
     } else {
       assert.match(
         await frame.locator("#threads-reason").textContent(),
-        /^Unavailable: threads need cross-origin isolation: this page is inside a frame of a page that is not cross-origin isolated, and this browser cannot isolate a frame on its own/,
+        /^Unavailable: threads need cross-origin isolation: this page is inside a frame, and this browser isolates a frame only when the page around it is isolated and allows it/,
       );
       assert.equal(await threads.isDisabled(), true);
     }

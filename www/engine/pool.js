@@ -7,6 +7,7 @@
 // terminates everything on cancel() (pending work rejects with AbortError), and shuts down.
 import { ALIVE_MS, Kind, abortError, errorFromWire, errorToWire } from "./protocol.js";
 import { now } from "./measure.js";
+import { startWorker } from "./start-worker.js";
 
 const WORKER_URL = new URL("../workers/process.js", import.meta.url);
 
@@ -268,7 +269,7 @@ export class ProcessPool {
 
   #spawn(index) {
     const spawnAt = now();
-    const worker = new Worker(this.#url, { type: "module", name: `process ${index}` });
+    const worker = startWorker(this.#url, { name: `process ${index}` });
     // inFlight: its messages not yet answered, oldest first; workMs: how long its last answered
     // message computed (null until one is), which sets how many more it may be sent.
     const slot = {

@@ -7,6 +7,7 @@ import { ProcessPool } from "./pool.js";
 import { MailboxWriter, mailboxBuffer } from "./mailbox.js";
 import { abortError, errorFromWire } from "./protocol.js";
 import { now } from "./measure.js";
+import { startWorker } from "./start-worker.js";
 
 const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
 const PROCESS_URL = new URL("../workers/python.js", import.meta.url);
@@ -102,7 +103,7 @@ export class PythonSession {
   }
 
   #startDriver() {
-    const worker = new Worker(DRIVER_URL, { type: "module", name: "python main" });
+    const worker = startWorker(DRIVER_URL, { name: "python main" });
     const replies = new Map();
     const driver = {
       worker,

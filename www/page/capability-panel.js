@@ -18,7 +18,16 @@ export function showCapabilities(root, caps, support) {
     ["WebAssembly threads", yes(caps.wasmThreads)],
     ["WebAssembly exceptions", yes(caps.wasmExceptions)],
     ["Module workers", yes(caps.moduleWorkers)],
-    ["Service workers", yes(caps.serviceWorker)],
+    [
+      "Service workers",
+      yes(
+        caps.serviceWorker,
+        caps.serviceWorker
+          ? "they keep an offline copy"
+          : `${caps.serviceWorkerWhy ?? "unavailable"}: no offline copy`,
+      ),
+    ],
+    ["Storage", yes(caps.storage, caps.storage ? "" : storageNote(caps))],
     [
       "performance.now() resolution",
       {
@@ -28,6 +37,7 @@ export function showCapabilities(root, caps, support) {
       },
     ],
   ];
+  if (caps.framed) rows.unshift(["This frame", { ok: true, text: frameText(caps), note: "" }]);
   const modes = { main: "Main thread", process: "Process pool", threads: "Thread pool" };
   for (const [mode, label] of Object.entries(modes)) {
     rows.push([label, yes(support[mode] === true, support[mode] === true ? "" : support[mode])]);
@@ -48,6 +58,23 @@ export function showCapabilities(root, caps, support) {
     }),
   );
   root.closest("details").open = support.threads !== true;
+}
+
+/** What the frame this page sits in allows, in words. */
+function frameText(caps) {
+  if (caps.opaqueOrigin) {
+    return "sandboxed without allow-same-origin (an opaque origin, as in WordPress's embeds): no storage and no service worker, and workers start from blob: copies of their scripts";
+  }
+  return caps.storage
+    ? "a frame in another site's page"
+    : "a frame in another site's page, denied storage by the browser or the frame's sandbox";
+}
+
+function storageNote(caps) {
+  if (caps.opaqueOrigin) return "a frame with an opaque origin has none";
+  return caps.framed
+    ? "the browser or the frame's sandbox denies this frame storage; only the service-worker fallback would use it"
+    : "this browser denies the page storage; only the service-worker fallback would use it";
 }
 
 /** Shows why thread mode cannot run, beside its radio button, with a way out if there is one. */

@@ -78,12 +78,16 @@ export function detect(isolation) {
     isolationReason: isolation.reason ?? null,
     isolationDeclined: Boolean(isolation.declined),
     framed: Boolean(isolation.framed),
+    // A frame sandboxed without allow-same-origin (WordPress's oEmbed frame).
+    opaqueOrigin: globalThis.origin === "null",
+    storage: Boolean(isolation.storage),
     sharedArrayBuffer: typeof SharedArrayBuffer === "function",
     wasmThreads: probe(wasmThreads),
     wasmExceptions: probe(() => WebAssembly.validate(EXCEPTIONS)),
     moduleWorkers: probe(moduleWorkers),
     // Decided once, by isolation.js, which also knows a frame may be denied them.
     serviceWorker: isolation.serviceWorker,
+    serviceWorkerWhy: isolation.serviceWorkerWhy ?? null,
     timerResolutionMs: probe(timerResolution, Infinity),
     hardwareConcurrency: probe(() => navigator.hardwareConcurrency ?? null, null),
   };
@@ -101,7 +105,12 @@ export function modeSupport(caps) {
     threads =
       "this page is cross-origin isolated, but this browser does not offer SharedArrayBuffer, which threads share memory through";
   } else if (!caps.wasmThreads) threads = "this browser cannot run WebAssembly threads";
-  else if (!caps.wasmExceptions) {
+  else if (caps.opaqueOrigin) {
+    // Measured in Chromium 156: a module worker from a blob: URL never loads in an opaque
+    // origin, and that is how wasm-bindgen-rayon's helper starts each thread.
+    threads =
+      "this frame is sandboxed without allow-same-origin (as WordPress's embeds are), and there the browser starts no module worker from a blob: URL, which is how the thread pool starts each thread";
+  } else if (!caps.wasmExceptions) {
     threads =
       "this browser lacks WebAssembly exception handling, which the thread build uses to catch panics";
   }
