@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MailboxReader, MailboxWriter, mailboxBuffer } from "../../www/engine/mailbox.js";
-import { pack, unpack } from "../../www/page/python.js";
+import { MAX_PROGRAM_BYTES, pack, unpack } from "../../www/page/program-link.js";
 
 test("the mailbox hands over messages in order, one at a time, each with its payload", () => {
   const buffer = mailboxBuffer();
@@ -59,4 +59,13 @@ test("a program survives the trip through a link, and a damaged link says why", 
   await assert.rejects(unpack("not*base64"), /characters a program link never has/);
   await assert.rejects(unpack(packed.slice(0, 8)), /cut short or damaged/);
   await assert.rejects(unpack("abcde"), /not valid base64url/);
+});
+
+test("a link that would unpack past 1 MiB is refused before more than that is held", async () => {
+  // 100 MiB of one letter packs to about 100 KB: a bomb.
+  const bomb = await pack("a".repeat(100 * 1024 * 1024));
+  assert.ok(bomb.length < 200_000, `the bomb's link is ${bomb.length} characters`);
+  await assert.rejects(unpack(bomb), /more than 1 MiB of text/);
+  const largest = "b".repeat(MAX_PROGRAM_BYTES);
+  assert.equal(await unpack(await pack(largest)), largest, "exactly 1 MiB still opens");
 });

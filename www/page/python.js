@@ -5,6 +5,13 @@
 import { MAIN_LANE, PythonSession } from "../engine/python.js";
 import { now } from "../engine/measure.js";
 import { mib, plural } from "./format.js";
+import {
+  MAX_PROGRAM_BYTES,
+  pack,
+  programInLink,
+  putProgramInLink,
+  unpack,
+} from "./program-link.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,8 +20,6 @@ const EXAMPLES = [
   { id: "primes", label: "CPU-bound: count primes, loop vs processes", file: "primes.py" },
   { id: "startup", label: "Tiny tasks: what a process costs", file: "startup.py" },
 ];
-/** The link parameter that carries the editor's text (deflate-raw, then base64url). */
-const PARAM = "py";
 /** Lines kept in the output; older ones are counted, not kept (an endless print loop). */
 const MAX_LINES = 2000;
 /** How often the output and timeline redraw while a program runs, in ms. */
@@ -123,12 +128,13 @@ class PythonPanel {
   }
 
   async #load() {
-    const fromLink = new URLSearchParams(location.search).get(PARAM);
+    const fromLink = programInLink();
     let source = null;
     if (fromLink) {
       try {
         source = await unpack(fromLink);
         $("py-example").value = "custom";
+        putProgramInLink(fromLink); // an old ?py= link moves to the fragment
       } catch (error) {
         this.#showError(
           `The program in this link could not be read (${error.message}); the article's program stands in.`,
@@ -229,14 +235,10 @@ class PythonPanel {
 
   async #link() {
     clearTimeout(this.#linkTimer);
-    const packed = await pack($("py-source").value);
-    const query = new URLSearchParams(location.search);
-    query.set(PARAM, packed);
-    try {
-      history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
-    } catch {
-      // A sandboxed frame may refuse; the program still runs, only the link cannot carry it.
-    }
+    const text = $("py-source").value;
+    // The page would refuse to open a longer one (program-link.js): none is written.
+    if (new Blob([text]).size > MAX_PROGRAM_BYTES) return;
+    putProgramInLink(await pack(text));
   }
 
   async #start() {
@@ -494,32 +496,4 @@ function openThreadsWithGil() {
     }
   }
   $("setup-title").scrollIntoView({ block: "start" });
-}
-
-/** Text → deflate-raw → base64url, for the link. */
-export async function pack(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/** The inverse of pack(); rejects with a readable reason for a damaged link. */
-export async function unpack(packed) {
-  if (!/^[A-Za-z0-9_-]+$/.test(packed))
-    throw new Error("it has characters a program link never has");
-  let bytes;
-  try {
-    const binary = atob(packed.replaceAll("-", "+").replaceAll("_", "/"));
-    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    throw new Error("it is not valid base64url");
-  }
-  try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return await new Response(stream).text();
-  } catch {
-    throw new Error("it is cut short or damaged");
-  }
 }
