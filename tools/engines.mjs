@@ -69,11 +69,12 @@ export function launchChromium(args = []) {
 }
 
 /** Headless Firefox ESR over WebDriver BiDi (Playwright's "moz-firefox" channel). */
-function launchFirefox() {
+export function launchFirefox(firefoxUserPrefs = {}) {
   return firefox.launch({
     channel: "moz-firefox",
     executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr",
     headless: true,
+    firefoxUserPrefs,
   });
 }
 
@@ -87,6 +88,7 @@ function playwrightTab(engine, page) {
   const extra = {
     engine,
     raw: page,
+    waitForFunction: (fn, arg, options) => waitInPage(page, fn, arg, options),
     count: (selector) => page.locator(selector).count(),
     press: (key) => page.keyboard.press(key),
     errors: async () => [...errors, ...(await pageRecorded(page))],
@@ -112,6 +114,7 @@ async function playwrightFrame(engine, page, selector) {
   const extra = {
     engine,
     raw: frame,
+    waitForFunction: (fn, arg, options) => waitInPage(frame, fn, arg, options),
     count: (sel) => frame.locator(sel).count(),
     click:
       engine === "firefox"
@@ -129,6 +132,22 @@ async function playwrightFrame(engine, page, selector) {
       return typeof value === "function" ? value.bind(frame) : value;
     },
   });
+}
+
+/**
+ * Waits until `fn(arg)`, run in the page (or frame) `target`, is truthy, awaiting it when it
+ * is a promise. Playwright's own waitForFunction takes a returned promise as truthy whatever
+ * it resolves to (measured with 1.64: a promise of false "passed" after 142 ms), so a wait on
+ * the Cache API or a service worker's readiness passed at once, and a test went offline
+ * before the files it waited for were kept. A navigation under way only means "not yet".
+ */
+function waitInPage(target, fn, arg, { timeout = 30_000 } = {}) {
+  const check = () =>
+    target.evaluate(fn, arg).catch((error) => {
+      if (/context was destroyed|navigat|detached/i.test(error.message)) return false;
+      throw error;
+    });
+  return poll(check, { timeout, what: String(fn).slice(0, 80) });
 }
 
 /** Errors the page itself recorded (www/page/errors.js), for engines without a console. */

@@ -3,6 +3,9 @@
 // form, press Run, read what the page says) live in tools/browser.mjs, which the benchmark
 // uses too.
 import { after, before } from "node:test";
+import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { engineName, launchEngine } from "../../tools/engines.mjs";
 import { openPlayground, startServer } from "../../tools/browser.mjs";
 
@@ -60,4 +63,16 @@ export function capability(page, name) {
         .textContent,
     name,
   );
+}
+
+/**
+ * A copy of the build in dist/ that a test may change (give it its address, deploy it anew):
+ * resolves with {dir, remove()}. The Python runtime is linked, not copied (13 MB).
+ */
+export async function copyOfBuild() {
+  const dist = new URL("../../dist", import.meta.url).pathname;
+  const dir = await mkdtemp(join(tmpdir(), "pp-site-"));
+  await cp(dist, dir, { recursive: true, filter: (path) => !path.startsWith(`${dist}/pyodide`) });
+  await symlink(`${dist}/pyodide`, join(dir, "pyodide"));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -179,9 +179,14 @@ export async function ensureIsolation() {
  */
 function keepOfflineCopy(container, framed) {
   if (!container || framed || declined()) return;
-  register(container).catch(() => {
-    // No offline copy, and nothing else lost.
-  });
+  // Registering again changes nothing for a worker already there, and the browser's own check
+  // for a new sw.js on navigation may wait: asking on every visit makes a deploy take over at
+  // the next one.
+  register(container)
+    .then((registration) => registration.update())
+    .catch(() => {
+      // No offline copy (or no newer one this time), and nothing else lost.
+    });
 }
 
 /**
