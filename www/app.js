@@ -29,7 +29,14 @@ import { showCode } from "./page/code.js";
 import { SweepView, sweepCounts } from "./page/sweep.js";
 import { copy, csv, download, markdown, report } from "./page/share.js";
 import { plural, seconds } from "./page/format.js";
-import { embedSnippets, fullPlaygroundUrl, isEmbedded, reportHeight } from "./page/embed.js";
+import {
+  embedSnippets,
+  fullPlaygroundUrl,
+  isEmbedded,
+  linksOutOfFrame,
+  reportHeight,
+} from "./page/embed.js";
+import { programInLink } from "./page/program-link.js";
 
 const $ = (id) => document.getElementById(id);
 /**
@@ -39,6 +46,8 @@ const $ = (id) => document.getElementById(id);
  * a 250 ms process-pool run.
  */
 const LIVE_MS = 250;
+/** Inputs in which Enter does not submit a form (so does not run here either). */
+const NOT_TYPED = new Set(["button", "checkbox", "radio", "submit", "reset", "file", "range"]);
 /** How long the process pool may take to start before the page says it could not. */
 const POOL_START_S = 20;
 
@@ -106,7 +115,8 @@ export class App {
     app.#applyLink();
     app.#controls.enable(app.available);
     app.#startPool();
-    if (isEmbedded()) reportHeight();
+    reportHeight();
+    linksOutOfFrame();
     return app;
   }
 
@@ -162,7 +172,11 @@ export class App {
    * the address bar then shows the settings in force rather than the rejected values.
    */
   #applyLink() {
-    const fromUrl = this.#parse([...new URLSearchParams(location.search)]);
+    const pairs = [...new URLSearchParams(location.search)];
+    // A workload's own page (primes.html, written for oEmbed by tools/oembed.mjs) opens on it.
+    const own = document.querySelector("meta[name=pp-workload]")?.content;
+    if (own && !pairs.some(([name]) => name === "workload")) pairs.unshift(["workload", own]);
+    const fromUrl = this.#parse(pairs);
     this.#controls.apply(fromUrl.settings);
     const problems = [...fromUrl.errors.map((e) => e.message), ...fromUrl.ignored];
     if (problems.length > 0) {
@@ -205,9 +219,14 @@ export class App {
     const forPost = new URL(here);
     const { workers } = this.#parse([["workload", settings.workload]]).settings;
     if (settings.workers === workers) forPost.searchParams.delete("workers");
-    const snippets = embedSnippets(forPost.href, `Parallel Playground: ${label}`);
-    $("embed-iframe").textContent = snippets.iframe;
-    $("embed-element").textContent = snippets.element;
+    const snippets = embedSnippets(forPost.href, `Parallel Playground: ${label}`, {
+      workload: settings.workload,
+    });
+    for (const platform of ["iframe", "element", "dev", "wordpress", "markdown"]) {
+      $(`embed-${platform}`).textContent = snippets[platform];
+    }
+    $("embed-dev-note").textContent = snippets.devNote;
+    $("embed-wordpress-note").textContent = snippets.wordpressNote;
   }
 
   #showCode(settings) {
@@ -379,6 +398,7 @@ export class App {
       clearLinkBanner();
     }
     this.#history.add(series, baseline);
+    if (isEmbedded()) revealResult();
     for (const id of ["copy-markdown", "download-json", "download-csv"]) $(id).disabled = false;
     const stopped = series.status === "stopped" || series.status === "timed out";
     if (stopped && settings.mode !== "main") {
@@ -569,28 +589,41 @@ export class App {
       "click",
       share(() => this.#downloadCsv()),
     );
-    for (const [button, code] of [
-      ["copy-embed", "embed-iframe"],
-      ["copy-element", "embed-element"],
-    ]) {
-      $(button).addEventListener("click", async () => {
-        const ok = await copy($(code).textContent);
-        $("embed-status").textContent = ok
-          ? "Copied. Paste it where your post takes HTML."
-          : "The browser refused the clipboard; select the code above and copy it.";
-      });
-    }
+    const platform = () => document.querySelector("input[name=embed-platform]:checked").value;
+    document.querySelector(".embed-platforms").addEventListener("change", () => {
+      for (const choice of document.querySelectorAll(".embed-choice")) {
+        choice.hidden = choice.dataset.platform !== platform();
+      }
+      $("embed-status").textContent = "";
+    });
+    $("copy-embed").addEventListener("click", async () => {
+      const ok = await copy($(`embed-${platform()}`).textContent);
+      $("embed-status").textContent = ok
+        ? "Copied. Paste it into your post."
+        : "The browser refused the clipboard; select the code above and copy it.";
+    });
   }
 
   #wireButtons() {
-    // A run puts its settings in the link, whether or not the field typed last has fired its
-    // change (it fires on blur, and Enter or a scripted click may not blur it).
-    $("controls").addEventListener("submit", (event) => {
-      event.preventDefault();
+    // Run is a plain button, never a form submission: a frame sandboxed without allow-forms
+    // (common in CMS embed wrappers) blocks submitting, and Run did nothing there. A run puts
+    // its settings in the link, whether or not the field typed last has fired its change (it
+    // fires on blur, and Enter or a scripted click may not blur it).
+    $("run").addEventListener("click", () => {
       const settings = this.#formSettings();
       if (!settings) return;
       this.#remember(settings);
       this.runAll([settings]);
+    });
+    // Enter in a field runs, as it would submit a form; the form itself is never submitted.
+    $("controls").addEventListener("submit", (event) => event.preventDefault());
+    document.addEventListener("keydown", (event) => {
+      const field = event.target;
+      if (event.key !== "Enter" || event.isComposing || field.form !== $("controls")) return;
+      // Where a form submits implicitly: text-like fields, not boxes or buttons.
+      if (!(field instanceof HTMLInputElement) || NOT_TYPED.has(field.type)) return;
+      event.preventDefault();
+      if (!$("run").disabled) $("run").click();
     });
     $("compare").addEventListener("click", () => {
       const settings = this.#formSettings({ onMainThread: true });
@@ -634,7 +667,8 @@ export class App {
           ($("python-body").textContent = `The Python panel could not load: ${error.message}`),
       );
     });
-    if (new URLSearchParams(location.search).has("py")) python.open = true;
+    // (Not in an embed, which shows one experiment: a program link there is not read at all.)
+    if (programInLink() && !isEmbedded()) python.open = true;
   }
 
   #wireForm() {
@@ -662,6 +696,17 @@ export class App {
       }),
     );
   }
+}
+
+/**
+ * In an embed, brings the result into view when it ended below the frame's edge: a frame of
+ * fixed height (DEV's, 300 px say) shows only the controls, and its reader pressed Run there.
+ */
+function revealResult() {
+  const card = $("run-card").getBoundingClientRect();
+  if (card.top < innerHeight - 80) return;
+  const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  $("run-card").scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
 }
 
 /** The log's last line for a run: Python's "Finished in …", a TimeoutError, or Stopped. */

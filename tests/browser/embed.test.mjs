@@ -32,9 +32,24 @@ async function openPost(name, body, viewport) {
   const tab = await env.launched.open(`http://localhost:${blog.address().port}/${name}`, {
     viewport,
   });
+  // A <parallel-playground> shows its facade first: the reader's click makes the frame.
+  if (body.includes("<parallel-playground")) await clickFacade(tab);
   const frame = await tab.frame("iframe");
   await frame.waitForSelector("html[data-ready=true]", { timeout: 60_000 });
   return { tab, frame };
+}
+
+/** Clicks the first <parallel-playground>'s "Run in your browser" (inside its shadow root). */
+async function clickFacade(tab) {
+  await tab.waitForFunction(() =>
+    document.querySelector("parallel-playground")?.shadowRoot?.querySelector("button"),
+  );
+  if (tab.raw)
+    await tab.click("parallel-playground button"); // Playwright sees into shadow roots
+  else
+    await tab.evaluate(() =>
+      document.querySelector("parallel-playground").shadowRoot.querySelector("button").click(),
+    );
 }
 
 /** Errors the page in the frame recorded (www/page/errors.js). */
@@ -131,7 +146,7 @@ test("the full page's embed code works as written: the element sizes its frame t
   assert.ok(!/workers=|workers="/.test(iframe + snippet), snippet);
   await page.close();
 
-  // The snippet, pasted into a post as it is.
+  // The snippet, pasted into a post as it is: a facade until the reader asks.
   const { tab, frame } = await openPost("element", `<p>Before</p>${snippet}<p>After</p>`, {
     width: 360,
     height: 640,
@@ -160,5 +175,51 @@ test("the full page's embed code works as written: the element sizes its frame t
   assert.ok(grown > before, `the page grew from ${before} to ${grown} px`);
   assert.ok((await frameFits()) >= grown);
   assert.deepEqual(await frameErrors(frame), []);
+  await tab.close();
+});
+
+test("three <parallel-playground> facades cost a post's readers under 10 KB each before a click", async () => {
+  const page = await env.open({ query: `?${QUERY}&mode=process` });
+  await page.click("#embed-code summary");
+  await page.check("input[name=embed-platform][value=element]");
+  const snippet = await page.textContent("#embed-element");
+  await page.close();
+  const [script, tag] = snippet.split("\n");
+  const others = ["sleeper", "mandelbrot"].map((w) =>
+    tag.replace('workload="primes"', `workload="${w}"`),
+  );
+  const served = env.server.requests.length;
+  const { tab } = await (async () => {
+    posts.set(
+      "/three",
+      `<!doctype html><title>Three</title>${script}<h1>A post</h1>${tag}<p>Text</p>${others.join("<p>More</p>")}`,
+    );
+    return { tab: await env.launched.open(`http://localhost:${blog.address().port}/three`) };
+  })();
+  // Every facade drawn and its picture loaded (scrolled through, as a reader would), no click.
+  await tab.waitForFunction(() => {
+    for (const el of document.querySelectorAll("parallel-playground")) el.scrollIntoView();
+    const all = [...document.querySelectorAll("parallel-playground")];
+    return all.length === 3 && all.every((el) => el.shadowRoot?.querySelector("img")?.complete);
+  });
+  await new Promise((ok) => setTimeout(ok, 500)); // anything still on its way would show now
+  const before = env.server.requests.slice(served);
+  const bytes = before.reduce((sum, r) => sum + r.bytes, 0);
+  console.log(
+    `[facade] ${ENGINE}: ${before.length} responses, ${bytes} bytes for 3 embeds: ${before.map((r) => `${r.path} ${r.bytes}`).join(", ")}`,
+  );
+  assert.ok(bytes <= 3 * 10 * 1024, `three facades cost ${bytes} bytes`);
+  assert.ok(!before.some((r) => r.path.includes("embed=1")), "no playground loaded before a click");
+  assert.equal(await tab.count("iframe"), 0);
+
+  // One click loads that one playground, and only it.
+  await clickFacade(tab);
+  const frame = await tab.frame("iframe");
+  await frame.waitForSelector("html[data-ready=true]", { timeout: 60_000 });
+  assert.equal(await tab.count("iframe"), 1);
+  assert.equal(
+    new URL(await tab.getAttribute("iframe", "src")).searchParams.get("workload"),
+    "primes",
+  );
   await tab.close();
 });

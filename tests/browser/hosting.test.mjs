@@ -1,32 +1,123 @@
-// Every hosting path in this engine: a host that sends COOP/COEP, and a header-less one (GitHub
-// Pages) where the service worker adds them after one reload. Each mode this engine can run
-// runs and agrees on the answer; each it cannot is named with exactly what is missing. Prints
-// one "[matrix]" line per engine × path × mode for the record.
+// The host-and-frame matrix: wherever readers meet the page. Hosts: the site at `/` and under a
+// subpath (a GitHub Pages project site, /parallel-playground/), each with the isolation headers
+// (Netlify, `./build.sh serve`) and header-less (GitHub Pages: the service worker isolates).
+// Shapes: the page itself, and each frame a blog platform makes, in a page of another site:
+// our iframe snippet, DEV's frame (no `allow`), WordPress's oEmbed frame (sandbox
+// allow-scripts: an opaque origin), a CMS wrapper's sandbox (allow-scripts allow-same-origin,
+// with and without allow-popups) and a page that is itself cross-origin isolated. In each cell:
+// the page becomes ready, every mode it offers runs and agrees on the answer, and every mode
+// it does not offer names the true reason. Prints one "[matrix]" line per cell for the record.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ENGINE, clickAndWait, fill, poolReady, capability } from "./helpers.mjs";
+import { createServer } from "node:http";
+import { ENGINE, capability, copyOfBuild } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
-import { openPlayground, startServer } from "../../tools/browser.mjs";
+import { clickAndWait, fill, openPlayground, startServer } from "../../tools/browser.mjs";
+import { forSite } from "../../tools/site-address.mjs";
+import { stamp } from "../../tools/stamp.mjs";
 
-const PATHS = { headers: { isolation: true }, "service worker": { isolation: false } };
+const SUBPATH = "/parallel-playground/";
+const HOSTS = {
+  "/ with headers": { base: "/", isolation: true },
+  "/ header-less": { base: "/", isolation: false },
+  [`${SUBPATH} with headers`]: { base: SUBPATH, isolation: true },
+  [`${SUBPATH} header-less`]: { base: SUBPATH, isolation: false },
+};
+const SECRET = "s3cr3t";
+
+/**
+ * Each frame as the blog platform writes it ({src} is the playground's address), and whether
+ * the blog's page is itself cross-origin isolated.
+ */
+const FRAMES = {
+  "our iframe snippet": {
+    html: `<iframe src="{src}" allow="cross-origin-isolated; clipboard-write"></iframe>`,
+  },
+  "DEV's frame (no allow)": { html: `<iframe src="{src}"></iframe>` },
+  "WordPress's oEmbed frame (sandbox allow-scripts)": {
+    html: `<iframe sandbox="allow-scripts" security="restricted" src="{src}#?secret=${SECRET}" data-secret="${SECRET}"></iframe>`,
+    wordpress: true,
+  },
+  "sandbox allow-scripts allow-same-origin": {
+    html: `<iframe sandbox="allow-scripts allow-same-origin" src="{src}"></iframe>`,
+    noPopups: true,
+  },
+  "sandbox allow-scripts allow-same-origin allow-popups": {
+    html: `<iframe sandbox="allow-scripts allow-same-origin allow-popups" src="{src}"></iframe>`,
+    popups: true,
+  },
+  "an isolated parent (COEP require-corp)": {
+    html: `<iframe src="{src}" allow="cross-origin-isolated"></iframe>`,
+    isolatedParent: true,
+  },
+};
+
+// What WordPress's wp-embed.js does with a frame's messages (wp-includes/js/wp-embed.js): only
+// a message with the frame's secret counts; "height" sets the frame's height, clamped to
+// 200–1000 px; "link" is a request to take the reader to that address.
+const WORDPRESS_HOST = `
+  window.heard = [];
+  addEventListener("message", ({ data, source }) => {
+    if (!data || !data.secret || /[^a-zA-Z0-9]/.test(data.secret)) return;
+    const frame = document.querySelector('iframe[data-secret="' + data.secret + '"]');
+    if (!frame || frame.contentWindow !== source) return;
+    heard.push(data);
+    if (data.message === "height") frame.height = Math.min(1000, Math.max(200, parseInt(data.value, 10)));
+  });`;
+
+// A blog on another site: loopback too (browsers keep public pages from framing loopback
+// ones), but "localhost" where the playground is "127.0.0.1".
+let blog;
+const posts = new Map();
 const servers = {};
+const copies = [];
 let engine;
 before(async () => {
-  for (const [name, options] of Object.entries(PATHS)) servers[name] = await startServer(options);
+  blog = createServer((req, res) => {
+    const post = posts.get(req.url);
+    if (!post) return res.writeHead(404).end("no such post");
+    const headers = { "content-type": "text/html; charset=utf-8" };
+    if (post.isolatedParent) {
+      headers["cross-origin-opener-policy"] = "same-origin";
+      headers["cross-origin-embedder-policy"] = "require-corp";
+    }
+    res.writeHead(200, headers).end(post.html);
+  });
+  await new Promise((ok) => blog.listen(0, "127.0.0.1", ok));
+  // Each host serves its own copy of the build, made for its address as SITE_URL makes a
+  // deployed one (WebKit needs the origin in the policy in WordPress's opaque frame).
+  for (const [name, options] of Object.entries(HOSTS)) {
+    const copy = await copyOfBuild();
+    copies.push(copy);
+    servers[name] = await startServer({ ...options, dir: copy.dir });
+    await forSite(servers[name].url, copy.dir);
+    await stamp(copy.dir);
+  }
   engine = await launchEngine(ENGINE);
 });
 after(async () => {
   await engine?.close();
   for (const server of Object.values(servers)) server.close();
+  blog?.close();
+  for (const copy of copies) await copy.remove();
 });
+
+const QUERY = "?workload=primes&size=20000&tasks=4&repeats=1&warmup=0";
 
 /** Runs a small prime count in every mode the page offers; returns {mode: digest | reason}. */
 async function everyMode(page) {
   const seen = {};
   for (const mode of ["main", "process", "threads"]) {
+    await page.waitForFunction(
+      () => document.querySelector("#pool-status").textContent !== "Starting the process pool…",
+      null,
+      { timeout: 60_000 },
+    );
     const offered = !(await page.isDisabled(`input[name=mode][value=${mode}]`));
     if (!offered) {
-      seen[mode] = { reason: await page.textContent("#threads-reason") };
+      seen[mode] = {
+        reason: mode === "threads" ? await page.textContent("#threads-reason") : "not offered",
+      };
       continue;
     }
     await fill(page, { mode });
@@ -37,42 +128,147 @@ async function everyMode(page) {
   return seen;
 }
 
-for (const path of Object.keys(PATHS)) {
-  test(`${ENGINE}, ${path}: every mode it offers runs and agrees; what it cannot do is named`, async () => {
-    const page = await openPlayground(engine, servers[path].url, {
-      query: "?workload=primes&size=200000&tasks=8",
-    });
-    await poolReady(page);
-    const isolated = await page.evaluate(() => crossOriginIsolated);
-    const sab = await page.evaluate(() => typeof SharedArrayBuffer === "function");
-    const how = await capability(page, "Cross-origin isolated");
-    if (path === "service worker" && isolated) {
-      assert.equal(how, "yes · via service worker");
-      const load = await page.evaluate(() => performance.getEntriesByType("navigation")[0].type);
-      // WebKit reports a location.reload() as "navigate"; the others as "reload".
-      assert.equal(load, ENGINE === "webkit" ? "navigate" : "reload", "isolated by one reload");
-    }
-    if (path === "headers") assert.equal(isolated, true, "COOP/COEP isolate the page");
+/** Errors the page in `page` (a tab or a frame) recorded itself (www/page/errors.js). */
+async function recorded(page) {
+  return JSON.parse(await page.evaluate(() => document.documentElement.dataset.pageErrors ?? "[]"));
+}
 
-    const seen = await everyMode(page);
-    for (const [mode, what] of Object.entries(seen)) {
-      const text = what.digest ? `ran on ${what.workers}, digest ${what.digest}` : what.reason;
-      console.log(`[matrix] ${ENGINE} | ${path} | ${mode} | ${text}`);
-    }
-    assert.ok(seen.main.digest && seen.process.digest, "main thread and processes run anywhere");
-    assert.equal(seen.process.digest, seen.main.digest);
-    if (isolated && sab) {
-      assert.equal(seen.threads.digest, seen.main.digest, "threads run where they can");
-    } else if (!isolated) {
-      assert.match(seen.threads.reason, /^Unavailable: threads need cross-origin isolation/);
-    } else {
-      assert.equal(
-        seen.threads.reason,
-        "Unavailable: this page is cross-origin isolated, but this browser does not offer SharedArrayBuffer, which threads share memory through.",
-      );
-    }
-    await page.close();
+/** Opens one cell; resolves with {tab, page} where `page` is the playground (tab or frame). */
+async function openCell(hostName, frameName) {
+  const url = servers[hostName].url;
+  if (!frameName) {
+    const tab = await openPlayground(engine, url, { query: QUERY });
+    return { tab, page: tab };
+  }
+  const frame = FRAMES[frameName];
+  const path = `/post-${posts.size}`;
+  const src = `${url}${QUERY}&embed=1`;
+  posts.set(path, {
+    isolatedParent: frame.isolatedParent,
+    html: `<!doctype html><title>A post</title><h1>My post</h1>
+      ${frame.wordpress ? `<script>${WORDPRESS_HOST}</script>` : ""}
+      ${frame.html.replace("{src}", src).replace("<iframe", '<iframe style="width:800px;height:900px;border:0"')}`,
   });
+  const tab = await engine.open(`http://localhost:${blog.address().port}${path}`);
+  const page = await tab.frame("iframe");
+  await page.waitForSelector("html[data-ready=true]", { timeout: 60_000 });
+  return { tab, page };
+}
+
+/** What isolation each cell must have in this engine: true, false, or null (the engine's call). */
+function expectIsolated(host, frameName) {
+  const frame = FRAMES[frameName] ?? null;
+  if (!frame) return host.isolation ? true : null; // the service worker: where the engine allows
+  if (!host.isolation) return false; // no headers reach a frame, and no service worker
+  if (ENGINE === "chromium") return true; // Document-Isolation-Policy, in any frame
+  if (frame.isolatedParent) return ENGINE === "firefox" ? true : null;
+  return false;
+}
+
+for (const [hostName, host] of Object.entries(HOSTS)) {
+  for (const frameName of [null, ...Object.keys(FRAMES)]) {
+    const shape = frameName ?? "the page itself";
+    const impossible =
+      FRAMES[frameName]?.isolatedParent && !host.isolation
+        ? "a page with COEP require-corp may frame only documents that send CORP, which a header-less host cannot: the browser blocks the frame before any of the page runs"
+        : false;
+    test(`${ENGINE} | ${hostName} | ${shape}`, { skip: impossible }, async () => {
+      const { tab, page } = await openCell(hostName, frameName);
+      try {
+        const isolated = await page.evaluate(() => globalThis.crossOriginIsolated === true);
+        const expected = expectIsolated(host, frameName);
+        if (expected !== null) assert.equal(isolated, expected, "isolated");
+        const how = await capability(page, "Cross-origin isolated");
+        if (!frameName && !host.isolation && isolated) {
+          assert.equal(how, "yes · via service worker");
+        }
+        const seen = await everyMode(page);
+        for (const [mode, what] of Object.entries(seen)) {
+          const text = what.digest ? `ran on ${what.workers}, digest ${what.digest}` : what.reason;
+          console.log(`[matrix] ${ENGINE} | ${hostName} | ${shape} | ${mode} | ${text}`);
+        }
+        assert.ok(seen.main.digest, "the main thread runs everywhere");
+        assert.equal(seen.process.digest, seen.main.digest, "processes run everywhere");
+        const sab = await page.evaluate(() => typeof SharedArrayBuffer === "function");
+        if (isolated && sab && FRAMES[frameName]?.wordpress) {
+          assert.equal(
+            seen.threads.reason,
+            "Unavailable: this frame is sandboxed without allow-same-origin (as WordPress's embeds are), and there the browser starts no module worker from a blob: URL, which is how the thread pool starts each thread. Open the full playground for threads.",
+          );
+        } else if (isolated && sab) {
+          assert.equal(seen.threads.digest, seen.main.digest, "threads run where they can");
+        } else if (!isolated && frameName) {
+          assert.equal(
+            seen.threads.reason,
+            host.isolation
+              ? 'Unavailable: threads need cross-origin isolation: this page is inside a frame, and this browser isolates a frame only when the page around it is isolated and allows it (allow="cross-origin-isolated"), or by the frame\'s own Document-Isolation-Policy (Chromium 137 and later). Open the full playground for threads.'
+              : "Unavailable: threads need cross-origin isolation: this page is inside a frame, and this host does not send the headers that isolate it. Open the full playground for threads.",
+          );
+        } else if (!isolated) {
+          assert.match(seen.threads.reason, /^Unavailable: threads need cross-origin isolation: /);
+        }
+        // What the frame denies is said in words, never as a failure to start.
+        if (frameName) {
+          const frame = await capability(page, "This frame");
+          if (FRAMES[frameName].wordpress) {
+            assert.match(frame, /^sandboxed without allow-same-origin \(an opaque origin/);
+            assert.match(await capability(page, "Storage"), /^no · a frame with an opaque origin/);
+            assert.match(
+              await capability(page, "Service workers"),
+              /^no · this frame is sandboxed without allow-same-origin, and such a frame has none: no offline copy$/,
+            );
+          } else {
+            assert.match(frame, /^a frame in another site's page/);
+          }
+        }
+        if (FRAMES[frameName]?.wordpress) await wordpressAnswers(tab, page);
+        if (FRAMES[frameName]?.noPopups) await linkToCopy(page);
+        if (FRAMES[frameName]?.popups && ENGINE === "chromium") await linkOpens(tab, page);
+        assert.deepEqual(await recorded(page), [], "the page recorded no errors");
+      } finally {
+        await tab.close();
+      }
+    });
+  }
+}
+
+/** In WordPress's frame the page sizes its frame and leaves it by WordPress's own messages. */
+async function wordpressAnswers(tab, page) {
+  const height = await page.evaluate(() =>
+    Math.ceil(document.documentElement.getBoundingClientRect().height),
+  );
+  await tab.waitForFunction(
+    (expected) => Number(document.querySelector("iframe").height) === expected,
+    Math.min(1000, Math.max(200, height)),
+  );
+  // (The post's script hears only messages that carry this frame's secret.)
+  const heard = await tab.evaluate(() => window.heard.filter((m) => m.message === "height"));
+  assert.ok(heard.length > 0, "WordPress heard the page's height");
+  await page.click("#open-full");
+  await tab.waitForFunction(() => window.heard.some((m) => m.message === "link"));
+  const link = await tab.evaluate(() => window.heard.find((m) => m.message === "link").value);
+  const out = new URL(link);
+  assert.equal(out.searchParams.get("embed"), null, "the link leaves embed mode");
+  assert.equal(out.searchParams.get("workload"), "primes", "and keeps the settings");
+}
+
+/** A frame that may not open windows offers the full playground's address to copy. */
+async function linkToCopy(page) {
+  await page.click("#open-full");
+  await page.waitForSelector(".blocked-link input");
+  const out = new URL(await page.inputValue(".blocked-link input"));
+  assert.equal(out.searchParams.get("embed"), null, "the address leaves embed mode");
+  assert.equal(out.searchParams.get("workload"), "primes", "and keeps the settings");
+}
+
+/** A frame that may open windows opens the full playground in one (a real click: Chromium). */
+async function linkOpens(tab, page) {
+  const opened = tab.raw.context().waitForEvent("page");
+  await page.click("#open-full");
+  const popup = await opened;
+  await popup.waitForURL(/workload=primes/);
+  assert.equal(new URL(popup.url()).searchParams.get("embed"), null);
+  await popup.close();
 }
 
 // WebKitGTK hides SharedArrayBuffer unless a JSC option shows it (Safari shows it to isolated
@@ -83,8 +279,8 @@ test(
   async () => {
     const shipped = await launchEngine("webkit", { sharedArrayBuffer: false });
     try {
-      const page = await openPlayground(shipped, servers.headers.url);
-      await poolReady(page);
+      const page = await openPlayground(shipped, servers["/ with headers"].url);
+      await page.waitForSelector("input[name=mode][value=process]:not([disabled])");
       assert.equal(await page.evaluate(() => crossOriginIsolated), true);
       assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), "undefined");
       assert.equal(
@@ -94,9 +290,6 @@ test(
       assert.equal(await page.isDisabled("input[name=mode][value=threads]"), true);
       const run = await clickAndWait(page);
       assert.equal(run.status, "done", "processes still run");
-      console.log(
-        `[matrix] webkit (SharedArrayBuffer hidden) | headers | threads | ${await page.textContent("#threads-reason")}`,
-      );
       await page.close();
     } finally {
       await shipped.close();

@@ -120,3 +120,43 @@ test(
     await page.close();
   },
 );
+
+// Firefox's private windows offer no service workers; the same switch in its preferences
+// takes them away from a normal window, as no driver can open a private one.
+test(
+  "a browser without service workers (Firefox's private windows) says so, and runs what it can",
+  ENGINE === "firefox" ? {} : { skip: "the preference is Firefox's" },
+  async () => {
+    const { launchFirefox } = await import("../../tools/engines.mjs");
+    const browser = await launchFirefox({ "dom.serviceWorkers.enabled": false });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${env.server.url}?workload=primes&size=200000&tasks=8`);
+      await page.waitForSelector("html[data-ready=true]");
+      await page.waitForSelector("input[name=mode][value=process]:not([disabled])");
+      assert.equal(await page.evaluate(() => "serviceWorker" in navigator), false);
+      const row = (name) =>
+        page.$$eval(
+          "#caps div",
+          (rows, wanted) =>
+            rows.find((r) => r.querySelector("dt").textContent === wanted)?.querySelector("dd")
+              .textContent,
+          name,
+        );
+      assert.equal(
+        await row("Service workers"),
+        "no · this browser offers none here (a private window, or site data turned off): no offline copy",
+      );
+      assert.match(
+        await page.textContent("#threads-reason"),
+        /service workers \(the fallback\) are unavailable: this browser offers none here \(a private window/,
+      );
+      await page.click("#run");
+      await page.waitForSelector("#history tbody tr[data-status=done]", { timeout: 60_000 });
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  },
+);

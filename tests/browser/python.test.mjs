@@ -215,38 +215,63 @@ test("ThreadPoolExecutor says plainly that it cannot start threads, and where to
   assert.equal(await page.$eval("#gil", (el) => el.checked), true);
 });
 
-test("the link carries the program, and a damaged one is explained with the article standing in", async () => {
+test("the link carries a 10,000-character program in its fragment, which no server sees", async () => {
   await open();
-  const program = "print('shared', sum(range(10)))";
-  await page.fill("#py-source", program);
-  await page.waitForFunction(() => new URLSearchParams(location.search).has("py"));
-  await page.waitForFunction(
-    (text) => document.getElementById("py-source").value === text,
-    program,
+  // A long program, pasted (typing 10,000 characters through a driver takes minutes).
+  const lines = Array.from(
+    { length: 400 },
+    (_, i) => `x${String(i).padStart(3, "0")} = ${i} * 2  # a comment to pad`,
   );
+  const program = `${lines.join("\n")}\nprint('shared', x399)`;
+  assert.ok(program.length >= 10_000, `${program.length} characters`);
+  await page.evaluate((text) => {
+    const box = document.getElementById("py-source");
+    box.value = text;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }, program);
   // The link is written 0.4 s after the last keystroke: wait until it holds this program.
-  let query = "";
+  let hash = "";
   for (let i = 0; i < 50; i++) {
-    query = await page.evaluate(() => location.search);
-    const packed = new URLSearchParams(query).get("py");
-    const text = await page.evaluate(
-      (p) => import("./www/page/python.js").then((m) => m.unpack(p)),
-      packed,
-    );
+    hash = await page.evaluate(() => location.hash);
+    const packed = new URLSearchParams(hash.slice(1)).get("py");
+    const text = packed
+      ? await page.evaluate(
+          (p) => import("./www/page/program-link.js").then((m) => m.unpack(p)),
+          packed,
+        )
+      : null;
     if (text === program) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  assert.equal(await page.evaluate(() => new URLSearchParams(location.search).has("py")), false);
   // WebKit's driver has one tab at a time: this page closes before the next opens.
   await page.close();
   page = null;
-  const shared = await env.open({ query });
+  const served = env.server.requests.length;
+  const shared = await env.open({ query: hash });
   await pythonReady(shared);
   assert.equal(await shared.inputValue("#py-source"), program);
   const result = await runPython(shared);
-  assert.deepEqual(mains(result), ["shared 45"]);
+  assert.deepEqual(mains(result), ["shared 798"]);
+  const asked = env.server.requests.slice(served).map((r) => r.path);
+  assert.ok(asked.length > 0 && asked.every((path) => path.length < 300), "no request carried it");
   await shared.close();
+});
 
-  const broken = await env.open({ query: "?py=not*base64" });
+test("an old ?py= link still opens, and its program moves to the fragment", async () => {
+  const { pack } = await import("../../www/page/program-link.js");
+  const program = "print('old link', 6 * 7)";
+  const old = await env.open({ query: `?py=${await pack(program)}` });
+  await pythonReady(old);
+  assert.equal(await old.inputValue("#py-source"), program);
+  await old.waitForFunction(
+    () => location.hash.startsWith("#py=") && !location.search.includes("py="),
+  );
+  await old.close();
+});
+
+test("a damaged link, and one that would inflate to 100 MiB, are explained; the page goes on", async () => {
+  const broken = await env.open({ query: "#py=not*base64" });
   await broken.waitForSelector("#py-error:not([hidden])");
   assert.match(
     await broken.textContent("#py-error"),
@@ -256,4 +281,19 @@ test("the link carries the program, and a damaged one is explained with the arti
     document.getElementById("py-source").value.includes("ProcessPoolExecutor()"),
   );
   await broken.close();
+
+  const { pack } = await import("../../www/page/program-link.js");
+  const bomb = await pack("a".repeat(100 * 1024 * 1024));
+  const page = await env.open({ query: `?workload=primes&size=200000&tasks=8#py=${bomb}` });
+  await page.waitForSelector("#py-error:not([hidden])", { timeout: 60_000 });
+  assert.match(
+    await page.textContent("#py-error"),
+    /could not be read \(it would unpack to more than 1 MiB of text, more than a program link may carry\); the article's program stands in/,
+  );
+  // Nothing else is touched: the settings of the link hold, and a run works.
+  assert.equal(await page.inputValue("#size"), "200000");
+  await page.waitForSelector("input[name=mode][value=process]:not([disabled])");
+  await page.click("#run");
+  await page.waitForSelector("#history tbody tr[data-status=done]", { timeout: 60_000 });
+  await page.close();
 });

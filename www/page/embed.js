@@ -34,12 +34,23 @@ export function embedUrl(href) {
 const escapeHtml = (text) =>
   text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
+/** The address a link card points at: the site's own preview image. */
+const PREVIEW = new URL("../preview.png", import.meta.url);
+
+/** Hosts DEV's `{% embed %}` shows as a live frame (others get a link card). */
+const DEV_LIVE_HOSTS = [".netlify.app", ".hf.space"];
+
+/** The oEmbed discovery link this copy of the site was built with (tools/oembed.mjs), or null. */
+function oembedLink() {
+  return document.querySelector('link[rel=alternate][type="application/json+oembed"]');
+}
+
 /**
- * The two ways to put the page at `href` in a post: {iframe, element}. The iframe works
- * wherever raw HTML does; the element (a module script and a tag) also sizes the frame to
- * its content. `allow` lets the frame be cross-origin isolated where the parent is, and copy.
+ * Every way to put the page at `href` in a post, by platform: {iframe, element, dev,
+ * wordpress, markdown} snippets, and {devNote, wordpressNote}, which say what runs there on
+ * this very host. `workload` names the workload for its oEmbed page.
  */
-export function embedSnippets(href, title) {
+export function embedSnippets(href, title, { workload } = {}) {
   const src = embedUrl(href);
   const iframe =
     `<iframe src="${escapeHtml(src)}" title="${escapeHtml(title)}" width="100%" ` +
@@ -49,24 +60,101 @@ export function embedSnippets(href, title) {
   const attributes = settings.map(([name, value]) => ` ${name}="${escapeHtml(value)}"`).join("");
   const element =
     `<script type="module" src="${escapeHtml(ELEMENT_SCRIPT.href)}"></script>\n` +
-    `<parallel-playground${attributes}></parallel-playground>`;
-  return { iframe, element };
+    `<parallel-playground${attributes} title="${escapeHtml(title)}"></parallel-playground>`;
+  const { hostname } = new URL(src);
+  const devLive = DEV_LIVE_HOSTS.some((host) => hostname.endsWith(host));
+  const devNote = devLive
+    ? "DEV shows this host as a live frame of fixed height: the page fits from 300 px tall and scrolls inside it. Processes run; threads in Chromium 137 and later (DEV's frames grant nothing, and the page isolates itself there)."
+    : `DEV makes a live frame only for hosts it knows, such as *.netlify.app: for ${hostname} it shows a link card. Deploy a copy to Netlify (see the README) for a live frame.`;
+  const discovery = oembedLink();
+  const page = discovery && workload ? new URL(`../../${workload}.html`, import.meta.url) : null;
+  const wordpress = page ? page.href : fullPlaygroundUrl(href);
+  const wordpressNote = discovery
+    ? "Paste the address on a line of its own: WordPress and Ghost read this site's oEmbed answer and show the frame. WordPress sandboxes it (no storage, no service worker): processes run, threads in Chromium 137 and later. It opens on this workload at its default settings (an oEmbed answer is a file, so it cannot carry yours): for your exact settings, use the HTML code in a Custom HTML block."
+    : "This copy of the site was built without SITE_URL, so it has no oEmbed answers and WordPress or Ghost will show a plain link. Use the HTML code in a Custom HTML block instead.";
+  const markdown = `[![${title.replace(/[[\]]/g, "")}](${PREVIEW.href})](${fullPlaygroundUrl(href)})`;
+  return {
+    iframe,
+    element,
+    dev: `{% embed ${src} %}`,
+    devNote,
+    wordpress,
+    wordpressNote,
+    markdown,
+  };
 }
 
 /**
- * Inside a frame, posts the page's height to the parent whenever it changes, so the custom
- * element can fit the frame to it (no inner scroll bar). Only a number crosses, so any
- * parent may hear it.
+ * WordPress's secret for this frame, or null: WordPress loads an oEmbed frame at
+ * `…#?secret=abc123` and heeds only messages that carry it (wp-embed.js).
+ */
+function wordpressSecret() {
+  const secret = new URLSearchParams(location.hash.slice(1)).get("secret");
+  return secret && /^[A-Za-z0-9]+$/.test(secret) ? secret : null;
+}
+
+/**
+ * Inside a frame, posts the page's height to the parent whenever it changes, so the frame can
+ * fit it (no inner scroll bar): our own message for the custom element (www/embed.js), and
+ * WordPress's `{message: "height", value, secret}` in a WordPress oEmbed frame (WordPress
+ * clamps it to 200–1000 px). Only a number crosses, so any parent may hear it.
  */
 export function reportHeight() {
   if (window.parent === window) return;
+  const secret = wordpressSecret();
   let last = 0;
   const send = () => {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     window.parent.postMessage({ type: HEIGHT_MESSAGE, height }, "*");
+    if (secret) window.parent.postMessage({ message: "height", value: height, secret }, "*");
   };
   new ResizeObserver(send).observe(document.body);
   send();
+}
+
+/**
+ * Links out of a frame (to the full playground) that work in every frame a blog makes: in
+ * WordPress's frame, which may not open windows, WordPress's own `link` message asks the post
+ * to go there; where no window opens (a frame sandboxed without allow-popups, or a popup
+ * blocker), the address is offered to copy instead of failing without a word.
+ */
+export function linksOutOfFrame() {
+  if (window.parent === window) return;
+  const secret = wordpressSecret();
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a.open-full");
+    if (!link || event.defaultPrevented) return;
+    event.preventDefault();
+    if (secret) {
+      window.parent.postMessage({ message: "link", value: link.href, secret }, "*");
+      return;
+    }
+    const opened = window.open(link.href, "_blank");
+    if (opened) {
+      opened.opener = null;
+      return;
+    }
+    offerToCopy(link);
+  });
+}
+
+/** Beside `link`: its address, selected, for a frame that may not open it. */
+function offerToCopy(link) {
+  let note = link.parentElement.querySelector(".blocked-link");
+  if (!note) {
+    note = document.createElement("span");
+    note.className = "blocked-link";
+    note.setAttribute("role", "status");
+    const field = document.createElement("input");
+    field.readOnly = true;
+    field.setAttribute("aria-label", "Address of the full playground");
+    note.append("The browser did not open a new window from this frame. Copy the address: ", field);
+    link.after(note);
+  }
+  const field = note.querySelector("input");
+  field.value = link.href;
+  field.focus();
+  field.select();
 }
