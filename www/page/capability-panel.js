@@ -22,9 +22,7 @@ export function showCapabilities(root, caps, support) {
       "Service workers",
       yes(
         caps.serviceWorker,
-        caps.serviceWorker
-          ? "they keep an offline copy"
-          : `${caps.serviceWorkerWhy ?? "unavailable"}: no offline copy`,
+        caps.serviceWorker ? "" : `${caps.serviceWorkerWhy ?? "unavailable"}: no offline copy`,
       ),
     ],
     ["Storage", yes(caps.storage, caps.storage ? "" : storageNote(caps))],
