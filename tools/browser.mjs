@@ -11,7 +11,7 @@ const ROOT = new URL("..", import.meta.url).pathname;
  * Starts tools/serve.py on a free port; resolves with {url, close(), requests}. `base` serves
  * the site under a subpath (GitHub Pages' /repo/); `maxAge` lets browsers keep its files that
  * many seconds (GitHub Pages: 600); `requests` collects what the server sent, one {path,
- * status, bytes} per response.
+ * status, bytes, origin, referer} per response.
  */
 export function startServer({ dir = "dist", isolation = true, base = "/", maxAge } = {}) {
   const args = ["tools/serve.py", "--dir", dir, "--port", "0", "--base", base, "--log-requests"];

@@ -8,8 +8,8 @@ threads, Document-Isolation-Policy, which isolates the page even in a blog's ifr
 Prints exactly one line on stdout once listening: the URL. Port 0 picks a free port (the tests
 and the benchmark use that and read the URL back). `--base /repo/` serves the site under that
 path only, as GitHub Pages serves a project site; `--log-requests` then prints one JSON line
-per response on stdout ({"path", "status", "bytes"}: headers and body as sent), which the
-tests read to count what a page cost its reader.
+per response on stdout ({"path", "status", "bytes", "origin", "referer"}: bytes are headers
+and body as sent), which the tests read to count what a page cost its reader.
 """
 import argparse
 import functools
@@ -117,7 +117,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
         if self.log_requests:
             body = 0 if self.command == "HEAD" or self._code in (204, 304) else self._length
-            line = {"path": self.path, "status": self._code, "bytes": self._sent + body}
+            line = {
+                "path": self.path,
+                "status": self._code,
+                "bytes": self._sent + body,
+                # Who asked: a test tells a blog's requests from the playground's own by these.
+                "origin": self.headers.get("Origin"),
+                "referer": self.headers.get("Referer"),
+            }
             sys.stdout.write(json.dumps(line) + "\n")
             sys.stdout.flush()
 

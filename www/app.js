@@ -266,7 +266,7 @@ export class App {
     this.#controls.lock();
     // Locking disables the button just pressed, which would drop a keyboard user's focus to
     // the page itself: it goes to Stop instead, and back when Stop disables itself.
-    if (starter?.disabled) $("stop").focus();
+    if (starter?.disabled) $("stop").focus({ preventScroll: true });
     this.#stopper = new AbortController();
     try {
       return await work(this.#stopper.signal);
@@ -274,7 +274,9 @@ export class App {
       this.#stopper = null;
       const onStop = document.activeElement === $("stop");
       this.#controls.enable(this.available);
-      if (onStop) (starter?.isConnected && !starter.disabled ? starter : $("run")).focus();
+      // Without scrolling: the result may just have been brought into view (revealResult).
+      const back = starter?.isConnected && !starter.disabled ? starter : $("run");
+      if (onStop) back.focus({ preventScroll: true });
     }
   }
 
@@ -699,12 +701,13 @@ export class App {
 }
 
 /**
- * In an embed, brings the result into view when it ended below the frame's edge: a frame of
+ * In an embed, brings the result's headline into view when it is out of sight: a frame of
  * fixed height (DEV's, 300 px say) shows only the controls, and its reader pressed Run there.
  */
 function revealResult() {
-  const card = $("run-card").getBoundingClientRect();
-  if (card.top < innerHeight - 80) return;
+  const headline = $("finished");
+  const box = (headline.hidden ? $("run-card") : headline).getBoundingClientRect();
+  if (box.top >= 0 && box.bottom <= innerHeight) return;
   const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
   $("run-card").scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
 }

@@ -99,6 +99,30 @@ for (const [width, height] of [
   });
 }
 
+test("in a frame of fixed height, 300 px (DEV's), Run is in view and the result comes into view", async () => {
+  const { tab, frame } = await openPost(
+    "short",
+    `<iframe src="${env.server.url}?embed=1&${QUERY}" style="width:320px;height:300px;border:0"></iframe>`,
+    { width: 360, height: 400 },
+  );
+  const inView = (selector) =>
+    frame.evaluate((sel) => {
+      const box = document.querySelector(sel).getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight && box.height > 0;
+    }, selector);
+  assert.equal(await inView("#run"), true, "Run is in view");
+  await poolReady(frame);
+  const run = await clickAndWait(frame);
+  assert.equal(run.status, "done");
+  await frame.waitForFunction(() => {
+    const box = document.querySelector("#finished").getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight;
+  });
+  assert.match(await frame.textContent("#finished"), /^Finished in/);
+  assert.deepEqual(await frameErrors(frame), []);
+  await tab.close();
+});
+
 test("threads in an iframe run where the browser isolates the frame, else it offers the full page", async () => {
   const { tab, frame } = await openPost(
     "threads",
@@ -144,6 +168,18 @@ test("the full page's embed code works as written: the element sizes its frame t
   assert.match(snippet, /<parallel-playground [^>]*workload="primes"[^>]*size="2000000"/);
   // The author's default worker count is theirs, not the readers': it is left out.
   assert.ok(!/workers=|workers="/.test(iframe + snippet), snippet);
+  // Every platform's code names the same embed; each says what runs there.
+  const embedded = iframe.match(/src="([^"]+)"/)[1].replaceAll("&amp;", "&");
+  assert.equal(await page.textContent("#embed-dev"), `{% embed ${embedded} %}`);
+  assert.match(
+    await page.textContent("#embed-dev-note"),
+    /^DEV makes a live frame only for hosts it knows/,
+  );
+  assert.match(
+    await page.textContent("#embed-markdown"),
+    /^\[!\[Parallel Playground: Prime counting\]\(http[^)]+\/www\/preview\.png\)\]\(http[^)]+workload=primes[^)]*\)$/,
+  );
+  assert.match(await page.textContent("#embed-wordpress-note"), /built without SITE_URL/);
   await page.close();
 
   // The snippet, pasted into a post as it is: a facade until the reader asks.
@@ -203,7 +239,12 @@ test("three <parallel-playground> facades cost a post's readers under 10 KB each
     return all.length === 3 && all.every((el) => el.shadowRoot?.querySelector("img")?.complete);
   });
   await new Promise((ok) => setTimeout(ok, 500)); // anything still on its way would show now
-  const before = env.server.requests.slice(served);
+  // What the post asked for (its page is the referrer or the origin of every request it
+  // makes): the full page opened above may still be finishing requests of its own.
+  const post = `http://localhost:${blog.address().port}`;
+  const before = env.server.requests
+    .slice(served)
+    .filter((r) => r.origin === post || r.referer?.startsWith(`${post}/`));
   const bytes = before.reduce((sum, r) => sum + r.bytes, 0);
   console.log(
     `[facade] ${ENGINE}: ${before.length} responses, ${bytes} bytes for 3 embeds: ${before.map((r) => `${r.path} ${r.bytes}`).join(", ")}`,

@@ -115,32 +115,29 @@ export function reportHeight() {
 }
 
 /**
- * Links out of a frame (to the full playground) that work in every frame a blog makes: in
+ * Links out of a frame (to the full playground) that work in every frame a blog makes. In
  * WordPress's frame, which may not open windows, WordPress's own `link` message asks the post
- * to go there; where no window opens (a frame sandboxed without allow-popups, or a popup
- * blocker), the address is offered to copy instead of failing without a word.
+ * to go there. Elsewhere the link opens a new window as usual, and its address is also offered
+ * to copy: a frame sandboxed without allow-popups opens none, and one with allow-popups opens a
+ * window that inherits the sandbox, where browsers refuse a page sent with COOP (Chromium:
+ * ERR_BLOCKED_BY_RESPONSE); neither can be seen from here.
  */
 export function linksOutOfFrame() {
   if (window.parent === window) return;
   const secret = wordpressSecret();
   document.addEventListener("click", (event) => {
     const link = event.target.closest?.("a.open-full");
-    if (!link || event.defaultPrevented) return;
-    event.preventDefault();
+    if (!link) return;
     if (secret) {
+      event.preventDefault();
       window.parent.postMessage({ message: "link", value: link.href, secret }, "*");
-      return;
-    }
-    const opened = window.open(link.href, "_blank");
-    if (opened) {
-      opened.opener = null;
       return;
     }
     offerToCopy(link);
   });
 }
 
-/** Beside `link`: its address, selected, for a frame that may not open it. */
+/** Beside `link`: its address, for a frame whose new window may not open or not show it. */
 function offerToCopy(link) {
   let note = link.parentElement.querySelector(".blocked-link");
   if (!note) {
@@ -150,11 +147,9 @@ function offerToCopy(link) {
     const field = document.createElement("input");
     field.readOnly = true;
     field.setAttribute("aria-label", "Address of the full playground");
-    note.append("The browser did not open a new window from this frame. Copy the address: ", field);
+    field.addEventListener("focus", () => field.select());
+    note.append("If no window opened (a blog's frame may forbid it), copy the address: ", field);
     link.after(note);
   }
-  const field = note.querySelector("input");
-  field.value = link.href;
-  field.focus();
-  field.select();
+  note.querySelector("input").value = link.href;
 }
