@@ -276,11 +276,14 @@ run_tests() {
     build
     # Each engine runs the whole suite; a test that needs what only Playwright offers says
     # so when WebKit skips it. Every engine is run, and any failure fails the command.
-    local engine failed=()
+    local engine failed=() times=() start
     for engine in chromium firefox webkit; do
         say "Browser tests in $engine (the page driven as a person would)"
+        start=$SECONDS
         ENGINE=$engine node --test --test-concurrency=1 tests/browser/ || failed+=("$engine")
+        times+=("$engine $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s")
     done
+    say "Browser suite times: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g')"
     [ ${#failed[@]} -eq 0 ] || die "browser tests failed in: ${failed[*]}"
 }
 
