@@ -123,41 +123,6 @@ test("in a frame of fixed height, 300 px (DEV's), Run is in view and the result 
   await tab.close();
 });
 
-test("threads in an iframe run where the browser isolates the frame, else it offers the full page", async () => {
-  const { tab, frame } = await openPost(
-    "threads",
-    `<iframe src="${env.server.url}?embed=1&${QUERY}" title="Parallel Playground"
-      style="width:800px;height:700px;border:0"></iframe>`,
-    { width: 840, height: 780 },
-  );
-  const isolated = await frame.evaluate(() => globalThis.crossOriginIsolated);
-  // Chromium 137+ isolates the frame by its own Document-Isolation-Policy.
-  if (ENGINE === "chromium") assert.equal(isolated, true);
-  await poolReady(frame);
-  if (isolated) {
-    await frame.check("input[name=mode][value=threads]");
-    const run = await clickAndWait(frame);
-    assert.equal(run.status, "done");
-    assert.equal(run.mode, "threads");
-    assert.match(await frame.textContent("#answer"), /^148,933 primes below 2,000,000/);
-  } else {
-    assert.equal(
-      await frame.evaluate(() => document.querySelector("[value=threads]").disabled),
-      true,
-    );
-    await frame.waitForSelector("#threads-popout a.open-full");
-    assert.equal(
-      await frame.textContent("#threads-popout a.open-full"),
-      "Open the full playground for threads",
-    );
-    const out = new URL(await frame.getAttribute("#threads-popout a.open-full", "href"));
-    assert.equal(out.searchParams.get("embed"), null);
-    assert.equal(out.searchParams.get("workload"), "primes");
-  }
-  assert.deepEqual(await frameErrors(frame), []);
-  await tab.close();
-});
-
 test("the full page's embed code works as written: the element sizes its frame to the page", async () => {
   const page = await env.open({ query: `?${QUERY}&mode=process` });
   await page.click("#embed-code summary");

@@ -181,6 +181,11 @@ for (const [hostName, host] of Object.entries(HOSTS)) {
         const how = await capability(page, "Cross-origin isolated");
         if (!frameName && !host.isolation && isolated) {
           assert.equal(how, "yes · via service worker");
+          const load = await page.evaluate(
+            () => performance.getEntriesByType("navigation")[0].type,
+          );
+          // WebKit reports a location.reload() as "navigate"; the others as "reload".
+          assert.equal(load, ENGINE === "webkit" ? "navigate" : "reload", "isolated by one reload");
         }
         const seen = await everyMode(page);
         for (const [mode, what] of Object.entries(seen)) {

@@ -73,24 +73,6 @@ test("a link can carry ?isolate=0, and then the panel offers an isolated copy", 
   await page.close();
 });
 
-test("with its service worker, a header-less host becomes isolated after one reload", async () => {
-  const page = await openHeaderless("allow");
-  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
-  assert.equal(await capability(page, "Cross-origin isolated"), "yes · via service worker");
-  assert.equal(await capability(page, "Thread pool"), "yes");
-  const loads = await page.evaluate(() => performance.getEntriesByType("navigation")[0].type);
-  // WebKit reports a location.reload() as "navigate"; the others as "reload".
-  assert.equal(loads, ENGINE === "webkit" ? "navigate" : "reload", "isolated by one reload");
-
-  await page.check("input[name=mode][value=main]");
-  const main = await clickAndWait(page);
-  await page.check("input[name=mode][value=threads]");
-  const threads = await clickAndWait(page);
-  assert.equal(threads.mode, "threads");
-  assert.equal(threads.digest, main.digest);
-  await page.close();
-});
-
 test("the build ships a _headers file for hosts that read one", async () => {
   const text = await (await fetch(`${env.server.url}_headers`)).text();
   assert.match(text, /^\/\*$/m);
