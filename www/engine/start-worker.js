@@ -7,7 +7,9 @@
 // its absolute URL as a CORS request (the site sends Access-Control-Allow-Origin: *), so that
 // module's import.meta.url, and every path it derives, stay the real ones, and a compiled
 // WebAssembly.Module still crosses to it. Messages that arrive while the import is under way
-// are held and handed over once it is done. (The policy's worker-src allows data: for this.)
+// are held and handed over once it is done: the import settles in the same task as the module's
+// evaluation, which installs its own listener (no worker module awaits at its top level), so
+// no message reaches both. (The policy's worker-src allows data: for this.)
 
 /** The worker's body for `href`: import it, holding early messages until its listener exists. */
 const wrapper = (href) => `"use strict";
