@@ -76,3 +76,22 @@ export async function copyOfBuild() {
   await symlink(`${dist}/pyodide`, join(dir, "pyodide"));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Waits until WordPress (a post's copy of wp-embed.js's handling in `tab`) has sized its
+ * iframe to the height the page in it (`frame`) reports, clamped to 200–1000 px as WordPress
+ * clamps it; both are read again each time, since the page may still be growing.
+ */
+export async function wordpressSized(tab, frame, { timeout = 30_000 } = {}) {
+  const sized = async () => {
+    const height = await frame.evaluate(() =>
+      Math.ceil(document.documentElement.getBoundingClientRect().height),
+    );
+    const outer = await tab.evaluate(() => Number(document.querySelector("iframe").height));
+    return outer === Math.min(1000, Math.max(200, height));
+  };
+  for (const end = Date.now() + timeout; !(await sized());) {
+    if (Date.now() > end) throw new Error("WordPress never sized the frame to the page");
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}

@@ -10,7 +10,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { ENGINE, capability, copyOfBuild } from "./helpers.mjs";
+import { ENGINE, capability, copyOfBuild, wordpressSized } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
 import { clickAndWait, fill, openPlayground, startServer } from "../../tools/browser.mjs";
 import { forSite } from "../../tools/site-address.mjs";
@@ -238,18 +238,7 @@ for (const [hostName, host] of Object.entries(HOSTS)) {
 
 /** In WordPress's frame the page sizes its frame and leaves it by WordPress's own messages. */
 async function wordpressAnswers(tab, page) {
-  // Until the frame is as tall as the page in it says it is, clamped (both read each time).
-  const sized = async () => {
-    const height = await page.evaluate(() =>
-      Math.ceil(document.documentElement.getBoundingClientRect().height),
-    );
-    const frame = await tab.evaluate(() => Number(document.querySelector("iframe").height));
-    return frame === Math.min(1000, Math.max(200, height));
-  };
-  for (const end = Date.now() + 30_000; !(await sized());) {
-    assert.ok(Date.now() < end, "WordPress never sized the frame to the page");
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
+  await wordpressSized(tab, page);
   // (The post's script hears only messages that carry this frame's secret.)
   const heard = await tab.evaluate(() => window.heard.filter((m) => m.message === "height"));
   assert.ok(heard.length > 0, "WordPress heard the page's height");

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { ENGINE, copyOfBuild } from "./helpers.mjs";
+import { ENGINE, copyOfBuild, wordpressSized } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
 import { clickAndWait, openPlayground, poolReady, startServer } from "../../tools/browser.mjs";
 import { forSite } from "../../tools/site-address.mjs";
@@ -104,17 +104,6 @@ test("in WordPress's sandboxed frame the answer's embed runs, and sizes its fram
   const run = await clickAndWait(frame);
   assert.equal(run.status, "done");
   assert.equal(run.mode, "process");
-  // Until the frame is as tall as the page in it says it is, clamped (both read each time).
-  const sized = async () => {
-    const height = await frame.evaluate(() =>
-      Math.ceil(document.documentElement.getBoundingClientRect().height),
-    );
-    const outer = await tab.evaluate(() => Number(document.querySelector("iframe").height));
-    return outer === Math.min(1000, Math.max(200, height));
-  };
-  for (const end = Date.now() + 30_000; !(await sized());) {
-    assert.ok(Date.now() < end, "WordPress never sized the frame to the page");
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
+  await wordpressSized(tab, frame);
   await tab.close();
 });
