@@ -116,6 +116,7 @@ async function playwrightFrame(engine, page, selector) {
     raw: frame,
     waitForFunction: (fn, arg, options) => waitInPage(frame, fn, arg, options),
     count: (sel) => frame.locator(sel).count(),
+    errors: () => pageRecorded(frame),
     click:
       engine === "firefox"
         ? (sel) => frame.locator(sel).evaluate((el) => el.click())

@@ -173,7 +173,7 @@ export class App {
    */
   #applyLink() {
     const pairs = [...new URLSearchParams(location.search)];
-    // A workload's own page (primes.html, written for oEmbed by tools/oembed.mjs) opens on it.
+    // A workload's own page (primes.html, written for oEmbed by tools/site-address.mjs) opens on it.
     const own = document.querySelector("meta[name=pp-workload]")?.content;
     if (own && !pairs.some(([name]) => name === "workload")) pairs.unshift(["workload", own]);
     const fromUrl = this.#parse(pairs);

@@ -52,13 +52,6 @@ async function clickFacade(tab) {
     );
 }
 
-/** Errors the page in the frame recorded (www/page/errors.js). */
-async function frameErrors(frame) {
-  return JSON.parse(
-    await frame.evaluate(() => document.documentElement.dataset.pageErrors ?? "[]"),
-  );
-}
-
 for (const [width, height] of [
   [320, 600],
   [800, 600],
@@ -94,7 +87,7 @@ for (const [width, height] of [
     assert.equal(run.status, "done");
     assert.equal(run.mode, "process");
     assert.match(await frame.textContent("#answer"), /^148,933 primes below 2,000,000/);
-    assert.deepEqual(await frameErrors(frame), []);
+    assert.deepEqual(await frame.errors(), []);
     await tab.close();
   });
 }
@@ -119,7 +112,7 @@ test("in a frame of fixed height, 300 px (DEV's), Run is in view and the result 
     return box.top >= 0 && box.bottom <= innerHeight;
   });
   assert.match(await frame.textContent("#finished"), /^Finished in/);
-  assert.deepEqual(await frameErrors(frame), []);
+  assert.deepEqual(await frame.errors(), []);
   await tab.close();
 });
 
@@ -175,7 +168,7 @@ test("the full page's embed code works as written: the element sizes its frame t
   const grown = await pageHeight();
   assert.ok(grown > before, `the page grew from ${before} to ${grown} px`);
   assert.ok((await frameFits()) >= grown);
-  assert.deepEqual(await frameErrors(frame), []);
+  assert.deepEqual(await frame.errors(), []);
   await tab.close();
 });
 

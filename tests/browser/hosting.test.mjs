@@ -128,11 +128,6 @@ async function everyMode(page) {
   return seen;
 }
 
-/** Errors the page in `page` (a tab or a frame) recorded itself (www/page/errors.js). */
-async function recorded(page) {
-  return JSON.parse(await page.evaluate(() => document.documentElement.dataset.pageErrors ?? "[]"));
-}
-
 /** Opens one cell; resolves with {tab, page} where `page` is the playground (tab or frame). */
 async function openCell(hostName, frameName) {
   const url = servers[hostName].url;
@@ -228,7 +223,7 @@ for (const [hostName, host] of Object.entries(HOSTS)) {
         if (FRAMES[frameName]?.wordpress) await wordpressAnswers(tab, page);
         if (FRAMES[frameName]?.noPopups) await linkToCopy(page);
         if (FRAMES[frameName]?.popups && ENGINE === "chromium") await linkOpens(tab, page, host);
-        assert.deepEqual(await recorded(page), [], "the page recorded no errors");
+        assert.deepEqual(await page.errors(), [], "the page recorded no errors");
       } finally {
         await tab.close();
       }

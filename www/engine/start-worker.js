@@ -27,14 +27,10 @@ import(${JSON.stringify(href)}).then(
 );
 `;
 
-/** Whether this document has an opaque origin (a frame sandboxed without allow-same-origin). */
-export function opaqueOrigin() {
-  return globalThis.origin === "null";
-}
-
 /** `new Worker(url, {type: "module", ...options})`, or its stand-in in an opaque origin. */
 export function startWorker(url, options = {}) {
-  if (!opaqueOrigin()) return new Worker(url, { ...options, type: "module" });
+  // An opaque origin (engine/ does not reach up to platform/isolation.js's isOpaque).
+  if (globalThis.origin !== "null") return new Worker(url, { ...options, type: "module" });
   const source = `data:text/javascript,${encodeURIComponent(wrapper(String(url)))}`;
   return new Worker(source, { ...options, type: "classic" });
 }

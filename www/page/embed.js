@@ -40,7 +40,7 @@ const PREVIEW = new URL("../preview.png", import.meta.url);
 /** Hosts DEV's `{% embed %}` shows as a live frame (others get a link card). */
 const DEV_LIVE_HOSTS = [".netlify.app", ".hf.space"];
 
-/** The oEmbed discovery link this copy of the site was built with (tools/oembed.mjs), or null. */
+/** The oEmbed discovery link this copy of the site was built with (tools/site-address.mjs), or null. */
 function oembedLink() {
   return document.querySelector('link[rel=alternate][type="application/json+oembed"]');
 }

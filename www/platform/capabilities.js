@@ -1,5 +1,6 @@
 // What this browser, on this host, can do: measured once at start-up, shown in the
 // capability panel, and used to enable each mode or say why it cannot run.
+import { isOpaque } from "./isolation.js";
 
 // The smallest modules that use a feature: WebAssembly.validate says whether it is supported.
 // Shared memory plus one atomic load (as in wasm-feature-detect):
@@ -79,7 +80,7 @@ export function detect(isolation) {
     isolationDeclined: Boolean(isolation.declined),
     framed: Boolean(isolation.framed),
     // A frame sandboxed without allow-same-origin (WordPress's oEmbed frame).
-    opaqueOrigin: globalThis.origin === "null",
+    opaqueOrigin: isOpaque(),
     storage: Boolean(isolation.storage),
     sharedArrayBuffer: typeof SharedArrayBuffer === "function",
     wasmThreads: probe(wasmThreads),
