@@ -62,7 +62,7 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
   assert.ok((await page.count("#py-timeline .py-span.start-up")) === cpus);
 });
 
-test("the executors' API works as CPython's: submit, map, as_completed, wait, timeout, initializer, Pool", async () => {
+test("the executors' API works as CPython's: submit, map, as_completed, wait, timeout, initializer, Pool, shutdown(wait=False), limits", async () => {
   await open();
   const source = await readFile(new URL("python/executor_api.py", import.meta.url), "utf8");
   const result = await runPython(page, { source });
@@ -89,9 +89,18 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
     "Pool.starmap",
     "Pool.apply_async",
     "Pool.imap_unordered",
+    "shutdown(wait=False)",
+    "oversized result",
+    "oversized argument",
+    "after oversized",
+    "live cap",
+    "live cap released",
   ]) {
     assert.ok(said.includes(`OK ${check}`), check);
   }
+  // Work left running by shutdown(wait=False) finishes before the program's end, as in CPython.
+  const late = fromProcesses(result).map((l) => l.text);
+  assert.ok(late.includes("finished after shutdown"), "the work left running was finished");
 });
 
 test("an exception in a task is raised again by map, with the process's traceback", async () => {

@@ -206,7 +206,7 @@ export class PythonSession {
       )
       .finally(() => {
         entry.outstanding -= 1;
-        if (entry.closing && entry.outstanding === 0) entry.pool.shutdown();
+        if (entry.closing && entry.outstanding === 0) this.#close(poolId, entry);
       });
   }
 
@@ -215,10 +215,12 @@ export class PythonSession {
     const entry = this.#pools.get(poolId);
     if (!entry) return;
     entry.closing = true;
-    if (atOnce || entry.outstanding === 0) {
-      entry.pool.shutdown();
-      this.#pools.delete(poolId);
-    }
+    if (atOnce || entry.outstanding === 0) this.#close(poolId, entry);
+  }
+
+  #close(poolId, entry) {
+    entry.pool.shutdown();
+    if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);
   }
 
   #news(lane, news) {

@@ -38,6 +38,14 @@ from pyodide.ffi import to_js
 
 #: How many processes one executor may start: each is a whole interpreter (tens of MB).
 MAX_PROCESSES = 16
+#: How many processes the executors of one program may hold at once, all together: 50
+#: executors of 16 would be 800 interpreters, which no browser tab survives.
+MAX_LIVE_PROCESSES = 32
+#: The largest pickle a call or its result may be. A process is a WebAssembly interpreter
+#: with at most 2 GiB of memory, and a result is there twice (the value and its pickle), then
+#: in the caller twice more; past about 1 GiB it fails with a bare MemoryError. Under this
+#: limit it always fits, and over it the caller is told why.
+MAX_PICKLE_BYTES = 256 << 20
 
 THREADS = (
     "ThreadPoolExecutor cannot start threads here: this Python (Pyodide, CPython compiled to "
@@ -218,6 +226,29 @@ def start_process(source, init, name):
     return None
 
 
+def _too_large(what, size):
+    """The error for a pickle over MAX_PICKLE_BYTES (size None: too large to make at all)."""
+    measured = "could not be pickled in memory" if size is None else f"pickles to {size:,} bytes"
+    error = ValueError(
+        f"{what} {measured}: more than the {MAX_PICKLE_BYTES >> 20} MiB that may pass "
+        "between processes here (each is a WebAssembly interpreter with at most 2 GiB of "
+        "memory, and the value is copied from one to the other). Send it in smaller pieces, "
+        "e.g. one chunk per task."
+    )
+    error.limit = True  # the runtime's own check: no traceback of ours to show with it
+    return error
+
+
+def _pickled_result(value, label):
+    try:
+        data = pickle.dumps(value)
+    except MemoryError:
+        raise _too_large(f"the result of {label}", None) from None
+    if len(data) > MAX_PICKLE_BYTES:
+        raise _too_large(f"the result of {label}", len(data))
+    return data
+
+
 def run_task(payload):
     """Runs one pickled (fn, args, kwargs); returns [ok, pickled result or (exception,
     traceback text), label] for JavaScript."""
@@ -225,10 +256,11 @@ def run_task(payload):
     try:
         fn, args, kwargs = pickle.loads(payload.to_bytes())
         label = _label(fn, args)
-        data = pickle.dumps(fn(*args, **kwargs))
+        data = _pickled_result(fn(*args, **kwargs), label)
         ok = True
     except BaseException as error:  # noqa: BLE001 - sent back to be raised in the caller
-        tb = "".join(traceback.format_exception(type(error), error, error.__traceback__.tb_next))
+        tb = error.__traceback__.tb_next if not getattr(error, "limit", False) else None
+        tb = "".join(traceback.format_exception(type(error), error, tb))
         try:
             data = pickle.dumps((error, tb))
         except Exception:  # an exception that cannot be pickled still says what it was
@@ -243,7 +275,8 @@ _task_ids = itertools.count(1)
 _pool_ids = itertools.count(1)
 _process_numbers = itertools.count(1)
 _waiting = {}  # task id -> (future, executor): work the page has not answered yet
-_executors = {}  # pool id -> executor, while it has not been shut down
+_executors = {}  # pool id -> executor, while its processes run (started, work not all done)
+_holding = {}  # pool id -> executor, from its creation until its processes are gone
 
 
 def run_main(source):
@@ -269,6 +302,13 @@ def _shutdown_all(wait):
             executor.shutdown(wait=True)
         else:
             executor._terminate()
+    _holding.clear()
+
+
+def _release(executor):
+    """Its processes are gone (or never started): they count against no later executor."""
+    _executors.pop(executor._id, None)
+    _holding.pop(executor._id, None)
 
 
 def _pump(timeout=None):
@@ -292,6 +332,8 @@ def _pump(timeout=None):
         return True
     future, executor = waiting
     executor._pending.discard(head["id"])
+    if executor._shutdown and not executor._pending:
+        _release(executor)  # shut down without waiting: its last work is done
     if future.done():  # cancelled, or the pool broke meanwhile
         return True
     try:
@@ -412,9 +454,18 @@ class ProcessPoolExecutor(_base.Executor):
                 "max_tasks_per_child is not supported here: each process lives as long as "
                 "its executor"
             )
+        held = sum(e._max_workers for e in _holding.values())
+        if held + max_workers > MAX_LIVE_PROCESSES:
+            raise RuntimeError(
+                f"an executor of {max_workers} more processes would make {held + max_workers}: "
+                f"this page runs at most {MAX_LIVE_PROCESSES} Python processes at once (each is "
+                f"a whole interpreter, tens of MB), and the {len(_holding)} executors not yet "
+                f"shut down hold {held}. Shut one down first (a `with` block does it for you)."
+            )
         self._max_workers = max_workers
         self._init = (initializer, tuple(initargs)) if initializer is not None else None
         self._id = next(_pool_ids)
+        _holding[self._id] = self
         self._pending = set()
         self._started = False
         self._shutdown = False
@@ -437,8 +488,14 @@ class ProcessPoolExecutor(_base.Executor):
         future = _Future()
         try:
             payload = pickle.dumps((fn, args, kwargs))
+        except MemoryError:
+            payload = None
         except Exception as error:  # CPython sets it on the future, too
             future.set_exception(error)
+            return future
+        if payload is None or len(payload) > MAX_PICKLE_BYTES:
+            size = None if payload is None else len(payload)
+            future.set_exception(_too_large(f"the call {_label(fn, args)}", size))
             return future
         task = next(_task_ids)
         _waiting[task] = (future, self)
@@ -462,12 +519,15 @@ class ProcessPoolExecutor(_base.Executor):
         if cancel_futures:
             for task in list(self._pending):
                 _waiting[task][0].cancel()
+        if self._started and not self._shutdown:
+            # As CPython's: work already submitted still runs, waited for or not, and its
+            # futures settle; the page ends the processes once it is done.
+            _pp.shutdown(self._id, False)
         self._shutdown = True
         if wait and self._started:
             _until(lambda: not self._pending or self._broken is not None, None)
-        if self._started and self._id in _executors:
-            del _executors[self._id]
-            _pp.shutdown(self._id, bool(self._pending))
+        if not self._pending:
+            _release(self)
 
     def _break(self, message):
         """A process died or could not start: every waiting future fails with why."""
@@ -477,6 +537,7 @@ class ProcessPoolExecutor(_base.Executor):
             if not future.done():
                 future.set_exception(BrokenProcessPool(message))
         self._pending.clear()
+        _release(self)  # the page has ended its processes
 
     def _terminate(self):
         """Ends the pool now (Pool.terminate, or a program that raised): waiting futures
@@ -486,8 +547,8 @@ class ProcessPoolExecutor(_base.Executor):
         self._pending.clear()
         self._shutdown = True
         if self._started and self._id in _executors:
-            del _executors[self._id]
             _pp.shutdown(self._id, True)
+        _release(self)
 
 
 def _chain(results):

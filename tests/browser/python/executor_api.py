@@ -29,6 +29,20 @@ def scaled(x):
     return factor * x
 
 
+def slow_double(x):
+    time.sleep(5)
+    return 2 * x
+
+
+def blob(size):
+    return b'x' * size
+
+
+def announce(text):
+    time.sleep(5)
+    print(text)
+
+
 def fail_init():
     raise OSError('no database here')
 
@@ -61,6 +75,19 @@ if __name__ == '__main__':
             check('pickling', False)
         except Exception as error:
             check('pickling', 'lambda' in str(error) or 'pickle' in str(error).lower())
+        # A result, or an argument, too large to pass between processes is refused with why.
+        too_large = (256 << 20) + 1
+        try:
+            executor.submit(blob, too_large).result()
+            check('oversized result', False)
+        except ValueError as error:
+            check('oversized result', 'the result of blob(268435457) pickles to 268,435,4' in str(error))
+        try:
+            executor.submit(len, b'x' * too_large).result()
+            check('oversized argument', False)
+        except ValueError as error:
+            check('oversized argument', 'the call len(' in str(error) and 'MiB that may pass' in str(error))
+        check('after oversized', executor.submit(double, 2).result() == 4)
     try:
         executor.submit(double, 1)
         check('shutdown', False)
@@ -79,4 +106,22 @@ if __name__ == '__main__':
         check('Pool.starmap', pool.starmap(add, [(1, 2), (3, 4)]) == [3, 7])
         check('Pool.apply_async', pool.apply_async(add, (2, 3)).get(timeout=60) == 5)
         check('Pool.imap_unordered', sorted(pool.imap_unordered(double, range(4))) == [0, 2, 4, 6])
+    # At most 32 processes at once, in all: a third executor waits for one to shut down.
+    held = [cf.ProcessPoolExecutor(16), cf.ProcessPoolExecutor(15)]
+    try:
+        cf.ProcessPoolExecutor(2)
+        check('live cap', False)
+    except RuntimeError as error:
+        check('live cap', 'at most 32 Python processes at once' in str(error))
+    held.pop().shutdown()
+    cf.ProcessPoolExecutor(16).shutdown()
+    check('live cap released', True)
+    held.pop().shutdown()
+    # shutdown(wait=False) with work queued: the work still runs and its futures settle; work
+    # never asked for again still ends before the program does, as CPython's exit waits for it.
+    executor = cf.ProcessPoolExecutor(2)
+    futures = [executor.submit(slow_double, i) for i in range(4)]
+    executor.submit(announce, 'finished after shutdown')
+    executor.shutdown(wait=False)
+    check('shutdown(wait=False)', [f.result(timeout=120) for f in futures] == [0, 2, 4, 6])
     print('done')
