@@ -10,12 +10,20 @@ const ROOT = new URL("..", import.meta.url).pathname;
 /**
  * Starts tools/serve.py on a free port; resolves with {url, close(), requests}. `base` serves
  * the site under a subpath (GitHub Pages' /repo/); `maxAge` lets browsers keep its files that
- * many seconds (GitHub Pages: 600); `requests` collects what the server sent, one {path,
- * status, bytes, origin, referer} per response.
+ * many seconds (GitHub Pages: 600); `stall` names files never answered (serve.py --stall);
+ * `requests` collects what the server sent, one {path, status, bytes, origin, referer} per
+ * response.
  */
-export function startServer({ dir = "dist", isolation = true, base = "/", maxAge } = {}) {
+export function startServer({
+  dir = "dist",
+  isolation = true,
+  base = "/",
+  maxAge,
+  stall = [],
+} = {}) {
   const args = ["tools/serve.py", "--dir", dir, "--port", "0", "--base", base, "--log-requests"];
   if (!isolation) args.push("--no-isolation");
+  for (const path of stall) args.push("--stall", path);
   if (maxAge !== undefined) args.push("--max-age", String(maxAge));
   const child = spawn("python3", args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   const requests = [];

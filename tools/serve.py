@@ -9,7 +9,9 @@ Prints exactly one line on stdout once listening: the URL. Port 0 picks a free p
 and the benchmark use that and read the URL back). `--base /repo/` serves the site under that
 path only, as GitHub Pages serves a project site; `--log-requests` then prints one JSON line
 per response on stdout ({"path", "status", "bytes", "origin", "referer"}: bytes are headers
-and body as sent), which the tests read to count what a page cost its reader.
+and body as sent), which the tests read to count what a page cost its reader. `--stall PATH`
+never answers a request for that file (a host or a network that swallows one script), for the
+tests of what the page does when a worker's script never comes.
 """
 import argparse
 import functools
@@ -17,6 +19,7 @@ import http.server
 import json
 import os
 import sys
+import threading
 
 
 # What --no-isolation leaves out, to serve like a host that cannot send headers.
@@ -50,6 +53,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     base = "/"
     log_requests = False
     max_age = None
+    stalled = ()
 
     # Explicit types: older Pythons' mimetypes lack .wasm, and browsers refuse
     # WebAssembly.compileStreaming for anything but application/wasm.
@@ -78,6 +82,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if inside is None:
             self.send_error(404, "Not under this site's base path")
             return None
+        if inside.lstrip("/") in self.stalled:
+            threading.Event().wait()  # for ever: this thread is a daemon, gone with the server
         if inside == "":
             self.send_response(301)
             self.send_header("Location", self.base)
@@ -166,6 +172,14 @@ def main():
         type=int,
         help="let browsers keep files this many seconds, as GitHub Pages does (600)",
     )
+    ap.add_argument(
+        "--stall",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="never answer requests for this file (its path in the site, e.g. "
+        "www/workers/threads.js)",
+    )
     ap.add_argument("--verbose", action="store_true", help="log every request")
     args = ap.parse_args()
     if not os.path.isfile(os.path.join(args.dir, "index.html")):
@@ -181,6 +195,7 @@ def main():
     Handler.base = "/" + args.base.strip("/") + "/" if args.base.strip("/") else "/"
     Handler.log_requests = args.log_requests
     Handler.max_age = args.max_age
+    Handler.stalled = tuple(path.lstrip("/") for path in args.stall)
     handler = functools.partial(Handler, directory=args.dir)
     try:
         server = Server((args.host, args.port), handler)

@@ -37,12 +37,12 @@ export function needsPlaywright(why) {
 /**
  * Starts a server and a browser for this file; returns an object filled in before tests:
  * `open({query, viewport, contextOptions})` gives a ready tab; `browser` is the Playwright
- * Browser (null on WebKit).
+ * Browser (null on WebKit). `stall`: files the server never answers (startServer).
  */
-export function usePlayground({ isolation = true } = {}) {
+export function usePlayground({ isolation = true, stall } = {}) {
   const env = { engine: ENGINE };
   before(async () => {
-    env.server = await startServer({ isolation });
+    env.server = await startServer({ isolation, stall });
     env.launched = await launchEngine(ENGINE);
     env.browser = env.launched.playwright;
     env.open = (options) => openPlayground(env.launched, env.server.url, options);
