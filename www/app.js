@@ -5,13 +5,14 @@ import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { runSeries } from "./engine/runs.js";
 import { addSpan, now } from "./engine/measure.js";
-import { withDeadline } from "./engine/protocol.js";
+import { isStop, withDeadline } from "./engine/protocol.js";
 import { ensureIsolation } from "./platform/isolation.js";
 import { detect, modeSupport } from "./platform/capabilities.js";
 import { showCpuCount, showMeasuredCores } from "./page/cpu.js";
 import { showCapabilities, showThreadsReason } from "./page/capability-panel.js";
 import {
   resetCounterCards,
+  showCounterStopped,
   showNoThreads,
   showProcessCounts,
   showRace,
@@ -325,8 +326,14 @@ export class App {
         summarize: (partials) => this.#core.summarize(settings, partials),
       });
     } catch (error) {
+      // Stop (or a timeout) before any run began: while the pool was starting.
+      const status = !isStop(error)
+        ? "error"
+        : error.name === "TimeoutError"
+          ? "timed out"
+          : "stopped";
       series = { settings, mode: settings.mode, workers: settings.workers, tasks: specs.length };
-      Object.assign(series, { status: "error", error: error.message, runs: [], facts });
+      Object.assign(series, { status, error: error.message, runs: [], facts });
     } finally {
       live.stop();
     }
@@ -490,12 +497,12 @@ export class App {
       try {
         resetCounterCards();
         const pool = this.#modes.process;
-        await pool.prepare({ workers });
-        await pool.inspect({ reset: true });
+        await pool.prepare({ workers }, { signal });
+        await pool.inspect({ reset: true, signal });
         const racy = { ...settings, workload: "racy", size, tasks, chunksize: 1, fail: null };
         const { specs } = this.#core.plan(racy);
         await pool.run(specs, { chunksize: 1, context: { scale: 1, gil: false }, signal });
-        showProcessCounts(size, await pool.inspect({ reset: true }));
+        showProcessCounts(size, await pool.inspect({ reset: true, signal }));
         for (const [id, atomic] of [
           ["counter-racy", false],
           ["counter-atomic", true],
@@ -507,13 +514,15 @@ export class App {
           signal.throwIfAborted();
           showRaceRunning(id);
           const threads = this.#modes.threads;
-          await threads.prepare({ workers });
-          const race = await threads.race({ perThread: Math.floor(size / workers), racy: !atomic });
-          const [memory] = await threads.inspect();
+          await threads.prepare({ workers }, { signal });
+          const perThread = Math.floor(size / workers);
+          const race = await threads.race({ perThread, racy: !atomic, signal });
+          const [memory] = await threads.inspect({ signal });
           showRace(id, race, memory.memoryBytes);
         }
       } catch (error) {
-        banner(`The counter experiment failed: ${error.message}`);
+        if (isStop(error)) showCounterStopped();
+        else banner(`The counter experiment failed: ${error.message}`);
       }
     });
   }

@@ -230,3 +230,26 @@ test("a worker that goes silent while it starts fails the start, and the next st
   assert.ok(r.waitedMs >= 4000, `gave up after ${r.waitedMs} ms, before 4 s of silence`);
   assert.equal(r.started, false);
 });
+
+test("a worker that never says a word (its script never runs) fails the start with why", async () => {
+  const r = await withPool(1, async () => {
+    const { ProcessPool } = await import("./www/engine/pool.js");
+    // Loads, and never answers: what a worker whose script a host swallowed looks like.
+    const url = URL.createObjectURL(new Blob([""], { type: "text/javascript" }));
+    const mute = new ProcessPool({ module: null, size: 1, url, firstWordMs: 1000 });
+    const error = await mute.start().then(
+      () => null,
+      (e) => ({ name: e.name, message: e.message }),
+    );
+    await new Promise((ok) => setTimeout(ok, 0));
+    const started = mute.started;
+    mute.shutdown();
+    return { error, started };
+  });
+  assert.equal(r.error?.name, "TimeoutError");
+  assert.match(
+    r.error.message,
+    /^the worker never answered as it started: its script did not run in \d+ s$/,
+  );
+  assert.equal(r.started, false);
+});

@@ -109,15 +109,15 @@ export class ProcessMode {
   /**
    * Makes sure a started pool of `workers` exists. A pool cannot change size, so a new size
    * means a new pool. Returns the cold-start time when this call started one (else 0), and
-   * then each worker's {spawnAt, readyAt} as `lanes`.
+   * then each worker's {spawnAt, readyAt} as `lanes`. `signal` (Stop) ends a start under way.
    */
-  async prepare({ workers }) {
+  async prepare({ workers }, { signal } = {}) {
     if (this.#pool?.size !== workers) {
       this.#pool?.shutdown();
       this.#pool = new ProcessPool({ module: this.#module, size: workers });
     }
     const fresh = !this.#pool.started;
-    const started = await this.#pool.start();
+    const started = await this.#pool.start({ signal });
     return {
       coldStartMs: fresh ? started.ms : 0,
       memoryBytes: started.memoryBytes,
@@ -138,8 +138,8 @@ export class ProcessMode {
   }
 
   /** Each worker's memory size and its own shared-counter value (reset if asked). */
-  inspect({ reset = false } = {}) {
-    return this.#pool.broadcast({ kind: Kind.inspect, reset });
+  inspect({ reset = false, signal } = {}) {
+    return this.#pool.broadcast({ kind: Kind.inspect, reset }, { signal });
   }
 }
 
@@ -167,9 +167,11 @@ export class ThreadMode {
    * Makes sure a started host with `workers` threads exists: rayon's pool cannot be resized,
    * so a new count means a new host (and a new memory). Returns the cold-start time when this
    * call started one (spawning the host and its threads, instantiating wasm), else 0.
+   * `signal` (Stop) ends a start under way.
    */
-  async prepare({ workers }) {
+  async prepare({ workers }, { signal } = {}) {
     this.#module ??= await this.#compile();
+    signal?.throwIfAborted();
     const t0 = now();
     for (let attempt = 1; ; attempt += 1) {
       if (this.#threads !== workers) {
@@ -185,9 +187,11 @@ export class ThreadMode {
       const fresh = !this.#pool.started;
       let started;
       try {
-        started = await withDeadline(this.#pool.start(), THREAD_START_S, "the thread pool");
+        const start = this.#pool.start({ signal });
+        started = await withDeadline(start, THREAD_START_S, "the thread pool");
       } catch (error) {
-        if (error.name !== "TimeoutError" || attempt === THREAD_START_TRIES) throw error;
+        const frozen = error.name === "TimeoutError" && !signal?.aborted;
+        if (!frozen || attempt === THREAD_START_TRIES) throw error;
         this.#pool.shutdown();
         this.#threads = 0;
         continue;
@@ -242,16 +246,18 @@ export class ThreadMode {
   }
 
   /** The one memory's size and its shared-counter value (reset if asked). */
-  async inspect({ reset = false } = {}) {
-    return this.#pool.broadcast({ kind: Kind.inspect, reset });
+  async inspect({ reset = false, signal } = {}) {
+    return this.#pool.broadcast({ kind: Kind.inspect, reset }, { signal });
   }
 
   /**
    * Every thread adds `perThread` to the shared counter at once (see counter::race in the
-   * core): resolves with {threads, per_thread, expected, counted, rounds, racy}.
+   * core): resolves with {threads, per_thread, expected, counted, rounds, racy}. `signal`
+   * (Stop) terminates the host and its threads mid-race.
    */
-  async race({ perThread, racy }) {
-    const [result] = await this.#pool.broadcast({ kind: Kind.race, perThread, racy });
+  async race({ perThread, racy, signal }) {
+    const message = { kind: Kind.race, perThread, racy };
+    const [result] = await this.#pool.broadcast(message, { signal });
     return result;
   }
 }

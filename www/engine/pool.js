@@ -20,6 +20,14 @@ const WORKER_URL = new URL("../workers/process.js", import.meta.url);
 const START_SILENCE_MS = 4000;
 
 /**
+ * How long a new worker may take to say its first word: its script and the modules it imports
+ * loading, before any of its code runs. A second or two on a slow connection; a worker still
+ * silent after this will not answer (a host that blocks its script, a browser that froze it
+ * in `new Worker()`), and the start fails with why rather than wait for ever.
+ */
+const FIRST_WORD_MS = 30_000;
+
+/**
  * Pipelining: how much work, in ms, a worker may have waiting for it beyond the message it
  * is running. With one message in flight, a worker idles for a whole round trip (the reply,
  * the page's turn, the next message: about 70 µs here) after every message, which is most of
@@ -94,13 +102,15 @@ export class ProcessPool {
   #onBusy = null;
   #onNews;
   #startSilenceMs;
+  #firstWordMs;
 
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
    * worker script (the process worker by default); `init`: more for each worker's init request,
    * or a function of the worker's index that returns it. `onNews(news, index)` hears what a
    * worker says outside any request ({news}: a Python process's printed lines and timeline);
-   * `startSilenceMs`: how long a starting worker may go unheard (see START_SILENCE_MS).
+   * `startSilenceMs`: how long a starting worker may go unheard (see START_SILENCE_MS);
+   * `firstWordMs`: how long a new worker may take to be heard at all (see FIRST_WORD_MS).
    */
   constructor({
     module,
@@ -109,6 +119,7 @@ export class ProcessPool {
     init = {},
     onNews = null,
     startSilenceMs = START_SILENCE_MS,
+    firstWordMs = FIRST_WORD_MS,
   }) {
     if (!(size >= 1)) throw new RangeError(`a pool needs at least one worker (got ${size})`);
     this.#module = module;
@@ -117,6 +128,7 @@ export class ProcessPool {
     this.#init = init;
     this.#onNews = onNews;
     this.#startSilenceMs = startSilenceMs;
+    this.#firstWordMs = firstWordMs;
   }
 
   /** How many workers were replaced after their instance died, since the pool was created. */
@@ -138,9 +150,11 @@ export class ProcessPool {
    * {ms, memoryBytes[], lanes[]} (lanes: each worker's {spawnAt, readyAt}); calling
    * it again returns the same promise until cancel(). Rejects if a worker crashes or goes
    * silent while it starts (START_SILENCE_MS), and then the pool is as if never started.
+   * `signal` (Stop) cancels the start: the workers are terminated and it rejects with why.
    */
-  start() {
+  start({ signal } = {}) {
     if (this.#closed) return Promise.reject(new Error("this pool was shut down"));
+    if (signal) return this.#abortable(signal, () => this.start());
     if (this.#starting) return this.#starting;
     const starting = (async () => {
       const t0 = now();
@@ -194,47 +208,77 @@ export class ProcessPool {
       signal,
     } = {},
   ) {
-    signal?.throwIfAborted();
     this.#onBusy = onBusy ?? null;
-    // Stop, or a timeout: terminate the workers, and every pending task rejects with why.
-    const abort = () => this.cancel(signal.reason);
-    signal?.addEventListener("abort", abort, { once: true });
     try {
-      await this.start();
-      signal?.throwIfAborted();
-      const outcomes = new Array(tasks.length);
-      const chunks = [];
-      for (let i = 0; i < tasks.length; i += chunksize) chunks.push(i);
-      await Promise.all(
-        chunks.map((offset) =>
-          this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
-            first: offset,
-            pipeline,
-            onOutcome: (outcome, k) => {
-              outcomes[offset + k] = outcome;
-              onResult?.(outcome, offset + k);
-            },
-            onSend: (done, count, worker, sentAt) => {
-              const positions = Array.from({ length: count }, (_, k) => offset + done + k);
-              onDispatch?.(positions, worker, sentAt);
-            },
-          }),
-        ),
+      return await this.#abortable(signal, () =>
+        this.#mapNow(tasks, {
+          chunksize,
+          context,
+          pipeline,
+          onEvent,
+          onDispatch,
+          onResult,
+          signal,
+        }),
       );
-      return outcomes;
     } finally {
-      signal?.removeEventListener("abort", abort);
       this.#onBusy = null;
     }
   }
 
+  async #mapNow(tasks, { chunksize, context, pipeline, onEvent, onDispatch, onResult, signal }) {
+    await this.start();
+    // Stopped as the start ended: the pool is cancelled, and nothing may wait for it.
+    signal?.throwIfAborted();
+    const outcomes = new Array(tasks.length);
+    const chunks = [];
+    for (let i = 0; i < tasks.length; i += chunksize) chunks.push(i);
+    await Promise.all(
+      chunks.map((offset) =>
+        this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
+          first: offset,
+          pipeline,
+          onOutcome: (outcome, k) => {
+            outcomes[offset + k] = outcome;
+            onResult?.(outcome, offset + k);
+          },
+          onSend: (done, count, worker, sentAt) => {
+            const positions = Array.from({ length: count }, (_, k) => offset + done + k);
+            onDispatch?.(positions, worker, sentAt);
+          },
+        }),
+      ),
+    );
+    return outcomes;
+  }
+
   /**
    * Sends `message` ({kind, ...}) to every worker and resolves with their answers, in worker
-   * order: what each process's own memory holds, say. Waits for the pool to start.
+   * order: what each process's own memory holds, say. Waits for the pool to start. `signal`
+   * as map's.
    */
-  async broadcast(message) {
-    await this.start();
-    return Promise.all(this.#slots.map((slot) => this.#request(slot, message)));
+  broadcast(message, { signal } = {}) {
+    return this.#abortable(signal, async () => {
+      await this.start();
+      signal?.throwIfAborted();
+      return Promise.all(this.#slots.map((slot) => this.#request(slot, message)));
+    });
+  }
+
+  /**
+   * `work()`, ended by `signal` (Stop, or a run's timeout): every worker is terminated, and
+   * what is pending rejects with the signal's reason.
+   */
+  async #abortable(signal, work) {
+    if (!signal) return work();
+    signal.throwIfAborted();
+    const abort = () => this.cancel(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    try {
+      return await work();
+    } finally {
+      signal.removeEventListener("abort", abort);
+    }
   }
 
   /** Runs one task; resolves with its value or rejects with its error. */
@@ -292,23 +336,27 @@ export class ProcessPool {
     worker.onerror = (event) => this.#onCrash(slot, event);
     const extra = typeof this.#init === "function" ? this.#init(index) : this.#init;
     const init = { ...extra, kind: Kind.init, module: this.#module };
-    let heardAt = null; // before its script loads, a worker cannot say anything
-    const answered = this.#request(slot, init, () => (heardAt = now()));
+    // Before its script has loaded, a worker cannot say anything: its first word may take
+    // longer than the silences after it.
+    let heard = false;
+    let since = spawnAt;
+    const answered = this.#request(slot, init, () => {
+      heard = true;
+      since = now();
+    });
     let watch;
     let tick = now();
     const silent = new Promise((_, reject) => {
       watch = setInterval(() => {
         // A late tick means the page itself was busy, and the worker's news waited with it.
-        if (now() - tick > 2 * ALIVE_MS) heardAt &&= now();
+        if (now() - tick > 2 * ALIVE_MS) since = now();
         tick = now();
-        if (heardAt === null || now() - heardAt < this.#startSilenceMs) return;
-        const seconds = Math.round((now() - heardAt) / 1000);
-        reject(
-          new DOMException(
-            `${this.#name(index)} stopped answering as it started (silent ${seconds} s)`,
-            "TimeoutError",
-          ),
-        );
+        if (now() - since < (heard ? this.#startSilenceMs : this.#firstWordMs)) return;
+        const seconds = Math.round((now() - since) / 1000);
+        const what = heard
+          ? `stopped answering as it started (silent ${seconds} s)`
+          : `never answered as it started: its script did not run in ${seconds} s`;
+        reject(new DOMException(`${this.#name(index)} ${what}`, "TimeoutError"));
       }, ALIVE_MS);
     });
     slot.ready = Promise.race([answered, silent])

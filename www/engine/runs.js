@@ -122,7 +122,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
  * whose details are shown.
  */
 export async function runSeries({ mode, specs, facts, settings, hooks = {}, summarize, signal }) {
-  const prep = await mode.prepare(settings);
+  const prep = await mode.prepare(settings, { signal });
   hooks.onPrepared?.(prep);
   const series = {
     settings,

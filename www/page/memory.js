@@ -71,6 +71,22 @@ export function showNoThreads(id, reason) {
   show(id, { value: "–", detail: `Cannot run here: ${reason}.`, state: "off" });
 }
 
+/**
+ * Stop ended the experiment: each card without a result says so (a race cut short leaves no
+ * count: its threads were terminated with their memory).
+ */
+export function showCounterStopped() {
+  for (const id of CARDS) {
+    const card = document.getElementById(id);
+    if (card.dataset.counted || card.dataset.state === "off") continue;
+    show(id, {
+      value: "–",
+      detail: "Stopped before it finished: its workers were terminated.",
+      state: "off",
+    });
+  }
+}
+
 /** A thread card while its race runs. */
 export function showRaceRunning(id) {
   show(id, { value: "…", detail: "Running…" });

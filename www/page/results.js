@@ -159,6 +159,10 @@ function describe(series) {
 function stoppedLine(series, done) {
   const shown = series.representative;
   const { repeats, warmup, timeout } = series.settings;
+  if (!shown) {
+    const why = series.status === "timed out" ? `Timed out (${series.error})` : "Stopped";
+    return `${why} while the ${MODES[series.mode].label} was starting: no task ran.${MODES[series.mode].stoppedRun}`;
+  }
   const which = repeats > 1 || warmup ? ` (${shown.label})` : "";
   const how =
     series.status === "timed out"
