@@ -2,8 +2,10 @@
 //! through the same [`parse`], so both give the same messages for the same mistakes.
 
 use crate::error::{Got, InputError};
+use crate::mix::group;
 use crate::task::{check_range, max_tasks, CostModel, Job, Workload};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::fmt;
 
 /// Most workers a process pool may have: past this a browser tab mostly thrashes.
@@ -344,27 +346,38 @@ fn closest(name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     NAMES
         .iter()
+        // Two edits cannot bridge more than two characters of length: a long name is not
+        // compared at all (its distance costs its length times each known name's).
+        .filter(|known| lower.chars().count().abs_diff(known.len()) <= 2)
         .map(|&known| (distance(&lower, known), known))
         .filter(|&(d, _)| d <= 2)
         .min()
         .map(|(_, known)| known)
 }
 
+/// How many unknown names [`ignored`] names one by one; the rest are counted.
+const UNKNOWN_NAMED: usize = 5;
+
 /// What in `pairs` [`parse`] will not use: unknown names and repeated ones, in words.
+///
+/// Linear in the number of pairs: a link can carry a hundred thousand of them (hosts refuse
+/// such a request, but an offline copy or a file does not), and checking each name against
+/// those seen before froze the page for seconds.
 fn ignored(pairs: &[(String, String)]) -> Vec<String> {
     let mut notes = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut unknown = 0usize;
     for (name, _) in pairs {
         let name = name.as_str();
-        if seen.contains(&name) {
-            continue;
-        }
-        seen.push(name);
-        let shown = Got(name);
-        if PAGE_PARAMETERS.contains(&name) {
+        if !seen.insert(name) || PAGE_PARAMETERS.contains(&name) {
             continue;
         }
         if !NAMES.contains(&name) {
+            unknown += 1;
+            if unknown > UNKNOWN_NAMED {
+                continue;
+            }
+            let shown = Got(name);
             notes.push(match closest(name) {
                 Some(known) => {
                     format!("{shown} is not a setting and was ignored (did you mean {known}?)")
@@ -385,6 +398,14 @@ fn ignored(pairs: &[(String, String)]) -> Vec<String> {
                 Got(given[given.len() - 1])
             ));
         }
+    }
+    if unknown > UNKNOWN_NAMED {
+        let more = unknown - UNKNOWN_NAMED;
+        let names = if more == 1 { "name" } else { "names" };
+        notes.push(format!(
+            "{} more {names} that are not settings were ignored",
+            group(more as u64)
+        ));
     }
     notes
 }
@@ -778,6 +799,35 @@ mod tests {
         );
         assert_eq!(p.settings.size, 200);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn a_hundred_thousand_unknown_names_are_counted_not_listed() {
+        let many: Vec<(String, String)> = (0..100_000)
+            .map(|i| (format!("x{i}"), "1".to_string()))
+            .chain([("workeres".to_string(), "3".to_string())])
+            .collect();
+        let p = parse(&many, 2);
+        assert_eq!(
+            p.ignored,
+            [
+                "\"x0\" is not a setting and was ignored",
+                "\"x1\" is not a setting and was ignored",
+                "\"x2\" is not a setting and was ignored",
+                "\"x3\" is not a setting and was ignored",
+                "\"x4\" is not a setting and was ignored",
+                "99,996 more names that are not settings were ignored",
+            ]
+        );
+        assert_eq!(p.settings, Settings::defaults(w("sleeper"), 2));
+        // A repeated unknown name counts once; one long name is not compared letter by letter.
+        let long = "w".repeat(1_000_000);
+        let p = parse(
+            &pairs(&[("foo", "1"), ("foo", "2"), (long.as_str(), "1")]),
+            2,
+        );
+        assert_eq!(p.ignored.len(), 2);
+        assert!(p.ignored[1].starts_with(&format!("\"{}…\" is not a setting", "w".repeat(40))));
     }
 
     #[test]
