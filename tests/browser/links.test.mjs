@@ -198,3 +198,38 @@ test("a shared link shows a card: Open Graph and Twitter tags name a 1200×630 i
   );
   assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [1200, 630]);
 });
+
+test("a link with 100,000 parameters opens at once (through the service worker), counting what it ignores", async () => {
+  // A host refuses such a request line (this test's server too: 64 KB at most); the site's
+  // service worker asks for the page without its query, so a reader who has been here before
+  // gets the page. Its banner names the first few names and counts the rest.
+  const first = await env.open();
+  await first.waitForFunction(
+    () => navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller)),
+    null,
+    { timeout: 30_000 },
+  );
+  const names = Array.from({ length: 100_000 }, (_, i) => `p${i}=`).join("&");
+  await first.goto(`${env.server.url}?workload=primes&size=100000&tasks=4&${names}`);
+  await first.waitForSelector("html[data-ready=true]", { timeout: 60_000 });
+  // How long the page took from the navigation to ready, for the closing note (not asserted:
+  // a time is a benchmark's business).
+  const readyMs = await first.evaluate(() => Math.round(performance.now()));
+  console.log(`a 100,000-parameter link: ready ${readyMs} ms after its navigation began`);
+  const banner = await first.textContent("#banner");
+  assert.match(banner, /^Some of this link could not be used: "p0" is not a setting/);
+  assert.match(
+    banner,
+    /"p4" is not a setting and was ignored; 99,995 more names that are not settings were ignored\.$/,
+  );
+  assert.equal(
+    await first.evaluate(() => location.search.length < 200),
+    true,
+    "the address holds the settings in force",
+  );
+  await poolReady(first);
+  const run = await clickAndWait(first);
+  assert.equal(run.status, "done");
+  assert.match(await first.textContent("#answer"), /^9,592 primes below 100,000/);
+  await first.close();
+});

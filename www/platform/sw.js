@@ -110,11 +110,16 @@ async function respond(request, event) {
 /**
  * The network's answer, never the HTTP cache's unchecked copy ("no-cache" revalidates it). A
  * navigation's request cannot be given new options, so it is asked for again by URL (a
- * redirect is passed on as the browser would follow it).
+ * redirect is passed on as the browser would follow it), and without its query: the query is
+ * the page's settings, which no static host reads, and hosts refuse a request line past a few
+ * KB, so a long link would otherwise open an error page. (The page still reads its own
+ * address: the response served here is a new one, so the document keeps the request's URL.)
  */
 async function fromNetwork(request, navigate) {
+  const page = new URL(request.url);
+  page.search = "";
   const response = navigate
-    ? await fetch(request.url, { cache: "no-cache", redirect: "manual" })
+    ? await fetch(page, { cache: "no-cache", redirect: "manual" })
     : await fetch(request, { cache: "no-cache" });
   // WebKit hands a worker's script request to the service worker with its own cache's
   // validators on it (If-Modified-Since), so the server answers 304 Not Modified: no body
