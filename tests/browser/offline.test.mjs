@@ -1,8 +1,9 @@
 // Offline after the first visit, wherever the site lives: the service worker keeps this
 // build's files, so with the server gone a reload still brings the page back, isolated, and it
-// runs; once the Python panel has loaded Python, Python too. And it keeps one build, the
-// newest: a deploy replaces the copy (past a host's 10-minute HTTP cache), a file planted in
-// the copy is refused, and `?isolate=0` takes the worker away.
+// runs (a panic on the page's thread included); once the Python panel has loaded Python,
+// Python too. And it keeps one build, the newest: a deploy replaces the copy (past a host's
+// 10-minute HTTP cache), a file planted in the copy is refused, and `?isolate=0` takes the
+// worker away.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
@@ -11,6 +12,7 @@ import { ENGINE, copyOfBuild } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
 import {
   clickAndWait,
+  fill,
   openPlayground,
   poolReady,
   runPython,
@@ -74,6 +76,17 @@ for (const { isolation, base } of [
       await poolReady(page);
       const run = await clickAndWait(page);
       assert.equal(run.status, "done");
+      assert.match(await page.textContent("#answer"), /^17,984 primes below 200,000/);
+      // A panic on the page's thread replaces its wasm instance (a fresh import of the core's
+      // glue, under a new query): offline too, from the copy.
+      await fill(page, { mode: "main", fail: 3 });
+      const failed = await clickAndWait(page);
+      assert.equal(failed.failures, "1");
+      assert.match(await page.textContent("#failures"), /^Task 3 failed: task 3 panicked/);
+      await page.fill("#fail", "");
+      const after = await clickAndWait(page);
+      assert.equal(after.status, "done");
+      assert.equal(after.failures, "0");
       assert.match(await page.textContent("#answer"), /^17,984 primes below 200,000/);
       await page.close();
     } finally {
