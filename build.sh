@@ -153,6 +153,7 @@ build() {
     wasm-bindgen --target web --no-typescript --out-dir dist/pkg-threads \
         "target/threads/wasm32-unknown-unknown/release/$CRATE.wasm"
     optimize "dist/pkg-threads/${CRATE}_bg.wasm" --enable-threads --enable-exception-handling
+    patch_rayon_helper
     cp index.html dist/
     absolute_card_urls dist/index.html
     cp -r www dist/www
@@ -169,6 +170,19 @@ build() {
     site_address
     offline_copy
     say "Built dist/ ($(du -sh dist | cut -f1))"
+}
+
+# wasm-bindgen-rayon 1.3.0 (the newest) starts each thread with the glue's deprecated
+# positional init(module, memory), and the glue then warns in the console once per thread
+# ("using deprecated parameters for the initialization function"). Its helper gets the object
+# form the glue asks for; a helper that no longer has that line fails the build, so a new
+# version of the crate is looked at rather than patched blindly.
+patch_rayon_helper() {
+    local helper old='await pkg.default(data.module, data.memory);'
+    helper=$(echo dist/pkg-threads/snippets/wasm-bindgen-rayon-*/src/workerHelpers.no-bundler.js)
+    [ -f "$helper" ] && [ "$(grep -cF "$old" "$helper")" = 1 ] ||
+        die "wasm-bindgen-rayon's worker helper changed: check whether patch_rayon_helper is still needed"
+    sed -i 's/await pkg\.default(data\.module, data\.memory);/await pkg.default({ module_or_path: data.module, memory: data.memory });/' "$helper"
 }
 
 # The Python panel's runtime: npm's pyodide (CPython compiled to WebAssembly, an ES module),

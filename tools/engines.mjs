@@ -78,12 +78,22 @@ export function launchFirefox(firefoxUserPrefs = {}) {
   });
 }
 
-/** A tab over a Playwright page: the page's own methods, plus count, errors and close. */
+/**
+ * A tab over a Playwright page: the page's own methods, plus count, errors, warnings and
+ * close. warnings() is what the page and its workers (nested ones too) said in the console as
+ * warnings or errors, from the tab's opening on.
+ */
 function playwrightTab(engine, page) {
   const errors = [];
+  const warnings = [];
   page.on("pageerror", (error) => {
     errors.push(error.message);
     console.error(`[page error] ${error.message}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "warning" || message.type() === "error") {
+      warnings.push(`${message.type()}: ${message.text()}`);
+    }
   });
   const extra = {
     engine,
@@ -92,6 +102,7 @@ function playwrightTab(engine, page) {
     count: (selector) => page.locator(selector).count(),
     press: (key) => page.keyboard.press(key),
     errors: async () => [...errors, ...(await pageRecorded(page))],
+    warnings: () => [...warnings],
     close: () => page.context().close(),
     frame: (selector) => playwrightFrame(engine, page, selector),
   };

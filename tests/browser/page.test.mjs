@@ -1,7 +1,15 @@
-// The page loads, reports the CPU count like the article, and lays out at a phone's width.
+// The page loads, reports the CPU count like the article, lays out at a phone's width, and
+// says nothing in the console in a normal session.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { usePlayground, poolReady } from "./helpers.mjs";
+import {
+  usePlayground,
+  poolReady,
+  fill,
+  clickAndWait,
+  needsPlaywright,
+  runPython,
+} from "./helpers.mjs";
 
 const env = usePlayground();
 
@@ -36,3 +44,35 @@ test("at a phone's width nothing overflows sideways", async () => {
   assert.ok(scroll <= width, `page is ${scroll}px wide in a ${width}px window`);
   await page.close();
 });
+
+test(
+  "a normal session says nothing in the console: runs in every mode, the counter, Python",
+  needsPlaywright("its console, and its workers', are read through Playwright"),
+  async () => {
+    const page = await env.open({ query: "?workload=primes&size=200000&tasks=8" });
+    await poolReady(page);
+    for (const mode of ["process", "threads", "main"]) {
+      await fill(page, { mode });
+      assert.equal((await clickAndWait(page)).status, "done");
+    }
+    await page.click("#counter-run");
+    await page.waitForFunction(
+      () => document.querySelector("#counter-atomic").dataset.counted,
+      null,
+      { timeout: 60_000 },
+    );
+    const python = await runPython(page, {
+      source: [
+        "import concurrent.futures",
+        "if __name__ == '__main__':",
+        "    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as executor:",
+        "        print(sum(executor.map(abs, range(-5, 5))))",
+      ].join("\n"),
+    });
+    assert.equal(python.error, null, python.error ?? "");
+    // Every thread start once said "using deprecated parameters for the initialization
+    // function" (wasm-bindgen-rayon's helper; build.sh patch_rayon_helper).
+    assert.deepEqual(page.warnings(), []);
+    await page.close();
+  },
+);
