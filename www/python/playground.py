@@ -459,8 +459,9 @@ class ProcessPoolExecutor(_base.Executor):
             raise RuntimeError(
                 f"an executor of {max_workers} more processes would make {held + max_workers}: "
                 f"this page runs at most {MAX_LIVE_PROCESSES} Python processes at once (each is "
-                f"a whole interpreter, tens of MB), and the {len(_holding)} executors not yet "
-                f"shut down hold {held}. Shut one down first (a `with` block does it for you)."
+                f"a whole interpreter, tens of MB), and executors not yet shut down (or still "
+                f"finishing their work) hold {held}. Shut one down first (a `with` block does "
+                "it for you)."
             )
         self._max_workers = max_workers
         self._init = (initializer, tuple(initargs)) if initializer is not None else None
