@@ -3,7 +3,7 @@
 // and the exports. main.js only boots it.
 import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
-import { runSeries } from "./engine/runs.js";
+import { endStatus, runSeries } from "./engine/runs.js";
 import { addSpan, now } from "./engine/measure.js";
 import { isStop, withDeadline } from "./engine/protocol.js";
 import { ensureIsolation } from "./platform/isolation.js";
@@ -326,14 +326,9 @@ export class App {
         summarize: (partials) => this.#core.summarize(settings, partials),
       });
     } catch (error) {
-      // Stop (or a timeout) before any run began: while the pool was starting.
-      const status = !isStop(error)
-        ? "error"
-        : error.name === "TimeoutError"
-          ? "timed out"
-          : "stopped";
+      // A failure, or Stop (or a timeout) before any run began: while the pool was starting.
       series = { settings, mode: settings.mode, workers: settings.workers, tasks: specs.length };
-      Object.assign(series, { status, error: error.message, runs: [], facts });
+      Object.assign(series, { status: endStatus(error), error: error.message, runs: [], facts });
     } finally {
       live.stop();
     }

@@ -17,6 +17,11 @@ export function nextPaint() {
   });
 }
 
+/** How a run that threw `error` ended: "stopped" (Stop), "timed out" or "error". */
+export function endStatus(error) {
+  return { AbortError: "stopped", TimeoutError: "timed out" }[error.name] ?? "error";
+}
+
 /** The median of numbers sorted ascending (the mean of the middle two for an even count). */
 export function median(sorted) {
   const m = sorted.length >> 1;
@@ -94,9 +99,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
   record.outcomes = timed.value ?? outcomes;
   record.inFlight = new Map();
   record.restarts = mode.restarts.slice(restartsBefore);
-  record.status = !timed.error
-    ? "done"
-    : ({ AbortError: "stopped", TimeoutError: "timed out" }[timed.error.name] ?? "error");
+  record.status = !timed.error ? "done" : endStatus(timed.error);
   record.error = timed.error?.message;
   // Like executor.map(timeout=…), say which tasks never finished.
   record.unfinished = [];
