@@ -54,6 +54,15 @@ export function usePlayground({ isolation = true, stall } = {}) {
   return env;
 }
 
+/** Waits until the page is controlled by its service worker (installed: every file copied). */
+export function controlled(page) {
+  return page.waitForFunction(
+    () => navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller)),
+    null,
+    { timeout: 30_000 },
+  );
+}
+
 /** What the capability panel says for `name` (its <dt>), e.g. "Cross-origin isolated". */
 export function capability(page, name) {
   return page.$$eval(

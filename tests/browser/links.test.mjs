@@ -4,7 +4,14 @@
 // shows the settings in force.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { usePlayground, poolReady, fill, clickAndWait, historyCount } from "./helpers.mjs";
+import {
+  usePlayground,
+  poolReady,
+  fill,
+  clickAndWait,
+  historyCount,
+  controlled,
+} from "./helpers.mjs";
 
 const env = usePlayground();
 
@@ -204,11 +211,7 @@ test("a link with 100,000 parameters opens at once (through the service worker),
   // service worker asks for the page without its query, so a reader who has been here before
   // gets the page. Its banner names the first few names and counts the rest.
   const first = await env.open();
-  await first.waitForFunction(
-    () => navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller)),
-    null,
-    { timeout: 30_000 },
-  );
+  await controlled(first);
   const names = Array.from({ length: 100_000 }, (_, i) => `p${i}=`).join("&");
   await first.goto(`${env.server.url}?workload=primes&size=100000&tasks=4&${names}`);
   await first.waitForSelector("html[data-ready=true]", { timeout: 60_000 });

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ENGINE, copyOfBuild } from "./helpers.mjs";
+import { ENGINE, controlled, copyOfBuild } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
 import {
   clickAndWait,
@@ -21,15 +21,6 @@ import {
 import { stamp } from "../../tools/stamp.mjs";
 
 const SUBPATH = "/parallel-playground/";
-
-/** Waits until the page is controlled by its service worker (installed: every file copied). */
-function controlled(page) {
-  return page.waitForFunction(
-    () => navigator.serviceWorker.ready.then(() => Boolean(navigator.serviceWorker.controller)),
-    null,
-    { timeout: 30_000 },
-  );
-}
 
 /** This site's caches: {names, files of the build's copy (paths)}. */
 function offlineCopy(page) {
