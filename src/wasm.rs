@@ -186,7 +186,7 @@ mod threads {
     /// A rayon thread's view of the world: the worker's clock, a BroadcastChannel to the
     /// page for live news (the thread's own parent worker is busy waiting for the par_iter,
     /// so it could not relay it), and std's sleep, which blocks this worker. The news's wire
-    /// shapes are read in one place, `listenToThreads` in www/engine/protocol.js.
+    /// shapes are declared in one place, `ThreadNews` in www/engine/protocol.js.
     struct JsHost {
         channel: String,
     }

@@ -5,7 +5,7 @@ import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { endStatus, runSeries } from "./engine/runs.js";
 import { addSpan, now } from "./engine/measure.js";
-import { isStop, withDeadline } from "./engine/protocol.js";
+import { isStop, withDeadline } from "./engine/stop.js";
 import { ensureIsolation } from "./platform/isolation.js";
 import { detect, modeSupport } from "./platform/capabilities.js";
 import { showCpuCount, showMeasuredCores } from "./page/cpu.js";

@@ -12,8 +12,9 @@
 
 const PLAYGROUND = new URL("../", import.meta.url); // index.html sits one folder up
 const PICTURE = new URL("preview.svg", import.meta.url);
-// The same as HEIGHT_MESSAGE in www/page/embed.js. Not imported: other sites load this file,
-// and an import would make them fetch (and the host serve with CORS) a second one.
+// The same as Frame.HEIGHT in www/engine/protocol.js (tests/unit/protocol.test.mjs checks).
+// Not imported: other sites load this file, and an import would make them fetch (and the host
+// serve with CORS) a second one.
 const HEIGHT_MESSAGE = "parallel-playground:height";
 const NOT_SETTINGS = new Set(["id", "class", "style", "title", "hidden", "lang", "dir", "eager"]);
 /** A frame never grows past this, whatever it is told (a page is not this tall). */

@@ -1,4 +1,4 @@
-// The ProcessPool class's own contract, exercised inside the real page: submit, map order,
+// The ProcessPool class's own contract, exercised inside the real page: map order,
 // chunking, a panic replacing its worker, cancel, abort signals and shutdown. Test bodies are
 // real functions run in the page (the page's CSP forbids evaluating strings, as it should).
 import { test } from "node:test";
@@ -41,10 +41,11 @@ async function withPool(size, body, arg = null) {
   }
 }
 
-test("submit resolves with the task's result", async () => {
+test("a map of one task resolves with its result", async () => {
   const partial = await withPool(1, async ({ pool, plan }) => {
     const [spec] = plan({ workload: "primes", size: 1000000, tasks: 1 });
-    return (await pool.submit(spec)).partial;
+    const [outcome] = await pool.map([spec]);
+    return outcome.value.partial;
   });
   assert.deepEqual(partial, { count: 78498, sum: (37550402023).toString(16).padStart(16, "0") });
 });
@@ -111,7 +112,7 @@ test("a panic with messages queued behind it fails its task only: the queued one
     return {
       failed: out.flatMap((o, i) => (o.error ? [i] : [])),
       order: out.map((o, i) => o.value?.index ?? i),
-      respawns: pool.respawns,
+      respawns: pool.restarts.length,
     };
   });
   assert.deepEqual(r.failed, [150]);
@@ -145,7 +146,7 @@ test("a panic fails its task only; the worker is replaced and the rest of its ch
     return {
       errors: out.map((o) => (o.error ? o.error.message : null)),
       done: out.filter((o) => o.value).length,
-      respawns: pool.respawns,
+      respawns: pool.restarts.length,
       again: again.filter((o) => o.value).length,
     };
   });
@@ -167,7 +168,7 @@ test("cancel rejects running work with AbortError and the pool starts afresh", a
       (e) => e.name,
     );
     const [spec] = plan({ workload: "primes", size: 100000, tasks: 1 });
-    const value = await pool.submit(spec);
+    const [{ value }] = await pool.map([spec]);
     return { error, count: value.partial.count, started: pool.started };
   });
   assert.deepEqual(r, { error: "AbortError", count: 9592, started: true });

@@ -3,7 +3,8 @@
 import { ProcessPool } from "./pool.js";
 import { runTask } from "./runner.js";
 import { now } from "./measure.js";
-import { Kind, isStop, listenToThreads, withDeadline } from "./protocol.js";
+import { Kind, ThreadNews } from "./protocol.js";
+import { isStop, withDeadline } from "./stop.js";
 
 const THREADS_WORKER = new URL("../workers/threads.js", import.meta.url);
 /** How long the thread pool's host may take to start its threads before it is started afresh. */
@@ -141,6 +142,35 @@ export class ProcessMode {
   inspect({ reset = false, signal } = {}) {
     return this.#pool.broadcast({ kind: Kind.inspect, reset }, { signal });
   }
+}
+
+/**
+ * Listens to the rayon threads of one thread-pool run (protocol.js ThreadNews): the host
+ * worker is blocked in par_iter while they run. `onLine(event, thread)` gets the lines as the
+ * pool's own events look; `onOutcome(outcome, index)` each finished task as the pool reports
+ * one, marked `live` (results come with the run's reply). Returns close(): after it, nothing
+ * more is heard, even news already on its way.
+ */
+function listenToThreads(name, { onLine, onOutcome }) {
+  const channel = new BroadcastChannel(name);
+  let open = true;
+  channel.onmessage = ({ data }) => {
+    if (!open) return;
+    if (data.type === ThreadNews.line) onLine?.(data, data.thread);
+    if (data.type !== ThreadNews.done) return;
+    for (const { index, thread, requested, start, computed, end } of ThreadNews.finished(
+      data.tasks,
+    )) {
+      const outcome = Number.isNaN(start)
+        ? { error: new Error(`task ${index} failed`), worker: thread, live: true }
+        : { value: { index, requested, start, computed, end }, worker: thread, live: true };
+      onOutcome?.(outcome, index);
+    }
+  };
+  return () => {
+    open = false;
+    channel.close();
+  };
 }
 
 /**

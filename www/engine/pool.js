@@ -5,7 +5,9 @@
 // The class owns the workers' whole life: it starts them lazily, hands out tasks
 // dynamically (an idle worker takes the next chunk), replaces a worker whose instance died,
 // terminates everything on cancel() (pending work rejects with AbortError), and shuts down.
-import { ALIVE_MS, Kind, abortError, errorFromWire, errorToWire } from "./protocol.js";
+import { ALIVE_MS, Kind, batch, errorFromWire, errorToWire, unreply } from "./protocol.js";
+import { HANDED_BACK, RequestTable } from "./requests.js";
+import { abortError } from "./stop.js";
 import { now } from "./measure.js";
 import { startWorker } from "./start-worker.js";
 
@@ -34,7 +36,7 @@ const FIRST_WORD_MS = 30_000;
  * the time of a task that computes for a few µs. So while a worker's last message computed in
  * under this, it gets more, up to MAX_IN_FLIGHT: a task that turns out long keeps at most
  * about this much work waiting behind it, and a task that sleeps hands its queue back
- * (protocol.js serve). Slower tasks go one message at a time, as Python's pool sends them.
+ * (serve.js). Slower tasks go one message at a time, as Python's pool sends them.
  * So do tasks that may sleep (map's `pipeline: false`): a worker about to sleep hands its queue
  * back, but by then the other workers may have started tasks queued after it, and tasks that
  * sleep are where start order shows (Python's executor starts them in order from one shared
@@ -42,9 +44,6 @@ const FIRST_WORD_MS = 30_000;
  */
 const PIPELINE_MS = 2;
 const MAX_IN_FLIGHT = 16;
-
-/** A request's answer when the worker gave its message back unstarted (see serve). */
-const HANDED_BACK = Symbol("handed back");
 
 /**
  * Whether this page must start its workers one after another. WebKit (WebKitGTK 2.50 here),
@@ -65,23 +64,6 @@ function startsWorkersOneByOne() {
   }
 }
 
-/**
- * Run messages for one worker as one {batch}: their ids and task lists side by side, and
- * their context once when they share it (they do within one map). Fewer objects to clone:
- * with tiny tasks, cloning was the page's largest cost. protocol.js serve unpacks it.
- */
-function batchOf(messages) {
-  const [{ context }] = messages;
-  const shared = messages.every((m) => m.context === context);
-  return {
-    batch: {
-      ids: messages.map((m) => m.id),
-      tasks: messages.map((m) => m.tasks),
-      ...(shared ? { context } : { contexts: messages.map((m) => m.context) }),
-    },
-  };
-}
-
 export class ProcessPool {
   #module;
   #size;
@@ -92,8 +74,7 @@ export class ProcessPool {
   // element, and with 100,000 queued tasks that made dispatching quadratic.
   #queue = [];
   #head = 0;
-  #replies = new Map();
-  #nextId = 1;
+  #requests = new RequestTable();
   #starting = null;
   #closed = false;
   #restarts = [];
@@ -129,11 +110,6 @@ export class ProcessPool {
     this.#onNews = onNews;
     this.#startSilenceMs = startSilenceMs;
     this.#firstWordMs = firstWordMs;
-  }
-
-  /** How many workers were replaced after their instance died, since the pool was created. */
-  get respawns() {
-    return this.#restarts.length;
   }
 
   get size() {
@@ -281,27 +257,18 @@ export class ProcessPool {
     }
   }
 
-  /** Runs one task; resolves with its value or rejects with its error. */
-  async submit(task, { context = {}, onEvent } = {}) {
-    await this.start();
-    const [outcome] = (await this.#enqueue([task], context, onEvent)).outcomes;
-    if (outcome.error) throw outcome.error;
-    return outcome.value;
-  }
-
   /**
    * Stops everything now: terminates every worker (a running task cannot be interrupted any
-   * other way) and rejects queued and running work with AbortError. The next map() or
-   * submit() starts a fresh pool.
+   * other way) and rejects queued and running work with AbortError. The next map()
+   * starts a fresh pool.
    */
   cancel(reason = abortError()) {
     for (const slot of this.#slots) slot.worker.terminate();
-    for (const { reject } of this.#replies.values()) reject(reason);
+    this.#requests.rejectAll(reason);
     for (const job of this.#queue.slice(this.#head)) job.reject(reason);
     this.#slots = [];
     this.#queue = [];
     this.#head = 0;
-    this.#replies.clear();
     this.#starting = null;
   }
 
@@ -330,7 +297,7 @@ export class ProcessPool {
     worker.onmessage = ({ data }) => {
       const t0 = now();
       if (data.news) return this.#onNews?.(data.news, index);
-      this.#onMessage(data);
+      for (const answer of unreply(data)) this.#requests.settle(answer);
       this.#onBusy?.(t0, now());
     };
     worker.onerror = (event) => this.#onCrash(slot, event);
@@ -375,26 +342,10 @@ export class ProcessPool {
   }
 
   /** Sends `message` now, or (`later`) with the slot's next batch (see #pump). */
-  #request(slot, message, onEvent, id = this.#nextId++, later = false) {
-    return new Promise((resolve, reject) => {
-      this.#replies.set(id, { slot, resolve, reject, onEvent });
-      if (later) slot.outbox.push({ id, ...message });
-      else slot.worker.postMessage({ id, ...message });
-    });
-  }
-
-  #onMessage(data) {
-    if (data.replies) data.replies.forEach((reply) => this.#onMessage(reply));
-    else this.#onReply(data);
-  }
-
-  #onReply({ id, result, error, event, handedBack }) {
-    const reply = this.#replies.get(id);
-    if (!reply) return; // a reply for work that was cancelled
-    if (event) return reply.onEvent?.(event, reply.slot.index);
-    this.#replies.delete(id);
-    if (error) reply.reject(errorFromWire(error));
-    else reply.resolve(handedBack ? HANDED_BACK : result);
+  #request(slot, message, onEvent, id = this.#requests.nextId(), later = false) {
+    const post = later ? (m) => slot.outbox.push(m) : (m) => slot.worker.postMessage(m);
+    const hear = onEvent && ((event) => onEvent(event, slot.index));
+    return this.#requests.ask(message, post, { slot, onEvent: hear }, id);
   }
 
   // A worker died outside a task's try/catch (failed to load, ran out of memory): fail what
@@ -406,9 +357,9 @@ export class ProcessPool {
     const error = new Error(`worker ${slot.index} crashed: ${event.message || "unknown error"}`);
     error.fatal = true;
     let blamed = false;
-    for (const [id, reply] of this.#replies) {
+    for (const [id, reply] of this.#requests.entries()) {
       if (reply.slot !== slot) continue;
-      this.#replies.delete(id);
+      this.#requests.forget(id);
       const run = slot.inFlight.has(id);
       if (run && blamed) reply.resolve(HANDED_BACK);
       else reply.reject(error);
@@ -457,7 +408,7 @@ export class ProcessPool {
     this.#fill();
     for (const slot of this.#slots) {
       if (slot.outbox.length === 1) slot.worker.postMessage(slot.outbox[0]);
-      else if (slot.outbox.length > 1) slot.worker.postMessage(batchOf(slot.outbox));
+      else if (slot.outbox.length > 1) slot.worker.postMessage(batch(slot.outbox));
       slot.outbox = [];
     }
     this.#onBusy?.(t0, now());
@@ -483,7 +434,7 @@ export class ProcessPool {
   }
 
   async #dispatch(slot, job) {
-    const id = this.#nextId++;
+    const id = this.#requests.nextId();
     const message = ++this.#messages;
     slot.inFlight.set(id, job);
     const sent = job.tasks;
@@ -549,7 +500,7 @@ export class ProcessPool {
     // Its other messages were handed back or will be: none may wait on the dead worker.
     for (const [id, job] of slot.inFlight) {
       // (One whose answer came but is not yet handled requeues itself.)
-      if (this.#replies.delete(id)) this.#requeue(job);
+      if (this.#requests.forget(id)) this.#requeue(job);
     }
     slot.inFlight.clear();
     slot.worker.terminate();

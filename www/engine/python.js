@@ -5,7 +5,9 @@
 // where the blocked program picks it up.
 import { ProcessPool } from "./pool.js";
 import { MailboxWriter, mailboxBuffer } from "./mailbox.js";
-import { abortError, errorFromWire } from "./protocol.js";
+import { Kind, MailKind, driverMessage } from "./protocol.js";
+import { RequestTable } from "./requests.js";
+import { abortError } from "./stop.js";
 import { now } from "./measure.js";
 import { startWorker } from "./start-worker.js";
 
@@ -30,7 +32,6 @@ export class PythonSession {
   #mailbox = null;
   #run = null;
   #lanes = 0;
-  #nextId = 1;
   /** The first main interpreter's memory, just started: every later one starts from it. */
   #snapshot = null;
 
@@ -77,7 +78,7 @@ export class PythonSession {
       const buffer = globalThis.crossOriginIsolated ? mailboxBuffer() : null;
       this.#mailbox = buffer ? new MailboxWriter(buffer) : null;
       const startedAt = now();
-      const error = await this.#request({ kind: "run", source, buffer, scale });
+      const error = await this.#request({ kind: Kind.run, source, buffer, scale });
       return { error, startedAt, endedAt: now(), driver };
     } finally {
       if (this.#run === run) this.#end();
@@ -104,15 +105,8 @@ export class PythonSession {
 
   #startDriver() {
     const worker = startWorker(DRIVER_URL, { name: "python main" });
-    const replies = new Map();
-    const driver = {
-      worker,
-      replies,
-      fail: (error) => {
-        for (const { reject } of replies.values()) reject(error);
-        replies.clear();
-      },
-    };
+    const requests = new RequestTable();
+    const driver = { worker, requests, fail: (error) => requests.rejectAll(error) };
     worker.onmessage = ({ data }) => this.#fromDriver(driver, data);
     worker.onerror = (event) => {
       event.preventDefault();
@@ -121,7 +115,7 @@ export class PythonSession {
       );
     };
     const started = this.#request(
-      { kind: "start", cpus: this.#cpus, snapshot: this.#snapshot },
+      { kind: Kind.start, cpus: this.#cpus, snapshot: this.#snapshot },
       driver,
     );
     driver.ready = started.then(({ from, to, snapshot }) => {
@@ -133,26 +127,20 @@ export class PythonSession {
   }
 
   #request(message, driver = this.#driver) {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      driver.replies.set(id, { resolve, reject });
-      driver.worker.postMessage({ id, ...message });
-    });
+    return driver.requests.ask(message, (m) => driver.worker.postMessage(m));
   }
 
+  /** What the driver says: a reply to a request, or one of protocol.js's Driver messages. */
   #fromDriver(driver, data) {
     if (driver !== this.#driver) return; // news from a driver already stopped
-    if (data.took) return this.#mailbox?.took();
-    if (data.lines) return this.#lines(MAIN_LANE, data.lines);
-    if (data.span) return this.#hooks.onSpan?.({ lane: MAIN_LANE, ...data.span });
-    if (data.spawn) return this.#spawn(data.spawn);
-    if (data.submit) return this.#submit(data.submit);
-    if (data.shutdown) return this.#shutdown(data.shutdown);
-    const reply = driver.replies.get(data.id);
-    if (!reply) return;
-    driver.replies.delete(data.id);
-    if (data.error) reply.reject(errorFromWire(data.error));
-    else reply.resolve(data.result);
+    const [name, body] = driverMessage(data) ?? [];
+    if (!name) return void driver.requests.settle(data);
+    if (name === "took") return this.#mailbox?.took();
+    if (name === "lines") return this.#lines(MAIN_LANE, body);
+    if (name === "span") return this.#hooks.onSpan?.({ lane: MAIN_LANE, ...body });
+    if (name === "spawn") return this.#spawn(body);
+    if (name === "submit") return this.#submit(body);
+    if (name === "shutdown") return this.#shutdown(body);
   }
 
   /** An executor's first submit: its processes start, each importing the program. */
@@ -183,14 +171,14 @@ export class PythonSession {
       (error) => {
         if (this.#pools.get(poolId) !== entry) return;
         entry.broken = error.message;
-        this.#mailbox.send({ kind: "broken", pool: poolId, message: error.message });
+        this.#mailbox.send({ kind: MailKind.broken, pool: poolId, message: error.message });
       },
     );
   }
 
   #submit({ pool: poolId, id, payload }) {
     const entry = this.#pools.get(poolId);
-    const fail = (message) => this.#mailbox?.send({ kind: "failed", id, message });
+    const fail = (message) => this.#mailbox?.send({ kind: MailKind.failed, id, message });
     if (!entry || entry.broken) return fail(entry?.broken ?? "the pool was shut down");
     entry.outstanding += 1;
     entry.pool
@@ -200,7 +188,7 @@ export class PythonSession {
           if (this.#pools.get(poolId) !== entry) return;
           if (outcome.error) return fail(outcome.error.message);
           const { ok, payload: answer } = outcome.value;
-          this.#mailbox.send({ kind: "result", id, ok }, answer);
+          this.#mailbox.send({ kind: MailKind.result, id, ok }, answer);
         },
         (error) => this.#pools.get(poolId) === entry && fail(error.message),
       )

@@ -2,7 +2,7 @@
 // (process pool). The computation is one call into the core; the host only carries out the
 // steps the core returns — print a line, sleep — since the core cannot sleep itself.
 import { now } from "./measure.js";
-import { abortError } from "./protocol.js";
+import { abortError } from "./stop.js";
 
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
@@ -55,7 +55,7 @@ export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () 
   for (const step of output.steps) {
     if (step.kind === "print") emit({ type: "line", task: spec.index, text: step.text, at: now() });
     else if (step.kind === "sleep") {
-      // Said first, so a worker can hand back what is queued behind this task (protocol.js).
+      // Said first, so a worker can hand back what is queued behind this task (serve.js).
       emit({ type: "sleep", task: spec.index, ms: step.ms * scale });
       await sleep(step.ms * scale, signal);
     }

@@ -2,7 +2,7 @@
 // each timed by measure() and watched by the responsiveness meter. No DOM here: the page
 // follows along through hooks.
 import { addSpan, measure, now } from "./measure.js";
-import { timeoutError } from "./protocol.js";
+import { timeoutError } from "./stop.js";
 
 /** Resolves once the browser has painted what was just put on screen (or after 100 ms). */
 export function nextPaint() {

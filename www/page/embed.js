@@ -3,8 +3,8 @@
 // link out to the full playground with the same settings, the frame's height for the
 // custom element (www/embed.js) that sizes it, and the snippets the full page offers.
 
-/** The message the page posts to its parent with its height; www/embed.js listens for it. */
-export const HEIGHT_MESSAGE = "parallel-playground:height";
+import { Frame } from "../engine/protocol.js";
+
 /** An iframe's height before the page can say its own (the snippet has no script to ask). */
 const IFRAME_HEIGHT = 720;
 /** The custom element's script, beside this site's pages. */
@@ -107,8 +107,8 @@ export function reportHeight() {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
-    window.parent.postMessage({ type: HEIGHT_MESSAGE, height }, "*");
-    if (secret) window.parent.postMessage({ message: "height", value: height, secret }, "*");
+    window.parent.postMessage(Frame.height(height), "*");
+    if (secret) window.parent.postMessage(Frame.wordpressHeight(height, secret), "*");
   };
   new ResizeObserver(send).observe(document.body);
   send();
@@ -130,7 +130,7 @@ export function linksOutOfFrame() {
     if (!link) return;
     if (secret) {
       event.preventDefault();
-      window.parent.postMessage({ message: "link", value: link.href, secret }, "*");
+      window.parent.postMessage(Frame.wordpressLink(link.href, secret), "*");
       return;
     }
     offerToCopy(link);

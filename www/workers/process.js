@@ -2,7 +2,8 @@
 // from the module the page compiled, then runs the tasks it is sent, one at a time.
 import { instantiate } from "../engine/core.js";
 import { runTask } from "../engine/runner.js";
-import { Kind, errorToWire, serve } from "../engine/protocol.js";
+import { Kind, errorToWire, event as eventMessage } from "../engine/protocol.js";
+import { serve } from "../engine/serve.js";
 
 let core;
 
@@ -18,7 +19,7 @@ serve({
   async [Kind.run]({ id, tasks, context }, control) {
     const outcomes = [];
     const emit = (event) =>
-      event.type === "sleep" ? control.handBack() : postMessage({ id, event });
+      event.type === "sleep" ? control.handBack() : postMessage(eventMessage(id, event));
     for (const spec of tasks) {
       try {
         outcomes.push({ value: await runTask(core, spec, context, emit) });

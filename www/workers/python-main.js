@@ -3,7 +3,8 @@
 // on Python processes (www/engine/python.js); their answers come back through the mailbox
 // (www/engine/mailbox.js), on which the program blocks while it waits, as CPython's does.
 import { MailboxReader } from "../engine/mailbox.js";
-import { errorToWire } from "../engine/protocol.js";
+import { Driver, Kind } from "../engine/protocol.js";
+import { respond } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, startPython } from "./python-runtime.js";
 
@@ -11,22 +12,22 @@ let python;
 let mailbox = null;
 let scale = 1;
 
-const output = lineBatcher((lines) => postMessage({ lines }));
+const output = lineBatcher((lines) => postMessage(Driver.lines(lines)));
 
 /** Waits shorter than this are not worth a span on the timeline. */
 const WAIT_SHOWN_MS = 1;
 
 const bridge = {
-  spawn: (pool, names, init) => postMessage({ spawn: { pool, names: [...names], init } }),
-  submit: (pool, id, payload, label) => postMessage({ submit: { pool, id, payload, label } }),
-  shutdown: (pool, now_) => postMessage({ shutdown: { pool, now: now_ } }),
+  spawn: (pool, names, init) => postMessage(Driver.spawn(pool, names, init)),
+  submit: (pool, id, payload, label) => postMessage(Driver.submit(pool, id, payload, label)),
+  shutdown: (pool, atOnce) => postMessage(Driver.shutdown(pool, atOnce)),
   // Blocks until the page answers, or `ms` pass (ms < 0: no limit); undefined if none came.
   receive(ms) {
     output.flush();
     const from = now();
     const message = mailbox.take(ms < 0 ? Infinity : ms);
     const to = now();
-    if (to - from >= WAIT_SHOWN_MS) postMessage({ span: { kind: "wait", from, to } });
+    if (to - from >= WAIT_SHOWN_MS) postMessage(Driver.span("wait", from, to));
     if (!message) return undefined;
     const { payload, ...head } = message;
     return { head: JSON.stringify(head), payload };
@@ -36,7 +37,7 @@ const bridge = {
 const handlers = {
   // The first main interpreter of a page also takes the snapshot every later one, and every
   // process, starts from (python-runtime.js); the page keeps it.
-  async start({ cpus, snapshot }) {
+  async [Kind.start]({ cpus, snapshot }) {
     python = await startPython({
       role: "main",
       cpus,
@@ -44,7 +45,7 @@ const handlers = {
       bridge,
       scale: () => scale,
       onLine: output.add,
-      onSleep: (from, to) => postMessage({ span: { kind: "sleep", from, to } }),
+      onSleep: (from, to) => postMessage(Driver.span("sleep", from, to)),
       onBlock: output.flush,
       snapshot,
       makeSnapshot: !snapshot,
@@ -54,9 +55,9 @@ const handlers = {
 
   // Runs the program; resolves with null or its error {type, text, line}. Nothing else runs
   // in this worker until it returns: the program has the thread, as it would in CPython.
-  run({ source, buffer, scale: timeScale }) {
+  [Kind.run]({ source, buffer, scale: timeScale }) {
     scale = timeScale;
-    mailbox = buffer ? new MailboxReader(buffer, () => postMessage({ took: true })) : null;
+    mailbox = buffer ? new MailboxReader(buffer, () => postMessage(Driver.took())) : null;
     let error;
     try {
       error = python.playground.run_main(source);
@@ -69,11 +70,6 @@ const handlers = {
   },
 };
 
-// A dispatch table and one try/catch: each request {id, kind} gets {id, result} or {id, error}.
-self.onmessage = async ({ data }) => {
-  try {
-    postMessage({ id: data.id, result: await handlers[data.kind](data) });
-  } catch (error) {
-    postMessage({ id: data.id, error: errorToWire(error) });
-  }
-};
+// No run queue: the program has this worker's thread until it ends, so requests are answered
+// as they come (serve.js respond: one try/catch, errors as values).
+self.onmessage = ({ data }) => respond(handlers, data);

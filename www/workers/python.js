@@ -2,12 +2,13 @@
 // It imports the program as CPython's spawn start method does, then runs the pickled calls it
 // is sent, one at a time. It tells the page what it prints, and when it started, imported the
 // program, ran each task and slept ({news}, which the pool hands to its onNews).
-import { Kind, serve } from "../engine/protocol.js";
+import { Kind, news as newsMessage } from "../engine/protocol.js";
+import { serve } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
 let python;
-const news = (item) => postMessage({ news: item });
+const news = (item) => postMessage(newsMessage(item));
 const output = lineBatcher((lines) => news({ type: "lines", lines }));
 
 serve({

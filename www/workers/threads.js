@@ -4,7 +4,8 @@
 // rayon from the page's thread, as wasm-bindgen-rayon's demo does, makes that thread spin
 // while it waits, and on 2 cores 2 threads then ran slower than one.)
 import init, * as threads from "../../pkg-threads/parallel_playground.js";
-import { Kind, serve } from "../engine/protocol.js";
+import { Kind } from "../engine/protocol.js";
+import { serve } from "../engine/serve.js";
 
 serve({
   async [Kind.init]({ module, threads: count }) {

@@ -1,0 +1,84 @@
+// The message shapes of www/engine/protocol.js: each codec's two ends agree, and the one
+// constant kept in two places (the frame's height message) is the same in both.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import {
+  Driver,
+  Frame,
+  Kind,
+  ThreadNews,
+  batch,
+  driverMessage,
+  errorFromWire,
+  errorToWire,
+  replies,
+  reply,
+  unbatch,
+  unreply,
+} from "../../www/engine/protocol.js";
+
+test("an error crosses as a plain value and comes back with its name, message and fatal flag", () => {
+  const error = new RangeError("size must be at most 64");
+  error.fatal = true;
+  const wire = errorToWire(error);
+  assert.deepEqual(Object.keys(wire).sort(), ["fatal", "message", "name", "stack"]);
+  assert.equal(JSON.stringify(JSON.parse(JSON.stringify(wire))), JSON.stringify(wire));
+  const back = errorFromWire(wire);
+  assert.ok(back instanceof Error);
+  assert.deepEqual([back.name, back.message, back.fatal], ["RangeError", error.message, true]);
+  assert.equal(errorToWire("plain text").message, "plain text");
+});
+
+test("a batch unpacks into the run requests it was made of, shared context or not", () => {
+  const shared = { scale: 1 };
+  const requests = [1, 2, 3].map((id) => ({ id, kind: Kind.run, tasks: [id], context: shared }));
+  assert.deepEqual(unbatch(batch(requests)), requests);
+  assert.equal(batch(requests).batch.contexts, undefined, "a shared context travels once");
+  const mixed = requests.map((r, k) => ({ ...r, context: { scale: k } }));
+  assert.deepEqual(unbatch(batch(mixed)), mixed);
+  const single = { id: 9, kind: Kind.init };
+  assert.deepEqual(unbatch(single), [single]);
+});
+
+test("held answers travel as one message and come out as they went in", () => {
+  const held = [reply(1, [1]), reply(2, [2])];
+  assert.deepEqual(unreply(replies(held)), held);
+  assert.deepEqual(unreply(replies([held[0]])), [held[0]]);
+});
+
+test("every Driver message is told apart from a reply, and from each other", () => {
+  const made = [
+    Driver.took(),
+    Driver.lines([{ text: "hi" }]),
+    Driver.span("wait", 1, 2),
+    Driver.spawn(1, ["p1"], null),
+    Driver.submit(1, 7, new Uint8Array(1), "f(1)"),
+    Driver.shutdown(1, false),
+  ];
+  assert.deepEqual(
+    made.map((m) => driverMessage(m)[0]),
+    ["took", "lines", "span", "spawn", "submit", "shutdown"],
+  );
+  assert.equal(driverMessage(reply(3, null)), null);
+  assert.deepEqual(driverMessage(Driver.span("sleep", 5, 6))[1], { kind: "sleep", from: 5, to: 6 });
+});
+
+test("a thread's done news reads back as the records src/wasm.rs writes, a partial one ignored", () => {
+  const tasks = new Float64Array([0, 1, 10, 100, 150, 160, 4, 0, 10, NaN, NaN, NaN, 9]);
+  assert.deepEqual(
+    ThreadNews.finished(tasks).map((t) => [t.index, t.thread, t.start]),
+    [
+      [0, 1, 100],
+      [4, 0, NaN],
+    ],
+  );
+  const wasm = readFileSync(new URL("../../src/wasm.rs", import.meta.url), "utf8");
+  assert.match(wasm, /index, thread, requested, start, computed, end/);
+});
+
+test("the embed script's copy of the height message is protocol.js's", () => {
+  const script = readFileSync(new URL("../../www/embed.js", import.meta.url), "utf8");
+  const [, copy] = script.match(/const HEIGHT_MESSAGE = "([^"]+)"/);
+  assert.equal(copy, Frame.HEIGHT);
+});
