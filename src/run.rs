@@ -104,6 +104,11 @@ fn gil(options: Options) -> Option<MutexGuard<'static, ()>> {
         .then(|| GIL.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
+/// How every mode reports a task's panic: the page's, a process's and a thread's alike.
+pub fn panic_report(index: u32, message: &str) -> String {
+    format!("task {index} panicked: {message}")
+}
+
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<String>()
@@ -148,7 +153,7 @@ fn run_steps(spec: &TaskSpec, options: Options, host: &dyn Host, thread: usize) 
         Err(payload) => {
             return Outcome::Error(Failure {
                 name: "PanicError",
-                message: format!("task {} panicked: {}", spec.index, panic_message(&*payload)),
+                message: panic_report(spec.index, &panic_message(&*payload)),
                 index: spec.index,
                 thread,
             })

@@ -17,6 +17,12 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, JsError>
     Ok(serde_wasm_bindgen::from_value(value)?)
 }
 
+#[cfg(not(feature = "threads"))]
+thread_local! {
+    /// The task `runTask` is running, so that a panic names it.
+    static RUNNING: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
 /// Turns a panic into a JavaScript `PanicError` carrying its message. With panic=abort the
 /// module would trap right after the hook, and the `RuntimeError` JavaScript sees says only
 /// "unreachable"; throwing from the hook instead ends the call with the real message. The
@@ -33,10 +39,30 @@ pub fn start() {
                 .downcast_ref::<&str>()
                 .map_or_else(|| info.to_string(), |s| s.to_string()),
         };
+        let text = match RUNNING.with(std::cell::Cell::get) {
+            Some(index) => crate::run::panic_report(index, &text),
+            None => text,
+        };
         let error = js_sys::Error::new(&text);
         error.set_name("PanicError");
         wasm_bindgen::throw_val(error.into());
     }));
+}
+
+/// The most workers any mode may have ([`settings::MAX_WORKERS`]).
+#[wasm_bindgen(js_name = maxWorkers)]
+pub fn max_workers() -> u32 {
+    settings::MAX_WORKERS
+}
+
+/// The link's parameters that belong to the page, not to the settings
+/// ([`settings::PAGE_PARAMETERS`]).
+#[wasm_bindgen(js_name = pageParameters)]
+pub fn page_parameters() -> Vec<String> {
+    settings::PAGE_PARAMETERS
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 /// Every workload's names, bounds and defaults, in menu order.
@@ -95,7 +121,12 @@ pub fn facts(settings: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = runTask)]
 pub fn run_task(spec: JsValue) -> Result<JsValue, JsError> {
     let spec: TaskSpec = from_js(spec)?;
-    to_js(&task::run_task(&spec)?)
+    #[cfg(not(feature = "threads"))]
+    RUNNING.with(|r| r.set(Some(spec.index)));
+    let output = task::run_task(&spec);
+    #[cfg(not(feature = "threads"))]
+    RUNNING.with(|r| r.set(None));
+    to_js(&output?)
 }
 
 /// Folds the partials of `settings`' job into `{digest, headline}`.
@@ -135,7 +166,7 @@ pub fn memory_is_shared() -> bool {
         .is_instance_of::<js_sys::SharedArrayBuffer>()
 }
 
-/// This memory's shared counter (see [`crate::counter`]), reset to zero if `reset`.
+/// This memory's shared counter (see [`crate::workloads::counter`]), reset to zero if `reset`.
 #[wasm_bindgen(js_name = counterRead)]
 pub fn counter_read(reset: bool) -> f64 {
     crate::workloads::counter::read(reset) as f64

@@ -140,7 +140,7 @@ export class App {
     };
     const list = core.workloads();
     this.#workloads = new Map(list.map((w) => [w.id, w]));
-    this.#controls = new Controls($("controls"), list, core.settingNames());
+    this.#controls = new Controls($("controls"), list, core.settingNames(), core.maxWorkers());
   }
 
   /** The page's own wasm instance (main-thread mode runs tasks in it). */
@@ -193,8 +193,8 @@ export class App {
   #remember(settings) {
     const query = new URLSearchParams(this.#core.settingsPairs(settings));
     const page = new URLSearchParams(location.search);
-    // The page's own parameters, which are not settings (PAGE_PARAMETERS in src/settings.rs).
-    for (const name of ["isolate", "embed", "py"]) {
+    // The page's own parameters, which are not settings.
+    for (const name of this.#core.pageParameters()) {
       if (page.get(name)) query.set(name, page.get(name));
     }
     try {
@@ -420,7 +420,7 @@ export class App {
    */
   async #sweep(settings, signal) {
     const { specs, facts } = this.#core.plan(settings);
-    const counts = sweepCounts(this.cpus);
+    const counts = sweepCounts(this.cpus, this.#core.maxWorkers());
     const kinds = ["process", ...(this.available.threads === true ? ["threads"] : [])];
     const total = 1 + counts.length * kinds.length;
     let step = 0;

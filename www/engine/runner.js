@@ -20,8 +20,8 @@ function sleep(ms, signal) {
 }
 
 /**
- * A panic ends the core's call with a PanicError carrying its message (see `start` in
- * src/wasm.rs); anything else that traps says only "unreachable". Either way the instance
+ * A panic ends the core's call with a PanicError carrying its report, "task N panicked: …"
+ * (see `start` in src/wasm.rs); anything else that traps says only "unreachable". Either way the instance
  * may hold half-updated state, so the error is marked fatal: its host must replace the
  * instance before running more.
  */
@@ -29,9 +29,7 @@ function taskError(error, spec) {
   const panicked = error?.name === "PanicError";
   if (!panicked && !(error instanceof WebAssembly.RuntimeError)) return error;
   const wrapped = new Error(
-    panicked
-      ? `task ${spec.index} panicked: ${error.message}`
-      : `task ${spec.index} crashed its wasm instance (${error.message})`,
+    panicked ? error.message : `task ${spec.index} crashed its wasm instance (${error.message})`,
   );
   wrapped.name = "PanicError";
   wrapped.fatal = true;

@@ -12,18 +12,16 @@ export class Controls {
 
   /**
    * `workloads`: the core's workload list; `fields`: every setting's name, in the core's
-   * order (settings::NAMES), which is also each field's name and its error box's id prefix.
+   * order (settings::NAMES), which is also each field's name and its error box's id prefix;
+   * `maxWorkers`: the core's cap on workers, said beside the field.
    */
-  constructor(form, workloads, fields) {
+  constructor(form, workloads, fields, maxWorkers) {
     this.#form = form;
     this.#fields = fields;
     this.#workloads = new Map(workloads.map((w) => [w.id, w]));
     const select = form.elements.workload;
     for (const w of workloads) if (!w.experiment) select.add(new Option(w.label, w.id));
-  }
-
-  get form() {
-    return this.#form;
+    document.getElementById("workers-max").textContent = String(maxWorkers);
   }
 
   /** The form's fields as [name, value] pairs, the shape parseSettings reads. */

@@ -116,8 +116,16 @@ export class History {
   #added = 0;
   #dropped = 0;
 
+  /** `table`: the History's table, whose header is written here from HISTORY_COLUMNS. */
   constructor(table) {
     this.#body = table.tBodies[0];
+    const head = table.tHead.insertRow();
+    for (const column of HISTORY_COLUMNS) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = column.head;
+      head.append(th);
+    }
   }
 
   get series() {

@@ -198,7 +198,7 @@ function showSummary({ cpus, fits, baselineMs }, modes) {
   summary.hidden = false;
 }
 
-/** Worker counts a sweep visits: 1 … twice the reported CPUs (at most 64). */
-export function sweepCounts(cpus) {
-  return Array.from({ length: Math.min(64, Math.max(2, 2 * cpus)) }, (_, i) => i + 1);
+/** Worker counts a sweep visits: 1 … twice the reported CPUs (at most `maxWorkers`). */
+export function sweepCounts(cpus, maxWorkers) {
+  return Array.from({ length: Math.min(maxWorkers, Math.max(2, 2 * cpus)) }, (_, i) => i + 1);
 }
