@@ -26,7 +26,7 @@ import { MODES, poolStatus, who } from "./page/wording.js";
 import { TimelineView } from "./page/timeline.js";
 import { Meter } from "./page/meter.js";
 import { explain } from "./page/explain.js";
-import { showCode } from "./page/code.js";
+import { showArticleExcerpt, showCode } from "./page/code.js";
 import { SweepView, sweepCounts } from "./page/sweep.js";
 import { copy, csv, download, markdown, report } from "./page/share.js";
 import { plural, seconds } from "./page/format.js";
@@ -111,6 +111,7 @@ export class App {
       banner(`The WebAssembly core could not load, so nothing can run here: ${error.message}`);
       throw error;
     }
+    showArticleExcerpt($("article-code"));
     const app = new App({ caps, support, module, core });
     app.#wire();
     app.#applyLink();

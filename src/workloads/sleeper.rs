@@ -19,6 +19,7 @@ use super::{Info, Kernel};
 use crate::mix::group;
 use crate::task::Step;
 use crate::task::{Partial, TaskOutput};
+use std::sync::LazyLock;
 
 /// The arguments that sleep in the article's program; they sleep that many seconds.
 pub const SLEEPERS: [u64; 2] = [8, 12];
@@ -66,7 +67,20 @@ pub fn longest_sleep_ms(size: u64) -> u64 {
 /// The article's program as a workload.
 pub struct Sleeper;
 
-static INFO: Info = Info {
+/// The article's program, the one copy every other view of it is built from (the Python
+/// panel runs it; the page's article card and this workload's Python twin quote it).
+pub const ARTICLE: &str = include_str!("../../www/python/examples/article.py");
+
+/// The article's `do_something`, as it defines it: from its `def` to the blank line after.
+fn do_something_source() -> &'static str {
+    let start = ARTICLE
+        .find("def do_something")
+        .expect("article.py defines do_something");
+    let rest = &ARTICLE[start..];
+    rest.find("\n\n").map_or(rest, |end| &rest[..end])
+}
+
+static INFO: LazyLock<Info> = LazyLock::new(|| Info {
     id: "sleeper",
     label: "The article: do_something(0…29)",
     blurb: "The article's experiment: every call prints its argument, except 8 and 12, which sleep that many seconds. Sleeping uses no CPU, so even one core overlaps the sleeps.",
@@ -82,19 +96,16 @@ static INFO: Info = Info {
     picture: false,
     experiment: false,
     kernel_file: "sleeper.rs",
-    python: "def do_something(seconds):
-    if seconds == 8 or seconds == 12:
-        print(f'Sleeping {seconds} second(s)...')
-        time.sleep(seconds)
-        print(f'Done sleeping...{seconds}')
-    else:
-        print(seconds)
-
-def task(lo, hi):
-    for seconds in range(lo, hi):
-        do_something(seconds)",
+    // Built once: the article's function, then the task that calls it over one slice.
+    python: Box::leak(
+        format!(
+            "{}\n\ndef task(lo, hi):\n    for seconds in range(lo, hi):\n        do_something(seconds)",
+            do_something_source()
+        )
+        .into_boxed_str(),
+    ),
     ns_per_unit: 0.0,
-};
+});
 
 impl Kernel for Sleeper {
     fn info(&self) -> &'static Info {
@@ -169,6 +180,14 @@ mod tests {
             Sleeper.headline_at(total, 30, 0.1),
             "30 calls; 20 s of sleeping in all at the article's 1× time; 2 s at this run's 0.1×"
         );
+    }
+
+    #[test]
+    fn the_python_twin_quotes_the_articles_function_whole() {
+        let twin = Sleeper.info().python;
+        assert!(twin.starts_with("def do_something(seconds):\n    if seconds == 8 or seconds == 12:"));
+        assert!(twin.contains("        print(seconds)\n\ndef task(lo, hi):"));
+        assert!(ARTICLE.contains(do_something_source()));
     }
 
     #[test]

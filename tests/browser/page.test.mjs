@@ -1,4 +1,4 @@
-// The page loads, reports the CPU count like the article, lays out at a phone's width, and
+// The page loads, reports the CPU count like the article, quotes its program, lays out at a phone's width, and
 // says nothing in the console in a normal session.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +19,16 @@ test("the CPU count shown is navigator.hardwareConcurrency, beside its Python tw
   assert.equal(await page.textContent("#cpu-count"), String(reported));
   assert.equal(await page.textContent("#cpu-python"), `Number of cpu : ${reported}`);
   assert.match(await page.textContent(".caveat"), /cap or round/);
+  await page.close();
+});
+
+test("the article card quotes the article's own program", async () => {
+  const page = await env.open();
+  await page.waitForFunction(() => document.getElementById("article-code").textContent !== "");
+  const quote = await page.textContent("#article-code");
+  assert.match(quote, /^def do_something\(seconds\):\n {4}if seconds == 8 or seconds == 12:/);
+  assert.match(quote, /\nwith concurrent\.futures\.ProcessPoolExecutor\(\) as executor:\n/);
+  assert.match(quote, /results = executor\.map\(do_something, secs\)$/);
   await page.close();
 });
 

@@ -157,3 +157,37 @@ export async function showCode(settings, facts, info) {
   }
   document.getElementById("code-ours").textContent = `${driverCode(settings, facts)}\n\n${kernel}`;
 }
+
+/** The article's program: its one copy, which the Python panel also opens with. */
+export const ARTICLE_URL = new URL("../python/examples/article.py", import.meta.url);
+
+/**
+ * What the article card quotes of the article's program: `do_something`, then the `with`
+ * block that maps it, out of its `if __name__ == '__main__':`.
+ */
+export function articleExcerpt(source) {
+  const lines = source.replaceAll("\r\n", "\n").split("\n");
+  const block = (first) => {
+    const at = lines.findIndex((line) => line.trimStart().startsWith(first));
+    if (at < 0) return [];
+    const indent = lines[at].length - lines[at].trimStart().length;
+    const end = lines.findIndex(
+      (line, i) => i > at && line.trim() !== "" && line.length - line.trimStart().length <= indent,
+    );
+    const body = lines.slice(at, end < 0 ? lines.length : end);
+    while (body.length > 0 && body.at(-1).trim() === "") body.pop();
+    return body.map((line) => line.slice(indent).trimEnd());
+  };
+  return [...block("def do_something"), "", ...block("with concurrent.futures")].join("\n");
+}
+
+/** Fills the article card's quote from the article's program. */
+export async function showArticleExcerpt(element) {
+  try {
+    const response = await fetch(ARTICLE_URL);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    element.textContent = articleExcerpt(await response.text());
+  } catch (error) {
+    element.textContent = `# The article's program could not be loaded (${error.message}).`;
+  }
+}
