@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { median as medianOfSorted } from "../www/engine/runs.js";
+import { efficiencyOf, isBaseline, median as medianOfSorted } from "../www/engine/series.js";
 import {
   clickAndWait,
   launchBrowser,
@@ -323,8 +323,8 @@ async function startup(workers) {
 // The CPU-bound workloads' task lists, natively (src/bin/native.rs): serial and on one rayon
 // thread per reported CPU, beside the page's main-thread and thread-pool medians.
 async function native(runs) {
-  const jobs = [...new Set(runs.filter((r) => r.mode === "main").map((r) => r.workload))]
-    .map((w) => runs.find((r) => r.workload === w && r.mode === "main"))
+  const jobs = [...new Set(runs.filter((r) => isBaseline(r)).map((r) => r.workload))]
+    .map((w) => runs.find((r) => r.workload === w && isBaseline(r)))
     .filter((r) => r.scale === 1 && !["tiny", "counter"].includes(r.workload));
   if (jobs.length === 0) return null;
   say("native: cargo build --release --features threads --bin native");
@@ -509,7 +509,7 @@ async function sweep(cpus) {
       workers: Number(r.dataset.workers),
       median_ms: Number(r.dataset.ms),
       speedup: Number(r.dataset.speedup),
-      efficiency: Number(r.dataset.speedup) / Number(r.dataset.workers),
+      efficiency: efficiencyOf(Number(r.dataset.speedup), Number(r.dataset.workers)),
     })),
   );
   const { fits, baselineMs } = JSON.parse(await p.getAttribute("#sweep-summary", "data-json"));
@@ -567,11 +567,11 @@ function targets(report) {
     );
   }
   for (const workload of ["primes", "mandelbrot"]) {
-    const main = report.runs.find((r) => r.workload === workload && r.mode === "main");
+    const main = report.runs.find((r) => r.workload === workload && isBaseline(r));
     for (const mode of ["process", "threads"]) {
       const r = report.runs.find((x) => x.workload === workload && x.mode === mode && !x.gil);
       if (!main || !r) continue;
-      const efficiency = main.wall_ms.median / r.wall_ms.median / r.workers;
+      const efficiency = efficiencyOf(main.wall_ms.median / r.wall_ms.median, r.workers);
       add(
         `${mode} efficiency, ${workload}, ${r.workers} workers`,
         `${(100 * efficiency).toFixed(1)}%`,
@@ -684,7 +684,7 @@ function printTable(report) {
     "digest",
   ];
   const rows = report.runs.map((r) => {
-    const main = report.runs.find((m) => m.workload === r.workload && m.mode === "main");
+    const main = report.runs.find((m) => m.workload === r.workload && isBaseline(m));
     const speedup = main.wall_ms.median / r.wall_ms.median;
     return [
       r.workload,

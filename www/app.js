@@ -4,6 +4,7 @@
 import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { endStatus, runSeries } from "./engine/runs.js";
+import { MAIN, isBaseline, isLastOfSeveral, namesRuns, speedupOf } from "./engine/series.js";
 import { addSpan, now } from "./engine/measure.js";
 import { isStop, withDeadline } from "./engine/stop.js";
 import { ensureIsolation } from "./platform/isolation.js";
@@ -294,9 +295,9 @@ export class App {
 
   /** The chosen settings, then the same on the process pool (or threads) to compare. */
   #compare(settings) {
-    const other = settings.mode === "main" ? "process" : settings.mode;
+    const other = isBaseline(settings) ? "process" : settings.mode;
     return this.runAll([
-      this.#variant(settings, { mode: "main" }),
+      this.#variant(settings, { mode: MAIN }),
       this.#variant(settings, { mode: other }),
     ]);
   }
@@ -346,15 +347,12 @@ export class App {
     let timer = 0;
     const { mode } = settings;
     // Name the run only when there are several: "(warm-up)", "(run 2 of 3)".
-    const which = (record) => (settings.repeats > 1 || settings.warmup ? ` (${record.label})` : "");
+    const which = (record) => (namesRuns(settings) ? ` (${record.label})` : "");
     // The last run's time is not the headline's (a median of every run), so its line says so.
-    const ended = (record) => {
-      const n = settings.repeats;
-      const last = n > 1 && record.label === `run ${n} of ${n}`;
-      return last
-        ? ` (${record.label}; the result above is the median of all ${n})`
+    const ended = (record) =>
+      isLastOfSeveral(record, settings)
+        ? ` (${record.label}; the result above is the median of all ${settings.repeats})`
         : which(record);
-    };
     const redraw = () => {
       const t0 = now();
       this.#view.tick();
@@ -363,11 +361,11 @@ export class App {
       this.#meter.showLive();
       // The redraw's own JavaScript, on the run's page lane (the browser's painting after it
       // cannot be timed from here).
-      if (current?.start && mode !== "main") addSpan(current.page, t0, now());
+      if (current?.start && !isBaseline(settings)) addSpan(current.page, t0, now());
     };
     const hooks = {
       meter: this.#meter,
-      onPrepared: (prep) => mode !== "main" && this.#showPool(prep, mode),
+      onPrepared: (prep) => !isBaseline(settings) && this.#showPool(prep, mode),
       onRunStart: (record) => {
         current = record;
         this.#log.clear();
@@ -406,7 +404,7 @@ export class App {
     if (isEmbedded()) revealResult();
     for (const id of ["copy-markdown", "download-json", "download-csv"]) $(id).disabled = false;
     const stopped = series.status === "stopped" || series.status === "timed out";
-    if (stopped && settings.mode !== "main") {
+    if (stopped && !isBaseline(settings)) {
       $("pool-status").textContent = MODES[settings.mode].stoppedPool;
     }
   }
@@ -441,7 +439,7 @@ export class App {
       if (series.status !== "done") throw new Error(series.error ?? series.status);
       return series;
     };
-    const base = await measure(this.#variant(settings, { mode: "main" }), "main thread");
+    const base = await measure(this.#variant(settings, { mode: MAIN }), "main thread");
     const results = {};
     const fits = {};
     for (const kind of kinds) {
@@ -450,7 +448,7 @@ export class App {
         const s = this.#variant(settings, { mode: kind, workers: n, gil: false });
         const series = await measure(s, `${MODES[kind].label}, ${plural(n, MODES[kind].unit)}`);
         const { min, max } = series.stats;
-        const speedup = base.ms / series.ms;
+        const speedup = speedupOf(series, base);
         results[kind].push({ workers: n, ms: series.ms, min, max, speedup });
         results[kind].at(-1).digest = series.summary?.digest;
       }

@@ -1,6 +1,8 @@
 // What a run's timings say: each task's phases on its worker's lane, and where the workers'
 // time went. Used by the timeline, the "explain this result" paragraph and the exports.
 
+import { MAIN, lanesOf } from "./series.js";
+
 /** Phase kinds, in drawing order; each is a span of one lane's time. */
 export const PHASES = {
   start: "starting the worker and instantiating wasm",
@@ -11,7 +13,7 @@ export const PHASES = {
   return: "result back to the page",
 };
 
-const laneId = (worker) => (worker === "main" ? "main" : Number(worker));
+const laneId = (worker) => (worker === MAIN ? MAIN : Number(worker));
 
 // A finished run's chunks, once each: record -> Map(message -> {first, last}).
 const chunks = new WeakMap();
@@ -105,8 +107,7 @@ export function barOf(record, i) {
 export function timelineOf(record, now = record.end) {
   const t0 = record.start;
   const t1 = (record.end ?? now) - t0;
-  const lanes =
-    record.mode === "main" ? ["main"] : Array.from({ length: record.workers }, (_, i) => i);
+  const lanes = lanesOf(record);
   const bars = clipMessages(record.outcomes.map((_, i) => barOf(record, i)).filter(Boolean));
   // Tasks sent but not back yet (live runs): the oldest on each lane drawn as running until
   // now (the others wait behind it, in the worker's queue).

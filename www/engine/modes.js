@@ -4,6 +4,7 @@ import { ProcessPool } from "./pool.js";
 import { runTask } from "./runner.js";
 import { now } from "./measure.js";
 import { Kind, ThreadNews } from "./protocol.js";
+import { MAIN } from "./series.js";
 import { isStop, withDeadline } from "./stop.js";
 
 const THREADS_WORKER = new URL("../workers/threads.js", import.meta.url);
@@ -46,7 +47,7 @@ function yieldToPage() {
  * as a sleeping Python process leaves the CPU to others.
  */
 export class MainThreadMode {
-  name = "main";
+  name = MAIN;
   #engine;
 
   /** `engine` holds the page's core instance and can replace it after a panic. */
@@ -69,7 +70,7 @@ export class MainThreadMode {
    */
   async run(specs, { context, onEvent, onResult, signal }) {
     const outcomes = [];
-    const emit = (event) => onEvent?.(event, "main");
+    const emit = (event) => onEvent?.(event, MAIN);
     let sliceStart = performance.now();
     for (const spec of specs) {
       if (performance.now() - sliceStart >= MAIN_SLICE_MS) {
@@ -80,10 +81,10 @@ export class MainThreadMode {
       let outcome;
       try {
         const value = await runTask(this.#engine.core, spec, { ...context, signal }, emit);
-        outcome = { value, worker: "main" };
+        outcome = { value, worker: MAIN };
       } catch (error) {
         if (isStop(error)) throw error;
-        outcome = { error, worker: "main" };
+        outcome = { error, worker: MAIN };
         if (error.fatal) await this.#engine.replaceCore();
       }
       outcomes.push(outcome);

@@ -3,6 +3,7 @@
 // follows along through hooks.
 import { addSpan, measure, now } from "./measure.js";
 import { timeoutError } from "./stop.js";
+import { runLabel, summarizeRuns } from "./series.js";
 
 /** Resolves once the browser has painted what was just put on screen (or after 100 ms). */
 export function nextPaint() {
@@ -20,12 +21,6 @@ export function nextPaint() {
 /** How a run that threw `error` ended: "stopped" (Stop), "timed out" or "error". */
 export function endStatus(error) {
   return { AbortError: "stopped", TimeoutError: "timed out" }[error.name] ?? "error";
-}
-
-/** The median of numbers sorted ascending (the mean of the middle two for an even count). */
-export function median(sorted) {
-  const m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
 /**
@@ -141,8 +136,7 @@ export async function runSeries({ mode, specs, facts, settings, hooks = {}, summ
   const total = settings.repeats + (settings.warmup ? 1 : 0);
   for (let i = 0; i < total; i++) {
     const isWarmup = settings.warmup && i === 0;
-    const n = series.runs.length + 1;
-    const label = isWarmup ? "warm-up" : `run ${n} of ${settings.repeats}`;
+    const label = runLabel(i, settings);
     const record = await runOnce({
       signal,
       mode,
@@ -164,11 +158,7 @@ export async function runSeries({ mode, specs, facts, settings, hooks = {}, summ
       return series;
     }
   }
-  const times = series.runs.map((r) => r.ms).sort((a, b) => a - b);
-  series.stats = { median: median(times), min: times[0], max: times.at(-1) };
-  series.representative = series.runs.reduce((best, r) =>
-    Math.abs(r.ms - series.stats.median) < Math.abs(best.ms - series.stats.median) ? r : best,
-  );
+  Object.assign(series, summarizeRuns(series.runs));
   series.ms = series.stats.median;
   series.summary = series.representative.summary;
   series.failures = series.representative.failures;

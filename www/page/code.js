@@ -1,6 +1,7 @@
 // Side-by-side code: the Python program the current settings correspond to, and what this
 // page runs for them (the Rust kernel, fetched from the built site, and the JavaScript or
 // Rust that drives it in the chosen mode).
+import { isBaseline } from "../engine/series.js";
 
 /**
  * The Python program these settings correspond to; `info` is the workload's (its `python`
@@ -10,7 +11,7 @@ export function pythonProgram(s, { items, chunksize }, info) {
   const split = taskSplit(s, items);
   const imports = ["import time"];
   let run;
-  if (s.mode === "main") {
+  if (isBaseline(s)) {
     run = "results = [task(lo, hi) for lo, hi in tasks]";
   } else {
     const executor = s.mode === "threads" ? "ThreadPoolExecutor" : "ProcessPoolExecutor";
@@ -101,7 +102,7 @@ function autoNote(s, chunksize, comment) {
 /** What this page runs for these settings: the driver for the mode. */
 export function driverCode(s, { chunksize }) {
   const plan = `const { specs } = core.plan(settings); // ${s.workload}, size ${s.size}, ${s.tasks} tasks`;
-  if (s.mode === "main") {
+  if (isBaseline(s)) {
     return `// www/engine/modes.js, main thread: one wasm call per task, in turn
 ${plan}
 for (const spec of specs) results.push(await runTask(core, spec, { scale: ${s.scale} }));`;

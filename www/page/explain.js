@@ -4,6 +4,7 @@ import { timelineOf, breakdown, computeMsOf } from "../engine/analysis.js";
 
 import { capitalize, fmt, plural } from "./format.js";
 import { MODES } from "./wording.js";
+import { efficiencyOf, isBaseline, speedupOf } from "../engine/series.js";
 const ms = (x) => `${fmt.format(Math.round(x))} ms`;
 const pct = (part, whole) => `${Math.round((100 * part) / Math.max(whole, 1e-9))}%`;
 
@@ -23,13 +24,13 @@ export function explain(series, baseline, cpus) {
 
   if (series.facts.sleeps) {
     const floor = series.facts.longest_sleep_ms * settings.scale;
-    if (series.mode === "main") {
+    if (isBaseline(series)) {
       return `One call after another, so every sleep adds up: ${ms(run.ms)} in all. Sleeping uses no CPU, so even this one thread could have overlapped the sleeps, had it not waited for each.`;
     }
     return `No schedule can beat the longest single sleep, ${ms(floor)}: ${units} finished ${ms(run.ms - floor)} after it. The sleeps overlapped because sleeping uses no CPU${settings.gil ? " and releases the GIL" : ""}; the other calls ran while the sleepers slept.`;
   }
 
-  if (series.mode === "main") {
+  if (isBaseline(series)) {
     const r = run.responsiveness;
     out.push(
       `One task after another on the page's own thread: this is the baseline. ${plural(series.tasks, "task")} took ${ms(run.ms)}, a median of ${ms(b.medianTask)} each.`,
@@ -42,11 +43,11 @@ export function explain(series, baseline, cpus) {
     return out.join(" ");
   }
 
-  const speedup = baseline ? baseline.ms / series.ms : null;
+  const speedup = speedupOf(series, baseline);
   const cores = `${cpus} reported CPU${cpus > 1 ? "s" : ""}`;
   if (speedup) {
     out.push(
-      `${capitalize(units)} on ${cores}: ${speedup.toFixed(2)}× faster than the main thread, ${pct(speedup, n)} efficient.`,
+      `${capitalize(units)} on ${cores}: ${speedup.toFixed(2)}× faster than the main thread, ${pct(efficiencyOf(speedup, n), 1)} efficient.`,
     );
   } else {
     out.push(`${capitalize(units)} on ${cores}.`);
@@ -75,7 +76,7 @@ export function explain(series, baseline, cpus) {
     out.push(
       `The last ${ms(b.tail)} only one ${unit} still had work: tasks differ in cost (the slowest took ${(b.slowestTask / Math.max(b.medianTask, 1e-9)).toFixed(1)}× the median), and the last ones finished unevenly. More, smaller tasks even this out.`,
     );
-  } else if (speedup && speedup / n < 0.9) {
+  } else if (speedup && efficiencyOf(speedup, n) < 0.9) {
     const base = computeMsOf(baseline.representative);
     const slower = b.run / Math.max(base, 1e-9) - 1;
     out.push(

@@ -12,5 +12,8 @@ export const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 /** "1 worker", "2 workers": a count with its noun, `many` where the plural is irregular. */
 export const plural = (n, one, many = `${one}s`) => `${fmt.format(n)} ${n === 1 ? one : many}`;
 
+/** A fraction as a whole percentage: 0.874 → "87%". */
+export const percent = (fraction) => `${Math.round(100 * fraction)}%`;
+
 /** The text with its first letter in upper case. */
 export const capitalize = (text) => `${text[0].toUpperCase()}${text.slice(1)}`;

@@ -3,7 +3,8 @@
 import { modeLabel } from "./wording.js";
 import { computeMsOf } from "../engine/analysis.js";
 
-import { fmt, plural, seconds as s2 } from "./format.js";
+import { efficiencyOf, isBaseline, speedupOf } from "../engine/series.js";
+import { fmt, percent, plural, seconds as s2 } from "./format.js";
 
 /**
  * Series with equal keys ran the same task list and must give the same digest; the time
@@ -12,13 +13,6 @@ import { fmt, plural, seconds as s2 } from "./format.js";
 export function taskListKey(s, facts) {
   const scale = facts?.sleeps ? s.scale : 1;
   return [s.workload, s.size, s.tasks, scale, s.fail ?? ""].join("|");
-}
-
-/** A series' speedup over its baseline, or null (no baseline, or it is the baseline). */
-export function speedupOf(series, baseline) {
-  return baseline && series.mode !== "main" && series.status === "done"
-    ? baseline.ms / series.ms
-    : null;
 }
 
 /**
@@ -45,13 +39,12 @@ export const HISTORY_COLUMNS = [
     key: "speedup",
     head: "Speedup",
     cell: ({ series, speedup }) =>
-      series.mode === "main" ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
+      isBaseline(series) ? "baseline" : speedup ? `${speedup.toFixed(2)}×` : "–",
   },
   {
     key: "efficiency",
     head: "Efficiency",
-    cell: ({ series, speedup }) =>
-      speedup ? `${Math.round((100 * speedup) / series.workers)}%` : "–",
+    cell: ({ series, speedup }) => (speedup ? percent(efficiencyOf(speedup, series.workers)) : "–"),
   },
   {
     key: "longTasks",
@@ -141,7 +134,7 @@ export class History {
   baselineFor(settings, facts) {
     const key = taskListKey(settings, facts);
     return this.#series.findLast(
-      (r) => r.mode === "main" && r.status === "done" && taskListKey(r.settings, r.facts) === key,
+      (r) => isBaseline(r) && r.status === "done" && taskListKey(r.settings, r.facts) === key,
     );
   }
 

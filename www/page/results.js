@@ -1,7 +1,8 @@
 // The Result card: progress while a series runs, then the headline number with its method
 // (median of the repeats, min–max, warm-up, cold start), the speedup against the main
 // thread, the answer, failures, the page's responsiveness, the picture and the per-task table.
-import { fmt, plural, seconds as s2 } from "./format.js";
+import { efficiencyOf, isBaseline, namesRuns, speedupOf } from "../engine/series.js";
+import { fmt, percent, plural, seconds as s2 } from "./format.js";
 import { MODES, who } from "./wording.js";
 
 const TABLE_ROWS = 500;
@@ -158,12 +159,12 @@ function describe(series) {
 /** A stopped or timed-out series: when, how many tasks finished, which did not. */
 function stoppedLine(series, done) {
   const shown = series.representative;
-  const { repeats, warmup, timeout } = series.settings;
+  const { timeout } = series.settings;
   if (!shown) {
     const why = series.status === "timed out" ? `Timed out (${series.error})` : "Stopped";
     return `${why} while the ${MODES[series.mode].label} was starting: no task ran.${MODES[series.mode].stoppedRun}`;
   }
-  const which = repeats > 1 || warmup ? ` (${shown.label})` : "";
+  const which = namesRuns(series.settings) ? ` (${shown.label})` : "";
   const how =
     series.status === "timed out"
       ? `Timed out after ${s2(shown.ms)} s${which}, past its timeout of ${timeout} s`
@@ -204,12 +205,13 @@ function showMethod(series) {
 function showSpeedup(series, baseline) {
   const speedup = $("speedup");
   speedup.hidden = false;
-  if (series.mode === "main") {
+  const s = speedupOf(series, baseline);
+  if (isBaseline(series)) {
     speedup.textContent = "This is the baseline: every other mode is compared with it.";
-  } else if (baseline) {
-    const s = baseline.ms / series.ms;
+  } else if (s) {
     const on = plural(series.workers, MODES[series.mode].unit);
-    speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${s2(baseline.ms)} s for the same ${plural(series.tasks, "task")}) · <strong>${Math.round((100 * s) / series.workers)}%</strong> parallel efficiency on ${on}`;
+    const efficiency = percent(efficiencyOf(s, series.workers));
+    speedup.innerHTML = `<strong>${s.toFixed(2)}×</strong> the speed of the main thread (${s2(baseline.ms)} s for the same ${plural(series.tasks, "task")}) · <strong>${efficiency}</strong> parallel efficiency on ${on}`;
   } else {
     speedup.textContent =
       "No main-thread run of these settings yet: press “Compare with the main thread” to see the speedup.";

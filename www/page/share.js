@@ -2,6 +2,7 @@
 // run's per-task timings) as JSON or CSV.
 import { HISTORY_COLUMNS, historyCells } from "./history.js";
 import { who } from "./wording.js";
+import { speedupOf } from "../engine/series.js";
 
 const round = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
@@ -46,7 +47,7 @@ export function report(history, page) {
         median_ms: round(s.ms),
         min_ms: round(s.stats?.min),
         max_ms: round(s.stats?.max),
-        speedup: baseline && s.mode !== "main" && s.ms ? round(baseline.ms / s.ms) : null,
+        speedup: round(speedupOf(s, baseline)),
         digest: s.summary?.digest ?? null,
         headline: s.summary?.headline ?? null,
         warmup_ms: round(s.warmup?.ms),

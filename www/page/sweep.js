@@ -2,7 +2,8 @@
 // with the ideal line, the Amdahl fit, and where scaling levels off next to the CPU count
 // the browser reports.
 
-import { capitalize, plural } from "./format.js";
+import { capitalize, percent, plural } from "./format.js";
+import { efficiencyOf } from "../engine/series.js";
 import { MODES } from "./wording.js";
 const $ = (id) => document.getElementById(id);
 
@@ -119,7 +120,7 @@ function showCharts({ cpus, results, fits }, modes) {
         label: `Amdahl fit, ${label}`,
       });
     }
-    const efficiency = results[k].map((p) => [p.workers, p.speedup / p.workers]);
+    const efficiency = results[k].map((p) => [p.workers, efficiencyOf(p.speedup, p.workers)]);
     effLines.push({ className: k, points: efficiency, dots: true, label });
   }
   const chartsHtml = (W) =>
@@ -162,7 +163,7 @@ function showTable({ results, fits }, modes) {
       String(p.workers),
       (p.ms / 1000).toFixed(3),
       `${p.speedup.toFixed(2)}×`,
-      `${Math.round((100 * p.speedup) / p.workers)}%`,
+      percent(efficiencyOf(p.speedup, p.workers)),
       fits[k] ? `${fits[k].curve[p.workers - 1].toFixed(2)}×` : "–",
     ];
     for (const c of cells) tr.insertCell().textContent = c;

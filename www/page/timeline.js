@@ -4,6 +4,7 @@
 // read its numbers.
 import { barOf, inFlightOf, pageMs, timelineOf, PHASES } from "../engine/analysis.js";
 import { who } from "./wording.js";
+import { lanesOf } from "../engine/series.js";
 
 const LANE_H = 20;
 const LANE_GAP = 6;
@@ -120,8 +121,7 @@ export class TimelineView {
     this.#record = null;
     this.#root.hidden = false;
     const width = Math.max(this.#root.clientWidth, 280);
-    const lanes =
-      record.mode === "main" ? ["main"] : Array.from({ length: record.workers }, (_, i) => i);
+    const lanes = lanesOf(record);
     const height = lanes.length * (LANE_H + LANE_GAP) + AXIS_H;
     const plotW = width - LABEL_W - 24;
     // The previous run of a series predicts this one's length; otherwise start with a second.

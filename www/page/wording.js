@@ -1,6 +1,7 @@
 // How the page speaks of each mode, in one place: its name, what its lanes and units are
 // called, what its pool looks like, and what a Stop did to it.
 import { mib, plural } from "./format.js";
+import { MAIN } from "../engine/series.js";
 
 /**
  * Per mode: label, unit ("worker"), lane tag ("w"), the status line while a run goes
@@ -52,7 +53,7 @@ export const MODES = {
 
 /** How a worker or thread is named in the log and tables: w0, t1, main. */
 export function who(worker, mode) {
-  return worker === "main" ? "main" : MODES[mode].lane(worker);
+  return worker === MAIN ? MAIN : MODES[mode].lane(worker);
 }
 
 /** A series' mode as people read it: "thread pool + GIL". */
