@@ -132,7 +132,7 @@ export function latestRun(page) {
 
 /** The lines the run printed, in order, without the worker tags. */
 export function logLines(page) {
-  return page.$$eval("#log .line .text", (els) => els.map((e) => e.textContent));
+  return page.$$eval("#log .line", (els) => els.map((e) => e.textContent));
 }
 
 /** Opens the Python panel (if a link has not) and waits until Python can run. */
@@ -172,8 +172,8 @@ export function pythonResult(page) {
     return {
       status: document.getElementById("py-status").textContent,
       error: box.hidden ? null : box.textContent,
-      lines: [...document.querySelectorAll("#py-output .py-line")].map((row) => ({
-        process: row.dataset.tag,
+      lines: [...document.querySelectorAll("#py-output .line")].map((row) => ({
+        process: row.dataset.who,
         text: row.textContent,
       })),
     };

@@ -21,6 +21,7 @@ import {
 } from "./page/memory.js";
 import { Controls } from "./page/controls.js";
 import { Log } from "./page/log.js";
+import { redrawEvery } from "./page/live.js";
 import { History } from "./page/history.js";
 import { ResultsView, finishedLine } from "./page/results.js";
 import { MODES, poolStatus, who } from "./page/wording.js";
@@ -38,16 +39,9 @@ import {
   linksOutOfFrame,
   reportHeight,
 } from "./page/embed.js";
-import { programInLink } from "./page/program-link.js";
+import { programInLink, putSettingsInLink } from "./page/link.js";
 
 const $ = (id) => document.getElementById(id);
-/**
- * How often the live displays (clock, progress, log, timeline, meter) redraw during a run,
- * in ms: all at once, four times a second. On a 2-core machine every repaint takes CPU time
- * from the workers being measured; redrawing each display on its own timer cost about 8% of
- * a 250 ms process-pool run.
- */
-const LIVE_MS = 250;
 /** Inputs in which Enter does not submit a form (so does not run here either). */
 const NOT_TYPED = new Set(["button", "checkbox", "radio", "submit", "reset", "file", "range"]);
 /** How long the process pool may take to start before the page says it could not. */
@@ -79,7 +73,7 @@ export class App {
   #modes;
   #workloads;
   #controls;
-  #log = new Log($("log"));
+  #log = new Log($("log"), $("log-dropped"));
   #view = new ResultsView();
   #history = new History($("history"));
   #timeline = new TimelineView($("timeline"), $("timeline-tip"));
@@ -193,17 +187,7 @@ export class App {
 
   /** Puts `settings` in the address bar, so a reload or a shared link reproduces them. */
   #remember(settings) {
-    const query = new URLSearchParams(this.#core.settingsPairs(settings));
-    const page = new URLSearchParams(location.search);
-    // The page's own parameters, which are not settings.
-    for (const name of this.#core.pageParameters()) {
-      if (page.get(name)) query.set(name, page.get(name));
-    }
-    try {
-      history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
-    } catch {
-      // A sandboxed frame may refuse; the settings still apply, only the link cannot show them.
-    }
+    putSettingsInLink(this.#core.settingsPairs(settings), this.#core.pageParameters());
     if ($("code").open) this.#showCode(settings);
     this.#showLinks(settings);
   }
@@ -340,11 +324,11 @@ export class App {
 
   /**
    * What a run shows while it goes: the status line, progress, the log and a redraw of the
-   * live displays every LIVE_MS. Returns the runSeries hooks and stop() for the redraws.
+   * live displays every LIVE_MS (live.js). Returns the runSeries hooks and stop() for the redraws.
    */
   #liveHooks(settings, tasks, facts) {
     let current = null;
-    let timer = 0;
+    let stopRedraws = () => {};
     const { mode } = settings;
     // Name the run only when there are several: "(warm-up)", "(run 2 of 3)".
     const which = (record) => (namesRuns(settings) ? ` (${record.label})` : "");
@@ -372,20 +356,20 @@ export class App {
         const run = { tasks, workers: record.workers, gil: settings.gil, sleeps: facts.sleeps };
         this.#view.status(MODES[mode].running({ ...run, which: which(record) }));
         this.#view.progress(0, tasks);
-        clearInterval(timer);
-        timer = setInterval(redraw, LIVE_MS);
+        stopRedraws();
+        stopRedraws = redrawEvery(redraw);
       },
       onLine: (text, worker) => this.#log.add(text, who(worker, mode)),
       onProgress: (record) => this.#view.progress(record.done, tasks),
       onRunEnd: (record) => {
-        clearInterval(timer);
+        stopRedraws();
         if (record.start) this.#timeline.show(record);
         this.#meter.showResult(record.responsiveness);
         this.#log.add(`${endLine(record)}${record.status === "done" ? ended(record) : ""}`);
         this.#log.flush();
       },
     };
-    return { hooks, stop: () => clearInterval(timer) };
+    return { hooks, stop: () => stopRedraws() };
   }
 
   /** A finished series: its result, explanation, timeline and picture, and a History row. */
@@ -667,7 +651,8 @@ export class App {
     python.addEventListener("toggle", () => {
       if (!python.open) return;
       import("./page/python.js").then(
-        ({ openPython }) => openPython($("python-body"), { cpus: this.cpus }),
+        ({ openPython }) =>
+          openPython({ cpus: this.cpus, processes: this.#support.pythonProcesses }),
         (error) =>
           ($("python-body").textContent = `The Python panel could not load: ${error.message}`),
       );

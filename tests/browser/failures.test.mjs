@@ -58,7 +58,7 @@ test("Stop terminates the pool mid-run and the next run starts a fresh one", asy
   await page.check('input[name=scale][value="1"]');
   await page.click("#preset");
   await page.waitForFunction(() =>
-    [...document.querySelectorAll("#log .text")].some((e) => e.textContent.startsWith("Sleeping")),
+    [...document.querySelectorAll("#log .line")].some((e) => e.textContent.startsWith("Sleeping")),
   );
   await page.click("#stop");
   await page.waitForFunction(() => document.querySelector("#history tbody tr"));
@@ -111,7 +111,7 @@ test("Stop terminates the thread pool too, and the next thread run starts afresh
   await poolReady(page);
   await page.click("#run");
   await page.waitForFunction(() =>
-    [...document.querySelectorAll("#log .text")].some((e) => e.textContent.startsWith("Sleeping")),
+    [...document.querySelectorAll("#log .line")].some((e) => e.textContent.startsWith("Sleeping")),
   );
   await page.click("#stop");
   await page.waitForFunction(() => !document.querySelector("#controls").hasAttribute("aria-busy"));

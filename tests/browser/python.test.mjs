@@ -58,8 +58,8 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
     rows.map((r) => r.textContent),
   );
   assert.equal(lanes.length, 1 + cpus, "a timeline row for main and for each process");
-  assert.ok((await page.count("#py-timeline .py-span.sleep")) >= 2, "the two sleeps are drawn");
-  assert.ok((await page.count("#py-timeline .py-span.start-up")) === cpus);
+  assert.ok((await page.count("#py-timeline .py-span.ph-sleep")) >= 2, "the two sleeps are drawn");
+  assert.ok((await page.count("#py-timeline .py-span.ph-start")) === cpus);
 });
 
 test("the executors' API works as CPython's: submit, map, as_completed, wait, timeout, initializer, Pool, shutdown(wait=False), limits", async () => {
@@ -168,7 +168,7 @@ test("Stop ends an endless loop in a process, and the next run works", async () 
   await page.click("#py-run");
   await page.waitForFunction(
     () =>
-      [...document.querySelectorAll("#py-output .py-line")].some(
+      [...document.querySelectorAll("#py-output .line")].some(
         (e) => e.textContent === "spinning",
       ),
     undefined,
@@ -245,7 +245,7 @@ test("the link carries a 10,000-character program in its fragment, which no serv
     const packed = new URLSearchParams(hash.slice(1)).get("py");
     const text = packed
       ? await page.evaluate(
-          (p) => import("./www/page/program-link.js").then((m) => m.unpack(p)),
+          (p) => import("./www/page/link.js").then((m) => m.unpack(p)),
           packed,
         )
       : null;
@@ -268,7 +268,7 @@ test("the link carries a 10,000-character program in its fragment, which no serv
 });
 
 test("an old ?py= link still opens, and its program moves to the fragment", async () => {
-  const { pack } = await import("../../www/page/program-link.js");
+  const { pack } = await import("../../www/page/link.js");
   const program = "print('old link', 6 * 7)";
   const old = await env.open({ query: `?py=${await pack(program)}` });
   await pythonReady(old);
@@ -291,7 +291,7 @@ test("a damaged link, and one that would inflate to 100 MiB, are explained; the 
   );
   await broken.close();
 
-  const { pack } = await import("../../www/page/program-link.js");
+  const { pack } = await import("../../www/page/link.js");
   const bomb = await pack("a".repeat(100 * 1024 * 1024));
   const page = await env.open({ query: `?workload=primes&size=200000&tasks=8#py=${bomb}` });
   await page.waitForSelector("#py-error:not([hidden])", { timeout: 60_000 });

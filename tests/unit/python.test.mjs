@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MailboxReader, MailboxWriter, mailboxBuffer } from "../../www/engine/mailbox.js";
-import { MAX_PROGRAM_BYTES, pack, unpack } from "../../www/page/program-link.js";
+import { MAX_PROGRAM_BYTES, pack, unpack } from "../../www/page/link.js";
 
 test("the mailbox hands over messages in order, one at a time, each with its payload", () => {
   const buffer = mailboxBuffer();

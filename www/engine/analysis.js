@@ -3,14 +3,19 @@
 
 import { MAIN, lanesOf } from "./series.js";
 
-/** Phase kinds, in drawing order; each is a span of one lane's time. */
+/**
+ * Phase kinds, in drawing order; each is a span of one lane's time. The page's one vocabulary
+ * for timelines: the Python panel's draws in it too (import and await are Python's only).
+ */
 export const PHASES = {
-  start: "starting the worker and instantiating wasm",
+  start: "starting the worker (instantiating wasm, or starting Python)",
+  import: "importing the program (Python's spawn)",
   send: "message to the worker",
   wait: "waiting for the GIL",
   run: "computing",
   sleep: "sleeping",
   return: "result back to the page",
+  await: "waiting for results",
 };
 
 const laneId = (worker) => (worker === MAIN ? MAIN : Number(worker));

@@ -26,6 +26,7 @@ export const MAIN_LANE = 0;
 
 export class PythonSession {
   #cpus;
+  #processes;
   #hooks;
   #driver = null;
   #pools = new Map();
@@ -40,11 +41,14 @@ export class PythonSession {
    * spawnAt, memoryBytes}) as a process is spawned (memoryBytes, its own wasm memory, is
    * filled in once it has started); onLine({lane, text, stream, at}) for each printed line
    * (they come in batches: see lineBatcher in workers/python-runtime.js);
-   * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: start-up,
-   * import, task, sleep, wait).
+   * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: one of
+   * analysis.js's PHASES: start, import, run, sleep, await). `processes`: whether executors
+   * may start processes here (modeSupport's pythonProcesses is true): the page then gives the
+   * driver a mailbox to block on, and every interpreter may block.
    */
-  constructor({ cpus, onLane, onLine, onSpan } = {}) {
+  constructor({ cpus, processes = false, onLane, onLine, onSpan } = {}) {
     this.#cpus = cpus;
+    this.#processes = processes;
     this.#hooks = { onLane, onLine, onSpan };
   }
 
@@ -75,7 +79,7 @@ export class PythonSession {
     try {
       const driver = await this.warm();
       if (this.#run !== run) throw abortError();
-      const buffer = globalThis.crossOriginIsolated ? mailboxBuffer() : null;
+      const buffer = this.#processes ? mailboxBuffer() : null;
       this.#mailbox = buffer ? new MailboxWriter(buffer) : null;
       const startedAt = now();
       const error = await this.#request({ kind: Kind.run, source, buffer, scale });
@@ -115,7 +119,12 @@ export class PythonSession {
       );
     };
     const started = this.#request(
-      { kind: Kind.start, cpus: this.#cpus, snapshot: this.#snapshot },
+      {
+        kind: Kind.start,
+        cpus: this.#cpus,
+        snapshot: this.#snapshot,
+        canBlock: this.#processes,
+      },
       driver,
     );
     driver.ready = started.then(({ from, to, snapshot }) => {
@@ -161,6 +170,7 @@ export class PythonSession {
         name: names[i],
         scale,
         snapshot: this.#snapshot,
+        canBlock: this.#processes,
       }),
       onNews: (news, i) => this.#news(lanes[i].id, news),
     });

@@ -36,7 +36,12 @@ export function showCapabilities(root, caps, support) {
     ],
   ];
   if (caps.framed) rows.unshift(["This frame", { ok: true, text: frameText(caps), note: "" }]);
-  const modes = { main: "Main thread", process: "Process pool", threads: "Thread pool" };
+  const modes = {
+    main: "Main thread",
+    process: "Process pool",
+    threads: "Thread pool",
+    pythonProcesses: "Python processes",
+  };
   for (const [mode, label] of Object.entries(modes)) {
     rows.push([label, yes(support[mode] === true, support[mode] === true ? "" : support[mode])]);
   }

@@ -1,130 +1,66 @@
 // The Python panel: an editor holding a Python program (the article's, or another example),
 // run by real CPython (Pyodide) in workers: the program as __main__ in one interpreter, each
-// process of its executor in another (engine/python.js). This module, its stylesheet and the
-// runtime load only when the panel is first opened.
+// process of its executor in another (engine/python.js). Its markup is in index.html; this
+// module and the runtime load only when the panel is first opened. It is built from the
+// page's pieces: the output is a Log, the link is link.js's, the timeline's kinds are
+// analysis.js's PHASES, and what Python can do here is capabilities.js's modeSupport.
 import { MAIN_LANE, PythonSession } from "../engine/python.js";
+import { PHASES } from "../engine/analysis.js";
 import { now } from "../engine/measure.js";
-import { mib, plural } from "./format.js";
-import {
-  MAX_PROGRAM_BYTES,
-  pack,
-  programInLink,
-  putProgramInLink,
-  unpack,
-} from "./program-link.js";
+import { mib, plural, seconds as secs } from "./format.js";
+import { Log } from "./log.js";
+import { redrawEvery } from "./live.js";
+import { MAX_PROGRAM_BYTES, pack, programInLink, putProgramInLink, unpack } from "./link.js";
 
 const $ = (id) => document.getElementById(id);
 
-const EXAMPLES = [
-  { id: "article", label: "The article's program", file: "article.py" },
-  { id: "primes", label: "CPU-bound: count primes, loop vs processes", file: "primes.py" },
-  { id: "startup", label: "Tiny tasks: what a process costs", file: "startup.py" },
-];
-/** Lines kept in the output; older ones are counted, not kept (an endless print loop). */
-const MAX_LINES = 2000;
-/** How often the output and timeline redraw while a program runs, in ms. */
-const LIVE_MS = 250;
-const KINDS = {
-  "start-up": "interpreter start-up",
-  import: "import of main.py",
-  task: "task",
-  sleep: "time.sleep",
-  wait: "waiting for results",
-};
-
-const PANEL = `
-<div class="py-bar">
-  <label class="field">Program
-    <select id="py-example">${EXAMPLES.map((e) => `<option value="${e.id}">${e.label}</option>`).join("")}
-      <option value="custom" hidden>Your program</option>
-    </select>
-  </label>
-  <fieldset class="inline">
-    <legend>time.sleep scale</legend>
-    <label><input type="radio" name="py-scale" value="1" checked /> 1×</label>
-    <label><input type="radio" name="py-scale" value="0.1" /> 0.1×</label>
-  </fieldset>
-</div>
-<div class="py-editor">
-  <pre class="py-gutter" id="py-gutter" aria-hidden="true"></pre>
-  <textarea id="py-source" spellcheck="false" autocapitalize="off" autocomplete="off"
-    wrap="off" aria-label="Python program" aria-describedby="py-link-note"></textarea>
-</div>
-<p class="hint" id="py-link-note">The link in the address bar carries this program: share it as is. Ctrl+Enter runs it; Tab indents (Esc, then Tab, moves on).</p>
-<div class="py-actions">
-  <button type="button" id="py-run" class="primary" disabled>Run</button>
-  <button type="button" id="py-stop" disabled>Stop</button>
-  <p id="py-status" class="py-status" role="status"></p>
-</div>
-<div id="py-error" class="py-error" role="alert" hidden></div>
-<h3 class="py-heading">Output <span class="hint">each line tagged with the process that printed it</span></h3>
-<p class="py-dropped" id="py-dropped" hidden></p>
-<div class="py-output" tabindex="0" role="log" aria-label="Output of the program"><div id="py-output"></div></div>
-<h3 class="py-heading">Timeline <span class="hint" id="py-scale-note"></span></h3>
-<div class="py-timeline" id="py-timeline" role="img" aria-label="Timeline of the run: nothing run yet"></div>
-<ul class="py-legend">${Object.entries(KINDS)
-  .map(([kind, text]) => `<li><span class="py-swatch ${kind}"></span>${text}</li>`)
-  .join("")}</ul>
-<details class="py-how">
-  <summary>How this works, and what differs from CPython on your machine</summary>
-  <ul>
-    <li>Your program runs as <code>__main__</code> in a Python interpreter of its own (Pyodide:
-      CPython 3 compiled to WebAssembly), in a worker: never on the page's thread.</li>
-    <li><code>concurrent.futures.ProcessPoolExecutor</code> and <code>multiprocessing.Pool</code>
-      start <em>processes</em>: workers, each with its own interpreter and memory. Each imports
-      your program as CPython's <em>spawn</em> start method does, so code above
-      <code>if __name__ == '__main__':</code> runs again in every process (the
-      <q>Number of cpu</q> line, once per process). Calls and results cross pickled.</li>
-    <li>A process costs a whole interpreter to start, which is why tiny tasks are slower in
-      processes than in a plain loop. Here each one starts from a snapshot of a fresh
-      interpreter's memory (as CPython's <em>forkserver</em> starts processes from a ready
-      one): about a second, where CPython on a desktop takes tens of milliseconds.</li>
-    <li><code>map</code> and <code>result()</code> block the program on
-      <code>Atomics.wait</code> until a process answers; <code>time.sleep</code> blocks the same
-      way, so a sleeping process uses no CPU.</li>
-    <li>There are no threads: <code>ThreadPoolExecutor</code> says so. The thread pool above,
-      with its GIL switch, models what CPython's threads would do.</li>
-    <li><code>cpu_count()</code> is what your browser reports; <code>os.getpid()</code> tells
-      this page's interpreters apart (1 is the main one).</li>
-  </ul>
-</details>`;
+/** The phases a Python timeline draws, in PHASES' words. */
+const KINDS = ["start", "import", "run", "sleep", "await"];
 
 let opened = null;
 
-/** Opens the panel inside `body` (once); `cpus` is what cpu_count() will say. */
-export function openPython(body, { cpus }) {
-  opened ??= new PythonPanel(body, cpus);
+/**
+ * Opens the panel (once). `cpus`: what cpu_count() will say; `processes`: true, or why
+ * ProcessPoolExecutor cannot run here (modeSupport's `pythonProcesses`).
+ */
+export function openPython({ cpus, processes }) {
+  opened ??= new PythonPanel(cpus, processes);
   return opened;
 }
 
 class PythonPanel {
   #session;
-  #cpus;
+  #processes;
+  #log = new Log($("py-output"), $("py-dropped"));
   #lanes = new Map();
   #spans = [];
-  #dropped = 0;
-  #pending = [];
   #run = null;
-  #timer = null;
+  #stopRedraws = () => {};
   #linkTimer = null;
   #tabLeaves = false;
   #announced = false;
 
-  constructor(body, cpus) {
-    this.#cpus = cpus;
-    const sheet = document.createElement("link");
-    sheet.rel = "stylesheet";
-    sheet.href = new URL("python.css", import.meta.url).href;
-    document.head.append(sheet);
-    body.innerHTML = PANEL;
+  constructor(cpus, processes) {
+    this.#processes = processes;
+    $("py-legend").innerHTML = KINDS.map(
+      (kind) => `<li><span class="py-swatch ph-${kind}"></span>${PHASES[kind]}</li>`,
+    ).join("");
     this.#session = new PythonSession({
       cpus,
+      processes: processes === true,
       onLane: (lane) => this.#lanes.set(lane.id, lane),
-      onLine: (line) => this.#take(line),
+      onLine: ({ lane, text, stream }) => this.#log.add(text, laneName(lane), stream),
       onSpan: (span) => this.#spans.push(span),
     });
     this.#wire();
     this.#load();
+  }
+
+  /** Why ProcessPoolExecutor cannot run here, as a sentence, or "". */
+  get #noProcesses() {
+    return this.#processes === true
+      ? ""
+      : ` ProcessPoolExecutor will say what it needs: ${this.#processes}.`;
   }
 
   async #load() {
@@ -141,15 +77,13 @@ class PythonPanel {
         );
       }
     }
-    source ??= await this.#example("article");
+    source ??= await example("article");
     this.#setSource(source);
-    if (!globalThis.crossOriginIsolated) {
-      this.#say(
-        "This page is not cross-origin isolated here: plain Python runs, but ProcessPoolExecutor will say what it needs. Starting Python…",
-      );
-    } else {
-      this.#say("Starting Python (the first time, it downloads 6.4 MB)…");
-    }
+    this.#say(
+      this.#processes === true
+        ? "Starting Python (the first time, it downloads 6.4 MB)…"
+        : `Plain Python runs here.${this.#noProcesses} Starting Python…`,
+    );
     this.#warm();
   }
 
@@ -164,11 +98,8 @@ class PythonPanel {
       ({ from, to }) => {
         $("py-run").disabled = Boolean(this.#run);
         if (!first || this.#run) return;
-        const isolated = globalThis.crossOriginIsolated
-          ? ""
-          : " This page is not cross-origin isolated here, so ProcessPoolExecutor will say what it needs.";
         this.#say(
-          `Python is ready: its main interpreter started in <strong>${secs(to - from)}</strong> s.${isolated}`,
+          `Python is ready: its main interpreter started in <strong>${secs(to - from)}</strong> s.${this.#noProcesses}`,
           true,
         );
       },
@@ -177,13 +108,6 @@ class PythonPanel {
         if (first) this.#say(`Python could not start: ${error.message}`);
       },
     );
-  }
-
-  async #example(id) {
-    const { file } = EXAMPLES.find((e) => e.id === id);
-    const response = await fetch(new URL(`../python/examples/${file}`, import.meta.url));
-    if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-    return response.text();
   }
 
   #wire() {
@@ -206,7 +130,7 @@ class PythonPanel {
     $("py-example").addEventListener("change", async (event) => {
       if (event.target.value === "custom") return;
       try {
-        this.#setSource(await this.#example(event.target.value));
+        this.#setSource(await example(event.target.value));
         this.#link();
       } catch (error) {
         this.#showError(`That example could not be loaded: ${error.message}`);
@@ -236,7 +160,7 @@ class PythonPanel {
   async #link() {
     clearTimeout(this.#linkTimer);
     const text = $("py-source").value;
-    // The page would refuse to open a longer one (program-link.js): none is written.
+    // The page would refuse to open a longer one (link.js): none is written.
     if (new Blob([text]).size > MAX_PROGRAM_BYTES) return;
     putProgramInLink(await pack(text));
   }
@@ -248,27 +172,22 @@ class PythonPanel {
     this.#link();
     this.#lanes = new Map([[MAIN_LANE, { id: MAIN_LANE, name: "main" }]]);
     this.#spans = [];
-    this.#pending = [];
-    this.#dropped = 0;
-    $("py-output").replaceChildren();
-    $("py-dropped").hidden = true;
+    this.#log.clear();
     $("py-error").hidden = true;
     $("py-run").disabled = true;
     $("py-stop").disabled = false;
     $("py-scale-note").textContent = scale === 1 ? "" : `time.sleep runs at ${scale}×`;
-    const clicked = now();
-    this.#run = { clicked, scale };
+    this.#run = { clicked: now(), scale };
     // The main interpreter's start-up, where it overlaps the run (Run pressed before it was
     // ready); drawTimeline clips what came before.
     this.#session.warm().then(
-      ({ from, to }) => this.#spans.push({ lane: MAIN_LANE, kind: "start-up", from, to }),
+      ({ from, to }) => this.#spans.push({ lane: MAIN_LANE, kind: "start", from, to }),
       () => {},
     );
     this.#say("Running… Stop ends every interpreter.");
-    this.#timer = setInterval(() => this.#draw(), LIVE_MS);
+    this.#stopRedraws = redrawEvery(() => this.#draw());
     try {
-      const result = await this.#session.run(source, { scale });
-      this.#finish(result);
+      this.#finish(await this.#session.run(source, { scale }));
     } catch (error) {
       if (error.name !== "AbortError") this.#finish({ failed: error });
     }
@@ -278,29 +197,12 @@ class PythonPanel {
     const run = this.#run;
     if (!run) return;
     this.#run = null;
-    clearInterval(this.#timer);
+    this.#stopRedraws();
     run.ended = now();
     this.#draw(run);
     $("py-stop").disabled = true;
     $("py-run").disabled = false;
     const wall = secs(run.ended - (result.startedAt ?? run.clicked));
-    const processes = [...this.#lanes.values()].filter((l) => l.id !== MAIN_LANE);
-    const starts = this.#spans
-      .filter((s) => s.kind === "start-up" && s.lane !== MAIN_LANE)
-      .map((s) => s.to - s.from)
-      .sort((a, b) => a - b);
-    $("py-status").dataset.startsMs = JSON.stringify(starts);
-    const memories = processes.map((l) => l.memoryBytes).filter(Boolean);
-    const memory =
-      memories.length === 0 ? "" : ` with its own ${mib(Math.min(...memories))} of memory`;
-    const started =
-      starts.length === 0
-        ? ""
-        : ` ${plural(processes.length, "process", "processes")}, each started in ${
-            starts.length === 1
-              ? `${secs(starts[0])} s`
-              : `${secs(starts[0])}–${secs(starts.at(-1))} s`
-          }${memory}.`;
     if (result.stopped) {
       this.#say(
         `Stopped after <strong>${wall}</strong> s: every interpreter was terminated.`,
@@ -314,7 +216,7 @@ class PythonPanel {
       this.#showTraceback(result.error);
     } else {
       this.#say(
-        `Done in <strong>${wall}</strong> s (the program's start to its end, on the page's clock).${started}`,
+        `Done in <strong>${wall}</strong> s (the program's start to its end, on the page's clock).${this.#processesLine()}`,
         true,
       );
     }
@@ -322,6 +224,23 @@ class PythonPanel {
       Number(document.documentElement.dataset.pythonRuns ?? 0) + 1,
     );
     this.#warm(); // the next run's main interpreter, started while you read
+  }
+
+  /** " 2 processes, each started in 0.9–1.1 s with its own 40.0 MiB of memory.", or "". */
+  #processesLine() {
+    const processes = [...this.#lanes.values()].filter((l) => l.id !== MAIN_LANE);
+    const starts = this.#spans
+      .filter((s) => s.kind === "start" && s.lane !== MAIN_LANE)
+      .map((s) => s.to - s.from)
+      .sort((a, b) => a - b);
+    $("py-status").dataset.startsMs = JSON.stringify(starts);
+    if (starts.length === 0) return "";
+    const memories = processes.map((l) => l.memoryBytes).filter(Boolean);
+    const memory =
+      memories.length === 0 ? "" : ` with its own ${mib(Math.min(...memories))} of memory`;
+    const each =
+      starts.length === 1 ? `${secs(starts[0])} s` : `${secs(starts[0])}–${secs(starts.at(-1))} s`;
+    return ` ${plural(processes.length, "process", "processes")}, each started in ${each}${memory}.`;
   }
 
   #say(html, isHtml = false) {
@@ -336,97 +255,51 @@ class PythonPanel {
   }
 
   #showTraceback({ type, text, line }) {
-    const box = $("py-error");
-    const head = document.createElement("p");
-    head.className = "py-error-head";
-    head.textContent = line ? `${type} on line ${line}` : type;
+    const head = Object.assign(document.createElement("p"), {
+      className: "py-error-head",
+      textContent: line ? `${type} on line ${line}` : type,
+    });
     const parts = [head];
-    if (line) {
-      const show = document.createElement("button");
-      show.type = "button";
-      show.textContent = `Show line ${line}`;
-      show.addEventListener("click", () => selectLine($("py-source"), line));
-      parts.push(show);
-    }
+    if (line) parts.push(button(`Show line ${line}`, () => selectLine($("py-source"), line)));
     if (type === "ThreadsUnavailable") {
-      const go = document.createElement("button");
-      go.type = "button";
-      go.textContent = "Open the thread pool with the GIL switch";
-      go.addEventListener("click", openThreadsWithGil);
-      parts.push(go);
+      parts.push(button("Open the thread pool with the GIL switch", openThreadsWithGil));
     }
     if (type === "ModuleNotFoundError") {
-      const note = document.createElement("p");
-      note.textContent =
-        "This page's Python has the standard library only: it downloads no packages (numpy and the like are not here).";
-      parts.push(note);
+      parts.push(
+        Object.assign(document.createElement("p"), {
+          textContent:
+            "This page's Python has the standard library only: it downloads no packages (numpy and the like are not here).",
+        }),
+      );
     }
-    const pre = document.createElement("pre");
-    pre.textContent = text;
-    parts.push(pre);
-    box.replaceChildren(...parts);
-    box.hidden = false;
+    parts.push(Object.assign(document.createElement("pre"), { textContent: text }));
+    $("py-error").replaceChildren(...parts);
+    $("py-error").hidden = false;
   }
 
   /** Output and timeline, as they stand (`run`: the finished run, else the live one). */
   #draw(run = this.#run) {
-    this.#flushLines();
+    this.#log.flush();
     if (run) drawTimeline($("py-timeline"), this.#lanes, this.#spans, run);
   }
-
-  /** A printed line, kept until the next redraw; beyond MAX_LINES the oldest are counted. */
-  #take(line) {
-    this.#pending.push(line);
-    if (this.#pending.length >= 2 * MAX_LINES) {
-      this.#dropped += this.#pending.length - MAX_LINES;
-      this.#pending.splice(0, this.#pending.length - MAX_LINES);
-    }
-  }
-
-  /**
-   * The lines printed since the last redraw, appended; the oldest go beyond MAX_LINES. (The
-   * box keeps the newest in view by itself while it is scrolled to the end: see python.css.)
-   */
-  #flushLines() {
-    if (this.#pending.length === 0) return;
-    const out = $("py-output");
-    const rows = this.#pending.slice(-MAX_LINES).map((line) => this.#row(line));
-    this.#dropped += this.#pending.length - rows.length;
-    this.#pending = [];
-    const excess = out.childElementCount + rows.length - MAX_LINES;
-    if (excess >= out.childElementCount) {
-      // As many new lines as are shown: every old one goes.
-      this.#dropped += out.childElementCount;
-      out.replaceChildren(...rows);
-    } else {
-      for (let i = 0; i < excess; i++) out.firstElementChild.remove();
-      this.#dropped += Math.max(0, excess);
-      out.append(...rows);
-    }
-    const note = $("py-dropped");
-    note.hidden = this.#dropped === 0;
-    note.textContent = `${this.#dropped.toLocaleString("en")} earlier lines not shown (the newest ${MAX_LINES.toLocaleString("en")} are)`;
-  }
-
-  // One element a line (its tag drawn by CSS from data-tag): a program printing in a loop
-  // replaces thousands of lines four times a second, and that has to stay cheap.
-  #row({ lane, text, stream }) {
-    const row = document.createElement("div");
-    row.className = stream === "stderr" ? "py-line err" : "py-line";
-    row.dataset.lane = String(lane);
-    row.dataset.tag = laneName(this.#lanes.get(lane), lane);
-    row.textContent = text;
-    return row;
-  }
 }
 
-function laneName(lane, id) {
-  if (id === MAIN_LANE) return "main";
-  return `process ${id}`;
+/** The example `id`'s program, from www/python/examples/. */
+async function example(id) {
+  const response = await fetch(new URL(`../python/examples/${id}.py`, import.meta.url));
+  if (!response.ok) throw new Error(`${id}.py: HTTP ${response.status}`);
+  return response.text();
 }
 
-function secs(ms) {
-  return (ms / 1000).toFixed(2);
+/** How the output and the timeline name an interpreter: CPython's process names. */
+function laneName(id) {
+  return id === MAIN_LANE ? "main" : `process ${id}`;
+}
+
+function button(text, onClick) {
+  const el = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+  el.addEventListener("click", onClick);
+  return el;
 }
 
 /** The timeline: one row per interpreter, from Run (0 s) to the end of the run. */
@@ -435,30 +308,29 @@ function drawTimeline(box, lanes, spans, run) {
   const to = Math.max(run.ended ?? now(), from + 1);
   const width = to - from;
   const rows = [...lanes.values()].map((lane) => {
-    const row = document.createElement("div");
-    row.className = "py-row";
-    const name = document.createElement("span");
-    name.className = "py-row-name";
-    name.textContent = laneName(lane, lane.id);
-    const track = document.createElement("div");
-    track.className = "py-track";
+    const row = Object.assign(document.createElement("div"), { className: "py-row" });
+    const name = Object.assign(document.createElement("span"), {
+      className: "py-row-name",
+      textContent: laneName(lane.id),
+    });
+    const track = Object.assign(document.createElement("div"), { className: "py-track" });
     for (const span of spans) {
       if (span.lane !== lane.id) continue;
       const left = Math.max(0, span.from - from);
       const right = Math.min(width, span.to - from);
       if (right <= left) continue;
-      const bar = document.createElement("span");
-      bar.className = `py-span ${span.kind}`;
+      const bar = Object.assign(document.createElement("span"), {
+        className: `py-span ph-${span.kind}`,
+        title: `${span.label ?? PHASES[span.kind]}: ${Math.round(span.to - span.from)} ms`,
+      });
       bar.style.left = `${(100 * left) / width}%`;
       bar.style.width = `${(100 * (right - left)) / width}%`;
-      bar.title = `${span.label ?? KINDS[span.kind]}: ${Math.round(span.to - span.from)} ms`;
       track.append(bar);
     }
     row.append(name, track);
     return row;
   });
-  const axis = document.createElement("div");
-  axis.className = "py-axis";
+  const axis = Object.assign(document.createElement("div"), { className: "py-axis" });
   axis.innerHTML = `<span>0 s</span><span>${secs(width)} s</span>`;
   box.replaceChildren(...rows, axis);
   box.setAttribute(

@@ -115,11 +115,25 @@ export function modeSupport(caps) {
     threads =
       "this browser lacks WebAssembly exception handling, which the thread build uses to catch panics";
   }
+  // Pyodide loads as an ES module, so only in a module worker; a program blocks on shared
+  // memory while it waits for its processes (engine/mailbox.js).
+  const python = caps.moduleWorkers
+    ? true
+    : "Python needs module workers, which this browser lacks";
+  let pythonProcesses = python;
+  if (python === true && !caps.crossOriginIsolated) {
+    pythonProcesses = `the program waits for its processes on shared memory, which needs this page cross-origin isolated: ${caps.isolationReason ?? "it is not"}`;
+  } else if (python === true && !caps.sharedArrayBuffer) {
+    pythonProcesses =
+      "this page is cross-origin isolated, but this browser does not offer SharedArrayBuffer, on which the program waits for its processes";
+  }
   return {
     main: true,
     process: caps.moduleWorkers
       ? true
       : "the process pool needs module workers, which this browser lacks",
     threads,
+    python,
+    pythonProcesses,
   };
 }

@@ -27,7 +27,7 @@ const bridge = {
     const from = now();
     const message = mailbox.take(ms < 0 ? Infinity : ms);
     const to = now();
-    if (to - from >= WAIT_SHOWN_MS) postMessage(Driver.span("wait", from, to));
+    if (to - from >= WAIT_SHOWN_MS) postMessage(Driver.span("await", from, to));
     if (!message) return undefined;
     const { payload, ...head } = message;
     return { head: JSON.stringify(head), payload };
@@ -37,8 +37,9 @@ const bridge = {
 const handlers = {
   // The first main interpreter of a page also takes the snapshot every later one, and every
   // process, starts from (python-runtime.js); the page keeps it.
-  async [Kind.start]({ cpus, snapshot }) {
+  async [Kind.start]({ cpus, snapshot, canBlock }) {
     python = await startPython({
+      canBlock,
       role: "main",
       cpus,
       pid: 1,

@@ -9,12 +9,6 @@ const RUNTIME = new URL("../../pyodide/", import.meta.url).href;
 const PLAYGROUND = new URL("../python/playground.py", import.meta.url);
 
 /**
- * Whether time.sleep can block this worker without burning a core: Atomics.wait on shared
- * memory, which needs the page cross-origin isolated. (Pyodide's own time.sleep busy-waits.)
- */
-export const canBlock = typeof SharedArrayBuffer === "function" && self.crossOriginIsolated;
-
-/**
  * Printed lines, sent in batches: a program printing in a loop would otherwise post a message
  * per line, more than the page can take (its Stop button stopped answering). A line goes at
  * once when none went in the last BATCH_MS, else with the others when BATCH_MS have passed
@@ -74,7 +68,10 @@ async function interpreter({ snapshot, makeSnapshot }) {
  * Starts the interpreter. `role` is "main" or "process"; `bridge` adds to the `_pp` module
  * (the driver's submit, spawn, receive…); `scale()` is the time scale sleeps run at;
  * `onLine(text, stream)` hears every printed line, `onSleep(from, to)` every sleep and
- * `onBlock()` is called before each;
+ * `onBlock()` is called before each; `canBlock`: whether this worker may block on shared
+ * memory (the page's modeSupport decides: Python's processes need it), which time.sleep then
+ * does without burning a core (Pyodide's own time.sleep busy-waits), and which the program's
+ * executors need;
  * `snapshot`, `makeSnapshot`: see interpreter(). Resolves with {pyodide, playground (the
  * module, as a PyProxy), snapshot (when made)}.
  */
@@ -87,6 +84,7 @@ export async function startPython({
   onLine,
   onSleep,
   onBlock,
+  canBlock,
   snapshot = null,
   makeSnapshot = false,
 }) {

@@ -12,8 +12,9 @@ const news = (item) => postMessage(newsMessage(item));
 const output = lineBatcher((lines) => news({ type: "lines", lines }));
 
 serve({
-  async [Kind.init]({ source, init, cpus, pid, name, scale, snapshot }) {
+  async [Kind.init]({ source, init, cpus, pid, name, scale, snapshot, canBlock }) {
     python = await startPython({
+      canBlock,
       role: "process",
       snapshot,
       cpus,
@@ -25,7 +26,7 @@ serve({
     });
     const loaded = now();
     // A worker's clock starts when the worker is created: its start-up is all of this.
-    news({ type: "span", kind: "start-up", from: performance.timeOrigin, to: loaded });
+    news({ type: "span", kind: "start", from: performance.timeOrigin, to: loaded });
     const failed = python.playground.start_process(source, init ?? undefined, name);
     output.flush();
     news({ type: "span", kind: "import", from: loaded, to: now() });
@@ -47,7 +48,7 @@ serve({
       output.flush();
       const [ok, pickled, label] = answer;
       answer.destroy?.();
-      news({ type: "span", kind: "task", from: start, to: end, label });
+      news({ type: "span", kind: "run", from: start, to: end, label });
       return { value: { ok, payload: pickled, label, start, end } };
     });
   },

@@ -1,4 +1,7 @@
-// The Python program's place in the page's link. It travels in the fragment (`#py=…`), which
+// The page's link, the one place that writes the address bar. The settings travel in the
+// query (`?workload=primes&…`), with the page's own parameters (`isolate`, `embed`) kept.
+//
+// The Python program travels in the fragment (`#py=…`), which
 // no server ever sees: a long program in the query made every reload send it to the host, and
 // hosts drop long request lines (tools/serve.py's at 64 KB, many far sooner). Links from
 // before, with `?py=`, still open, and are moved to the fragment. The text is deflate-raw,
@@ -25,10 +28,28 @@ export function putProgramInLink(packed) {
   const fragment = new URLSearchParams(url.hash.slice(1));
   fragment.set(PARAM, packed);
   url.hash = fragment.toString();
+  replaceLink(url.href);
+}
+
+/**
+ * Puts the settings' `pairs` in the link's query, keeping the page's own parameters
+ * (`pageParameters`, the core's list) and the fragment.
+ */
+export function putSettingsInLink(pairs, pageParameters) {
+  const query = new URLSearchParams(pairs);
+  const page = new URLSearchParams(location.search);
+  for (const name of pageParameters) {
+    if (page.get(name)) query.set(name, page.get(name));
+  }
+  replaceLink(`${location.pathname}?${query}${location.hash}`);
+}
+
+function replaceLink(url) {
   try {
-    history.replaceState(null, "", url.href);
+    history.replaceState(null, "", url);
   } catch {
-    // A sandboxed frame may refuse; the program still runs, only the link cannot carry it.
+    // A sandboxed frame may refuse; what the link would carry still applies, only the
+    // address bar cannot show it.
   }
 }
 
