@@ -168,9 +168,7 @@ test("Stop ends an endless loop in a process, and the next run works", async () 
   await page.click("#py-run");
   await page.waitForFunction(
     () =>
-      [...document.querySelectorAll("#py-output .line")].some(
-        (e) => e.textContent === "spinning",
-      ),
+      [...document.querySelectorAll("#py-output .line")].some((e) => e.textContent === "spinning"),
     undefined,
     { timeout: 180_000 },
   );
@@ -244,10 +242,7 @@ test("the link carries a 10,000-character program in its fragment, which no serv
     hash = await page.evaluate(() => location.hash);
     const packed = new URLSearchParams(hash.slice(1)).get("py");
     const text = packed
-      ? await page.evaluate(
-          (p) => import("./www/page/link.js").then((m) => m.unpack(p)),
-          packed,
-        )
+      ? await page.evaluate((p) => import("./www/page/link.js").then((m) => m.unpack(p)), packed)
       : null;
     if (text === program) break;
     await new Promise((r) => setTimeout(r, 200));
