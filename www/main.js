@@ -1,7 +1,8 @@
 // Boots the page. Whatever happens while starting, the page settles and says so: a page that
 // stays "starting…" with every control disabled is the worst answer.
 import "./page/errors.js";
-import { App, banner } from "./app.js";
+import { App } from "./app.js";
+import { banner } from "./page/banner.js";
 
 App.start()
   .catch((error) => {

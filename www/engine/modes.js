@@ -1,6 +1,7 @@
 // The modes: who runs a job's task list. Every mode gets the same specs and returns one
 // outcome per task, in task order: {value, worker} or {error, worker}.
 import { ProcessPool } from "./pool.js";
+import { instantiate } from "./core.js";
 import { runTask } from "./runner.js";
 import { now } from "./measure.js";
 import { Kind, ThreadNews } from "./protocol.js";
@@ -48,11 +49,21 @@ function yieldToPage() {
  */
 export class MainThreadMode {
   name = MAIN;
-  #engine;
+  #module;
+  #core;
 
-  /** `engine` holds the page's core instance and can replace it after a panic. */
-  constructor(engine) {
-    this.#engine = engine;
+  /** `core`: the page's own instance of the core, instantiated from `module`. */
+  constructor(module, core) {
+    this.#module = module;
+    this.#core = core;
+  }
+
+  /**
+   * The page's own instance of the core (which also reads settings and plans): a fresh one
+   * after a task panicked in it, since its memory may be half-updated.
+   */
+  get core() {
+    return this.#core;
   }
 
   async prepare() {
@@ -80,12 +91,12 @@ export class MainThreadMode {
       signal?.throwIfAborted();
       let outcome;
       try {
-        const value = await runTask(this.#engine.core, spec, { ...context, signal }, emit);
+        const value = await runTask(this.#core, spec, { ...context, signal }, emit);
         outcome = { value, worker: MAIN };
       } catch (error) {
         if (isStop(error)) throw error;
         outcome = { error, worker: MAIN };
-        if (error.fatal) await this.#engine.replaceCore();
+        if (error.fatal) this.#core = await instantiate(this.#module);
       }
       outcomes.push(outcome);
       onResult?.(outcome, outcomes.length - 1);

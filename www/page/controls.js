@@ -2,6 +2,8 @@
 // core's call (parseSettings), so the form and the URL give the same messages.
 import { fmt } from "./format.js";
 
+/** Inputs in which Enter does not submit a form (so does not run here either). */
+const NOT_TYPED = new Set(["button", "checkbox", "radio", "submit", "reset", "file", "range"]);
 /** Buttons that start something: live between runs, locked during one. */
 const BUTTONS = ["run", "compare", "preset", "counter-run", "sweep-run"];
 
@@ -127,5 +129,40 @@ export class Controls {
     for (const id of BUTTONS) document.getElementById(id).disabled = true;
     document.getElementById("stop").disabled = false;
     this.#form.setAttribute("aria-busy", "true");
+  }
+
+  /**
+   * Calls `onChange(event)` when a field changes, `onErrorsMayClear(shown)` while a field
+   * showing an error is typed in, and `onEnter()` for Enter in a text field.
+   */
+  listen({ onChange, onErrorsMayClear, onEnter }) {
+    // Listen on the document: the time-scale radios belong to the form (form="controls") but
+    // sit outside it, and their events bubble through their own ancestors only.
+    const ofForm = (listener) => (event) => event.target.form === this.#form && listener(event);
+    document.addEventListener("change", ofForm(onChange));
+    // Errors first appear when Run is pressed, never when a field loses focus: a message
+    // appearing on blur would push the button away from under the pointer mid-click. Once
+    // shown, an error follows the typing, so it clears as soon as the value is good.
+    document.addEventListener(
+      "input",
+      ofForm(() => {
+        const shown = this.shownErrors();
+        if (shown.size > 0) onErrorsMayClear(shown);
+      }),
+    );
+    // Enter in a field runs, as it would submit a form; the form itself is never submitted
+    // (a frame sandboxed without allow-forms, common in CMS embed wrappers, blocks that).
+    this.#form.addEventListener("submit", (event) => event.preventDefault());
+    document.addEventListener(
+      "keydown",
+      ofForm((event) => {
+        const field = event.target;
+        if (event.key !== "Enter" || event.isComposing) return;
+        // Where a form submits implicitly: text-like fields, not boxes or buttons.
+        if (!(field instanceof HTMLInputElement) || NOT_TYPED.has(field.type)) return;
+        event.preventDefault();
+        onEnter();
+      }),
+    );
   }
 }

@@ -4,6 +4,7 @@
 // custom element (www/embed.js) that sizes it, and the snippets the full page offers.
 
 import { Frame } from "../engine/protocol.js";
+import { copy } from "./share.js";
 
 /** An iframe's height before the page can say its own (the snippet has no script to ask). */
 const IFRAME_HEIGHT = 720;
@@ -152,4 +153,45 @@ function offerToCopy(link) {
     link.after(note);
   }
   note.querySelector("input").value = link.href;
+}
+
+/**
+ * The links that carry the settings (`pairs`, the core's): every link out of an embed, and the
+ * embed snippets for a post, made from `forPost` (the same, less what is only this machine's).
+ * `label`: the workload's name.
+ */
+export function showLinks({ pairs, forPost, label, workload }) {
+  const $ = (id) => document.getElementById(id);
+  const here = new URL(location.pathname, location.href);
+  here.search = new URLSearchParams(pairs).toString();
+  for (const link of document.querySelectorAll("a.open-full")) {
+    link.href = fullPlaygroundUrl(here.href);
+  }
+  $("embed-name").textContent = `Parallel Playground · ${label}`;
+  const post = new URL(here);
+  post.search = new URLSearchParams(forPost).toString();
+  const snippets = embedSnippets(post.href, `Parallel Playground: ${label}`, { workload });
+  for (const platform of ["iframe", "element", "dev", "wordpress", "markdown"]) {
+    $(`embed-${platform}`).textContent = snippets[platform];
+  }
+  $("embed-dev-note").textContent = snippets.devNote;
+  $("embed-wordpress-note").textContent = snippets.wordpressNote;
+}
+
+/** The embed chooser: one platform's code shown at a time, and its Copy button. */
+export function wireEmbedChooser() {
+  const platform = () => document.querySelector("input[name=embed-platform]:checked").value;
+  const status = document.getElementById("embed-status");
+  document.querySelector(".embed-platforms").addEventListener("change", () => {
+    for (const choice of document.querySelectorAll(".embed-choice")) {
+      choice.hidden = choice.dataset.platform !== platform();
+    }
+    status.textContent = "";
+  });
+  document.getElementById("copy-embed").addEventListener("click", async () => {
+    const ok = await copy(document.getElementById(`embed-${platform()}`).textContent);
+    status.textContent = ok
+      ? "Copied. Paste it into your post."
+      : "The browser refused the clipboard; select the code above and copy it.";
+  });
 }

@@ -106,3 +106,11 @@ export function showRace(id, race, memoryBytes) {
     state: race.counted === race.expected ? "exact" : "lost",
   });
 }
+
+/** The counter experiment's hooks (engine/counter.js): each step shown on its card. */
+export const counterHooks = {
+  onProcessCounts: showProcessCounts,
+  onRaceRunning: showRaceRunning,
+  onRace: showRace,
+  onNoThreads: showNoThreads,
+};

@@ -73,6 +73,18 @@ export class ResultsView {
     bar.setAttribute("aria-valuetext", `${done} of ${total} tasks done`);
   }
 
+  /**
+   * Brings the result's headline into view when it is out of sight: in an embed, a frame of
+   * fixed height (DEV's, 300 px say) shows only the controls, and its reader pressed Run there.
+   */
+  reveal() {
+    const headline = $("finished");
+    const box = (headline.hidden ? $("run-card") : headline).getBoundingClientRect();
+    if (box.top >= 0 && box.bottom <= innerHeight) return;
+    const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    $("run-card").scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
+  }
+
   /** Shows a finished (or stopped) series; `baseline` is the main-thread series to compare. */
   end(series, baseline) {
     $("run-card").removeAttribute("aria-busy");

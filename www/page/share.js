@@ -144,3 +144,43 @@ export async function copy(text) {
     return ok;
   }
 }
+
+/**
+ * The History's buttons: copy as Markdown, download JSON and CSV, each saying what it did.
+ * `extra()` gives what the JSON holds besides the History: {caps, sweep}.
+ */
+export function wireSharing(history, extra) {
+  const $ = (id) => document.getElementById(id);
+  const say = (make) => async () => ($("share-status").textContent = await make());
+  $("copy-markdown").addEventListener(
+    "click",
+    say(async () =>
+      (await copy(markdown(history)))
+        ? "Copied the table as Markdown."
+        : "The browser refused the clipboard.",
+    ),
+  );
+  $("download-json").addEventListener(
+    "click",
+    say(() => {
+      const { caps, sweep } = extra();
+      const page = {
+        url: location.href,
+        userAgent: navigator.userAgent,
+        hardwareConcurrency: navigator.hardwareConcurrency,
+        capabilities: caps,
+        exported: new Date().toISOString(),
+      };
+      const data = { ...report(history, page), sweep };
+      download("parallel-playground.json", "application/json", JSON.stringify(data, null, 2));
+      return "Downloaded parallel-playground.json.";
+    }),
+  );
+  $("download-csv").addEventListener(
+    "click",
+    say(() => {
+      download("parallel-playground.csv", "text/csv", csv(history));
+      return "Downloaded parallel-playground.csv (one row per task of every measured run).";
+    }),
+  );
+}

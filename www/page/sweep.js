@@ -3,7 +3,7 @@
 // the browser reports.
 
 import { capitalize, percent, plural } from "./format.js";
-import { efficiencyOf } from "../engine/series.js";
+import { MAIN, efficiencyOf } from "../engine/series.js";
 import { MODES } from "./wording.js";
 const $ = (id) => document.getElementById(id);
 
@@ -74,6 +74,23 @@ function chart({ W, title, xmax, atLeast, yFormat, lines, markers, label }) {
 export class SweepView {
   status(text) {
     $("sweep-status").textContent = text;
+  }
+
+  /** A step of a sweep under way (engine/sweep.js's onStep). */
+  step({ step, total, kind, workers, run }) {
+    const what =
+      kind === MAIN ? "main thread" : `${MODES[kind].label}, ${plural(workers, MODES[kind].unit)}`;
+    this.status(`Sweep ${step} of ${total}: ${what}, ${run.label}…`);
+  }
+
+  /** A sweep that ended: shown, or why it stopped. */
+  end(sweep, error) {
+    if (error) return this.status(`The sweep stopped: ${error.message}.`);
+    this.show(sweep);
+    const { repeats, warmup } = sweep.settings;
+    const points = Object.values(sweep.results).flat().length;
+    const warm = warmup ? " after a warm-up" : "";
+    this.status(`Done: ${points} points, each the median of ${plural(repeats, "run")}${warm}.`);
   }
 
   /**
