@@ -5,29 +5,20 @@
 // The class owns the workers' whole life: it starts them lazily, hands out tasks
 // dynamically (an idle worker takes the next chunk), replaces a worker whose instance died,
 // terminates everything on cancel() (pending work rejects with AbortError), and shuts down.
-import { ALIVE_MS, Kind, batch, errorFromWire, errorToWire, unreply } from "./protocol.js";
+import { Kind, batch, errorFromWire, errorToWire, unreply } from "./protocol.js";
 import { HANDED_BACK, RequestTable } from "./requests.js";
+import { JobQueue } from "./job-queue.js";
 import { abortError } from "./stop.js";
 import { now } from "./measure.js";
-import { startWorker } from "./start-worker.js";
+import {
+  FIRST_WORD_MS,
+  START_SILENCE_MS,
+  startWorker,
+  startsWorkersOneByOne,
+  watchStart,
+} from "./start-worker.js";
 
 const WORKER_URL = new URL("../workers/process.js", import.meta.url);
-
-/**
- * How long a starting worker, once heard, may go without saying it is alive (it says so every
- * ALIVE_MS) before its start counts as stuck. Firefox ESR sometimes freezes a worker for good
- * inside `new Worker()` when that worker spawns workers of its own (the thread pool's host,
- * about 1 start in 20 here); a start that takes 1 s at most is then known lost in 4 s, not 15.
- */
-const START_SILENCE_MS = 4000;
-
-/**
- * How long a new worker may take to say its first word: its script and the modules it imports
- * loading, before any of its code runs. A second or two on a slow connection; a worker still
- * silent after this will not answer (a host that blocks its script, a browser that froze it
- * in `new Worker()`), and the start fails with why rather than wait for ever.
- */
-const FIRST_WORD_MS = 30_000;
 
 /**
  * Pipelining: how much work, in ms, a worker may have waiting for it beyond the message it
@@ -45,35 +36,13 @@ const FIRST_WORD_MS = 30_000;
 const PIPELINE_MS = 2;
 const MAX_IN_FLIGHT = 16;
 
-/**
- * Whether this page must start its workers one after another. WebKit (WebKitGTK 2.50 here),
- * when a service worker serves the page, loses every worker script but the first few requested
- * at once: the rest never reach the service worker and fail to load. There the pool starts
- * its workers in turn (slower to start, never broken); elsewhere all at once, so a pool of N
- * starts in about the time of one. The loss cannot be probed without losing a worker, so the
- * engine is told by its user agent: WebKit, but not Chromium (whose string also says
- * AppleWebKit).
- */
-function startsWorkersOneByOne() {
-  try {
-    const ua = globalThis.navigator?.userAgent ?? "";
-    const webkit = /AppleWebKit/.test(ua) && !/Chrome\/|Chromium\//.test(ua);
-    return webkit && Boolean(globalThis.navigator?.serviceWorker?.controller);
-  } catch {
-    return false; // a frame denied storage may not even ask
-  }
-}
-
 export class ProcessPool {
   #module;
   #size;
   #url;
   #init;
   #slots = [];
-  // Jobs waiting for a worker, oldest first, read from #head: Array.shift() moves every
-  // element, and with 100,000 queued tasks that made dispatching quadratic.
-  #queue = [];
-  #head = 0;
+  #queue = new JobQueue();
   #requests = new RequestTable();
   #starting = null;
   #closed = false;
@@ -82,8 +51,7 @@ export class ProcessPool {
   #pumpQueued = false;
   #onBusy = null;
   #onNews;
-  #startSilenceMs;
-  #firstWordMs;
+  #startWatch;
 
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
@@ -108,8 +76,7 @@ export class ProcessPool {
     this.#url = url;
     this.#init = init;
     this.#onNews = onNews;
-    this.#startSilenceMs = startSilenceMs;
-    this.#firstWordMs = firstWordMs;
+    this.#startWatch = { startSilenceMs, firstWordMs };
   }
 
   get size() {
@@ -171,38 +138,17 @@ export class ProcessPool {
    * whatever the tasks' length (see PIPELINE_MS). Rejects with AbortError if cancel() is
    * called, or with `signal`'s reason when it aborts (which cancels the pool).
    */
-  async map(
-    tasks,
-    {
-      chunksize = 1,
-      context = {},
-      pipeline = true,
-      onEvent,
-      onDispatch,
-      onResult,
-      onBusy,
-      signal,
-    } = {},
-  ) {
-    this.#onBusy = onBusy ?? null;
+  async map(tasks, options = {}) {
+    this.#onBusy = options.onBusy ?? null;
     try {
-      return await this.#abortable(signal, () =>
-        this.#mapNow(tasks, {
-          chunksize,
-          context,
-          pipeline,
-          onEvent,
-          onDispatch,
-          onResult,
-          signal,
-        }),
-      );
+      return await this.#abortable(options.signal, () => this.#mapNow(tasks, options));
     } finally {
       this.#onBusy = null;
     }
   }
 
-  async #mapNow(tasks, { chunksize, context, pipeline, onEvent, onDispatch, onResult, signal }) {
+  async #mapNow(tasks, { chunksize = 1, context = {}, pipeline = true, signal, ...hear }) {
+    const { onEvent, onDispatch, onResult } = hear;
     await this.start();
     // Stopped as the start ended: the pool is cancelled, and nothing may wait for it.
     signal?.throwIfAborted();
@@ -265,10 +211,8 @@ export class ProcessPool {
   cancel(reason = abortError()) {
     for (const slot of this.#slots) slot.worker.terminate();
     this.#requests.rejectAll(reason);
-    for (const job of this.#queue.slice(this.#head)) job.reject(reason);
+    for (const job of this.#queue.drain()) job.reject(reason);
     this.#slots = [];
-    this.#queue = [];
-    this.#head = 0;
     this.#starting = null;
   }
 
@@ -283,17 +227,8 @@ export class ProcessPool {
     const worker = startWorker(this.#url, { name: `process ${index}` });
     // inFlight: its messages not yet answered, oldest first; workMs: how long its last answered
     // message computed (null until one is), which sets how many more it may be sent.
-    const slot = {
-      index,
-      worker,
-      inFlight: new Map(),
-      outbox: [],
-      workMs: null,
-      ready: null,
-      isReady: false,
-      spawnAt,
-      readyAt: null,
-    };
+    const slot = { index, worker, inFlight: new Map(), outbox: [], workMs: null, spawnAt };
+    Object.assign(slot, { ready: null, isReady: false, readyAt: null });
     worker.onmessage = ({ data }) => {
       const t0 = now();
       if (data.news) return this.#onNews?.(data.news, index);
@@ -303,31 +238,10 @@ export class ProcessPool {
     worker.onerror = (event) => this.#onCrash(slot, event);
     const extra = typeof this.#init === "function" ? this.#init(index) : this.#init;
     const init = { ...extra, kind: Kind.init, module: this.#module };
-    // Before its script has loaded, a worker cannot say anything: its first word may take
-    // longer than the silences after it.
-    let heard = false;
-    let since = spawnAt;
-    const answered = this.#request(slot, init, () => {
-      heard = true;
-      since = now();
-    });
-    let watch;
-    let tick = now();
-    const silent = new Promise((_, reject) => {
-      watch = setInterval(() => {
-        // A late tick means the page itself was busy, and the worker's news waited with it.
-        if (now() - tick > 2 * ALIVE_MS) since = now();
-        tick = now();
-        if (now() - since < (heard ? this.#startSilenceMs : this.#firstWordMs)) return;
-        const seconds = Math.round((now() - since) / 1000);
-        const what = heard
-          ? `stopped answering as it started (silent ${seconds} s)`
-          : `never answered as it started: its script did not run in ${seconds} s`;
-        reject(new DOMException(`${this.#name(index)} ${what}`, "TimeoutError"));
-      }, ALIVE_MS);
-    });
-    slot.ready = Promise.race([answered, silent])
-      .finally(() => clearInterval(watch))
+    const watch = watchStart(this.#name(index), this.#startWatch);
+    const answered = this.#request(slot, init, watch.heard);
+    slot.ready = Promise.race([answered, watch.silent])
+      .finally(watch.stop)
       .then((info) => {
         slot.isReady = true;
         slot.readyAt = now();
@@ -369,18 +283,8 @@ export class ProcessPool {
 
   #enqueue(tasks, context, onEvent, { onOutcome, onSend, first = 0, pipeline = false } = {}) {
     return new Promise((resolve, reject) => {
-      this.#queue.push({
-        first,
-        pipeline,
-        tasks,
-        context,
-        onEvent,
-        onOutcome,
-        onSend,
-        outcomes: [],
-        resolve,
-        reject,
-      });
+      const job = { first, pipeline, tasks, context, onEvent, onOutcome, onSend };
+      this.#queue.push({ ...job, outcomes: [], resolve, reject });
       this.#pump();
     });
   }
@@ -416,18 +320,13 @@ export class ProcessPool {
 
   #fill() {
     let sent = true;
-    while (sent && this.#head < this.#queue.length) {
+    while (sent && !this.#queue.empty) {
       sent = false;
       for (const slot of this.#slots) {
-        if (this.#head === this.#queue.length) break;
-        const job = this.#queue[this.#head];
+        if (this.#queue.empty) break;
+        const job = this.#queue.peek();
         if (!slot.isReady || slot.inFlight.size >= this.#depth(slot, job)) continue;
-        this.#queue[this.#head++] = undefined;
-        if (this.#head === this.#queue.length) {
-          this.#queue = [];
-          this.#head = 0;
-        }
-        this.#dispatch(slot, job);
+        this.#dispatch(slot, this.#queue.take());
         sent = true;
       }
     }
@@ -440,15 +339,10 @@ export class ProcessPool {
     const sent = job.tasks;
     const sentAt = now();
     job.onSend?.(job.outcomes.length, sent.length, slot.index, sentAt);
+    const request = { kind: Kind.run, tasks: sent, context: job.context };
     let outcomes;
     try {
-      outcomes = await this.#request(
-        slot,
-        { kind: Kind.run, tasks: sent, context: job.context },
-        job.onEvent,
-        id,
-        true,
-      );
+      outcomes = await this.#request(slot, request, job.onEvent, id, true);
     } catch (error) {
       if (!this.#slots.includes(slot)) return job.reject(error); // cancelled mid-task
       outcomes = [{ error: errorToWire(error) }]; // the worker crashed: blame its first task
@@ -459,48 +353,33 @@ export class ProcessPool {
       // Never started: it goes back where it was in the queue, for any worker to take, and
       // this worker, whose task sleeps, gets nothing more until that task is done.
       slot.workMs = null;
-      this.#requeue(job);
+      this.#queue.requeue(job);
       return this.#pump();
     }
-    for (const outcome of outcomes) {
-      const k = job.outcomes.length;
+    for (const { value, error, worker } of outcomes) {
       // A worker may name who ran a task (the thread host names its rayon thread).
-      const worker = outcome.worker ?? slot.index;
-      const settled = outcome.error
-        ? { error: errorFromWire(outcome.error), worker, message, sent: sentAt, received }
-        : { value: outcome.value, worker, message, sent: sentAt, received };
-      job.outcomes.push(settled);
-      job.onOutcome?.(settled, k);
+      const at = { worker: worker ?? slot.index, message, sent: sentAt, received };
+      const settled = error ? { error: errorFromWire(error), ...at } : { value, ...at };
+      job.onOutcome?.(settled, job.outcomes.push(settled) - 1);
     }
     const values = outcomes.map((o) => o.value).filter(Boolean);
     slot.workMs = values.length > 0 ? values.at(-1).end - values[0].start : null;
     const fatal = outcomes.at(-1)?.error?.fatal;
     job.tasks = sent.slice(outcomes.length);
     job.first += outcomes.length;
-    if (job.tasks.length > 0)
-      this.#requeue(job); // the rest of a chunk runs elsewhere
+    // The rest of a chunk cut short runs elsewhere.
+    if (job.tasks.length > 0) this.#queue.requeue(job);
     else job.resolve(job);
     if (fatal) this.#respawn(slot);
     this.#pump();
     this.#onBusy?.(received, now());
   }
 
-  /**
-   * Puts `job` back in the queue in task order, ahead of everything not yet sent (rare: a
-   * message a worker handed back, or the rest of a chunk cut short by a crash).
-   */
-  #requeue(job) {
-    let at = this.#head;
-    while (at < this.#queue.length && this.#queue[at].first < job.first) at += 1;
-    if (at === this.#head && this.#head > 0) this.#queue[--this.#head] = job;
-    else this.#queue.splice(at, 0, job);
-  }
-
   #respawn(slot) {
     // Its other messages were handed back or will be: none may wait on the dead worker.
     for (const [id, job] of slot.inFlight) {
       // (One whose answer came but is not yet handled requeues itself.)
-      if (this.#requests.forget(id)) this.#requeue(job);
+      if (this.#requests.forget(id)) this.#queue.requeue(job);
     }
     slot.inFlight.clear();
     slot.worker.terminate();
