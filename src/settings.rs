@@ -418,19 +418,43 @@ fn ignored(pairs: &[(String, String)]) -> Vec<String> {
 /// earlier ones (tasks against size, chunksize against tasks), and main-thread settings
 /// against [`Settings::check_main_thread`].
 pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
-    let get = |name: &str| {
-        pairs
+    let mut r = Reader {
+        pairs,
+        errors: Vec::new(),
+    };
+    let workload = r.workload();
+    let mut s = Settings::defaults(workload, default_workers);
+    r.job(&mut s);
+    r.running(&mut s);
+    r.main_thread(&mut s);
+    Parsed {
+        settings: s,
+        errors: r.errors,
+        ignored: ignored(pairs),
+    }
+}
+
+/// The fields being read, and the errors found so far.
+struct Reader<'a> {
+    pairs: &'a [(String, String)],
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Reader<'a> {
+    /// A field's value, trimmed; the last of a repeated name; None when missing or empty.
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.pairs
             .iter()
             .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
-    };
-    let mut errors = Vec::new();
-    // Records an error and falls back to the default, so one bad field never blocks the rest.
-    fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, InputError>, default: T) -> T {
+    }
+
+    /// Records an error and falls back to the default, so one bad field never blocks the rest.
+    fn keep<T>(&mut self, r: Result<T, InputError>, default: T) -> T {
         r.unwrap_or_else(|e| {
-            errors.push(FieldError {
+            self.errors.push(FieldError {
                 field: e.field(),
                 message: e.to_string(),
             });
@@ -438,82 +462,98 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
         })
     }
 
-    // The shared-counter workloads belong to their own experiment, not to the menu.
-    let menu = get("workload")
-        .map_or(Some(Workload::first()), Workload::named)
-        .filter(|w| !w.info().experiment)
-        .ok_or_else(|| InputError::UnknownChoice {
-            field: "workload",
-            got: get("workload").unwrap_or_default().to_string(),
-            choices: Workload::all()
-                .filter(|w| !w.info().experiment)
-                .map(Workload::name)
-                .collect(),
-        });
-    let workload = keep(&mut errors, menu, Workload::first());
-    let mut s = Settings::defaults(workload, default_workers);
-    let info = workload.info();
-
-    if let Some(t) = get("size") {
-        let size = whole("size", t, info.min_size, info.max_size, "");
-        s.size = keep(&mut errors, size, s.size);
-        s.tasks = s.tasks.min(max_tasks(workload, s.size) as u32);
-    }
-    if let Some(t) = get("tasks") {
-        let note = info.tasks_note;
-        let tasks = whole("tasks", t, 1, max_tasks(workload, s.size), note);
-        s.tasks = keep(&mut errors, tasks, s.tasks.into()) as u32;
-    }
-    if let Some(t) = get("chunksize") {
-        s.chunksize = if t.trim().eq_ignore_ascii_case("auto") {
-            Chunksize::Auto
-        } else {
-            let note = "or auto: tasks per message, at most the task count";
-            let chunk = whole("chunksize", t, 1, s.tasks.into(), note);
-            Chunksize::Fixed(keep(&mut errors, chunk, 1) as u32)
-        };
-    }
-    if let Some(t) = get("mode") {
-        let mode = Mode::ALL
-            .into_iter()
-            .find(|m| m.name() == t)
+    /// The workload: one of the menu's (the shared-counter workloads belong to their own
+    /// experiment).
+    fn workload(&mut self) -> Workload {
+        let got = self.get("workload");
+        let menu = got
+            .map_or(Some(Workload::first()), Workload::named)
+            .filter(|w| !w.info().experiment)
             .ok_or_else(|| InputError::UnknownChoice {
-                field: "mode",
-                got: t.to_string(),
-                choices: Mode::ALL.iter().map(|m| m.name()).collect(),
+                field: "workload",
+                got: got.unwrap_or_default().to_string(),
+                choices: Workload::all()
+                    .filter(|w| !w.info().experiment)
+                    .map(Workload::name)
+                    .collect(),
             });
-        s.mode = keep(&mut errors, mode, s.mode);
+        self.keep(menu, Workload::first())
     }
-    if let Some(t) = get("workers") {
-        let w = whole("workers", t, 1, MAX_WORKERS.into(), "");
-        s.workers = keep(&mut errors, w, s.workers.into()) as u32;
+
+    /// The job: size, then tasks (at most what the size allows), then chunksize.
+    fn job(&mut self, s: &mut Settings) {
+        let workload = s.workload;
+        let info = workload.info();
+        if let Some(t) = self.get("size") {
+            let size = whole("size", t, info.min_size, info.max_size, "");
+            s.size = self.keep(size, s.size);
+            s.tasks = s.tasks.min(max_tasks(workload, s.size) as u32);
+        }
+        if let Some(t) = self.get("tasks") {
+            let note = info.tasks_note;
+            let tasks = whole("tasks", t, 1, max_tasks(workload, s.size), note);
+            s.tasks = self.keep(tasks, s.tasks.into()) as u32;
+        }
+        if let Some(t) = self.get("chunksize") {
+            s.chunksize = if t.trim().eq_ignore_ascii_case("auto") {
+                Chunksize::Auto
+            } else {
+                let note = "or auto: tasks per message, at most the task count";
+                let chunk = whole("chunksize", t, 1, s.tasks.into(), note);
+                Chunksize::Fixed(self.keep(chunk, 1) as u32)
+            };
+        }
     }
-    if let Some(t) = get("gil") {
-        s.gil = keep(&mut errors, switch("gil", t), false);
+
+    /// How the job runs: mode, workers, GIL, time scale, repeats, warm-up, fault, timeout.
+    fn running(&mut self, s: &mut Settings) {
+        if let Some(t) = self.get("mode") {
+            let mode = Mode::ALL
+                .into_iter()
+                .find(|m| m.name() == t)
+                .ok_or_else(|| InputError::UnknownChoice {
+                    field: "mode",
+                    got: t.to_string(),
+                    choices: Mode::ALL.iter().map(|m| m.name()).collect(),
+                });
+            s.mode = self.keep(mode, s.mode);
+        }
+        if let Some(t) = self.get("workers") {
+            let w = whole("workers", t, 1, MAX_WORKERS.into(), "");
+            s.workers = self.keep(w, s.workers.into()) as u32;
+        }
+        if let Some(t) = self.get("gil") {
+            s.gil = self.keep(switch("gil", t), false);
+        }
+        // The model GIL belongs to threads: a process has its own interpreter and the page's
+        // thread runs one task at a time, so elsewhere the switch means nothing. Decided here,
+        // once, so nothing downstream asks "threads and GIL?" again.
+        s.gil = s.gil && s.mode == Mode::Threads;
+        if let Some(t) = self.get("scale") {
+            s.scale = self.keep(decimal("scale", t, 0.01, 10.0), s.scale);
+        }
+        if let Some(t) = self.get("repeats") {
+            let r = whole("repeats", t, 1, MAX_REPEATS.into(), "measured runs");
+            s.repeats = self.keep(r, s.repeats.into()) as u32;
+        }
+        if let Some(t) = self.get("warmup") {
+            s.warmup = self.keep(switch("warmup", t), s.warmup);
+        }
+        if let Some(t) = self.get("fail") {
+            let f = whole("fail", t, 0, u64::from(s.tasks) - 1, "a task index");
+            s.fail = self.keep(f.map(|v| Some(v as u32)), None);
+        }
+        if let Some(t) = self.get("timeout") {
+            let seconds = decimal("timeout", t, 0.0, MAX_TIMEOUT_S).map(|v| (v > 0.0).then_some(v));
+            s.timeout = self.keep(seconds, None);
+        }
     }
-    // The model GIL belongs to threads: a process has its own interpreter and the page's
-    // thread runs one task at a time, so elsewhere the switch means nothing. Decided here,
-    // once, so nothing downstream asks "threads and GIL?" again.
-    s.gil = s.gil && s.mode == Mode::Threads;
-    if let Some(t) = get("scale") {
-        s.scale = keep(&mut errors, decimal("scale", t, 0.01, 10.0), s.scale);
-    }
-    if let Some(t) = get("repeats") {
-        let r = whole("repeats", t, 1, MAX_REPEATS.into(), "measured runs");
-        s.repeats = keep(&mut errors, r, s.repeats.into()) as u32;
-    }
-    if let Some(t) = get("warmup") {
-        s.warmup = keep(&mut errors, switch("warmup", t), s.warmup);
-    }
-    if let Some(t) = get("fail") {
-        let f = whole("fail", t, 0, u64::from(s.tasks) - 1, "a task index");
-        s.fail = keep(&mut errors, f.map(|v| Some(v as u32)), None);
-    }
-    if let Some(t) = get("timeout") {
-        let seconds = decimal("timeout", t, 0.0, MAX_TIMEOUT_S).map(|v| (v > 0.0).then_some(v));
-        s.timeout = keep(&mut errors, seconds, None);
-    }
-    if s.mode == Mode::Main && !errors.iter().any(|e| e.field == "tasks") {
+
+    /// Main-thread settings must not freeze the page ([`Settings::check_main_thread`]).
+    fn main_thread(&mut self, s: &mut Settings) {
+        if s.mode != Mode::Main || self.errors.iter().any(|e| e.field == "tasks") {
+            return;
+        }
         if let Err(e) = s.check_main_thread() {
             // What stands in is the fewest tasks that keep the page alive, or the default.
             if let InputError::FreezesPage {
@@ -522,16 +562,11 @@ pub fn parse(pairs: &[(String, String)], default_workers: u32) -> Parsed {
             {
                 s.tasks = n as u32;
             }
-            errors.push(FieldError {
+            self.errors.push(FieldError {
                 field: e.field(),
                 message: e.to_string(),
             });
         }
-    }
-    Parsed {
-        settings: s,
-        errors,
-        ignored: ignored(pairs),
     }
 }
 

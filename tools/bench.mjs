@@ -616,8 +616,18 @@ function targets(report) {
   return list;
 }
 
+/** The benchmark's report, as a person reads it. */
 function printTable(report) {
-  const out = (s = "") => process.stdout.write(`${s}\n`);
+  printFigures(report);
+  printRuns(report);
+  printSweep(report);
+  printTargets(report);
+}
+
+const out = (s = "") => process.stdout.write(`${s}\n`);
+
+/** The one-line figures: the browser, the article, the page's weight, overheads, peers. */
+function printFigures(report) {
   out(
     `${report.browser}, ${report.hardwareConcurrency} reported CPUs, cross-origin isolated: ${report.crossOriginIsolated}`,
   );
@@ -669,7 +679,10 @@ function printTable(report) {
       `Native ${w}: serial ${n.serial_ms} ms, ${n.threads} threads ${n.parallel_ms} ms; the page's main thread ÷ native serial ${n.wasm_over_native}×${n.threads_over_native ? `, thread pool ÷ native threads ${n.threads_over_native}×` : ""}`,
     );
   }
+}
 
+/** The runs' table: every workload and mode, with its speedup over the main thread. */
+function printRuns(report) {
   out();
   const head = [
     "workload",
@@ -706,23 +719,30 @@ function printTable(report) {
       .join("  ");
   out(fmt(head));
   for (const r of rows) out(fmt(r));
-  if (report.sweep) {
-    out();
+}
+
+/** The sweep's points and Amdahl fits. */
+function printSweep(report) {
+  if (!report.sweep) return;
+  out();
+  out(
+    `Sweep (primes, ${report.sweep.size.toLocaleString("en-US")}; main thread ${(report.sweep.main_median_ms / 1000).toFixed(3)} s):`,
+  );
+  for (const p of report.sweep.points) {
     out(
-      `Sweep (primes, ${report.sweep.size.toLocaleString("en-US")}; main thread ${(report.sweep.main_median_ms / 1000).toFixed(3)} s):`,
+      `  ${p.mode.padEnd(8)} ${String(p.workers).padStart(2)}  ${(p.median_ms / 1000).toFixed(3)} s  ${p.speedup.toFixed(2)}×  ${Math.round(100 * p.efficiency)}%`,
     );
-    for (const p of report.sweep.points) {
-      out(
-        `  ${p.mode.padEnd(8)} ${String(p.workers).padStart(2)}  ${(p.median_ms / 1000).toFixed(3)} s  ${p.speedup.toFixed(2)}×  ${Math.round(100 * p.efficiency)}%`,
-      );
-    }
-    for (const [mode, f] of Object.entries(report.sweep.fits)) {
-      if (f)
-        out(
-          `  ${mode}: serial fraction ${(100 * f.serial_fraction).toFixed(1)}%, scaling levels off at ${f.measured_cores}`,
-        );
-    }
   }
+  for (const [mode, f] of Object.entries(report.sweep.fits)) {
+    if (f)
+      out(
+        `  ${mode}: serial fraction ${(100 * f.serial_fraction).toFixed(1)}%, scaling levels off at ${f.measured_cores}`,
+      );
+  }
+}
+
+/** Each target, met or not. */
+function printTargets(report) {
   out();
   out("Targets (issue 12):");
   for (const t of report.targets) {

@@ -71,6 +71,96 @@ async function snapshot(page, cdp) {
   };
 }
 
+/** Run `k` of the soak: its settings in the form, Run (and Stop, every 7th), its row. */
+async function oneRun(page, k) {
+  const fields = settingsFor(k);
+  const runStarted = Date.now();
+  await fill(page, fields);
+  const before = await page.evaluate(
+    () => document.querySelector("#history tbody tr")?.dataset.n ?? "0",
+  );
+  await page.click("#run");
+  let stopped = false;
+  if (k % 7 === 0) {
+    // Stop some runs part-way.
+    await page.waitForTimeout(20);
+    // Pressed only if the run is still going (a short one may be done already).
+    // force: the run may end between the check and the click, and a disabled Stop is fine.
+    if (await page.isEnabled("#stop")) {
+      await page.click("#stop", { force: true, timeout: 2000 }).catch(() => {});
+      stopped = true;
+    }
+  }
+  await page.waitForFunction(
+    (n) =>
+      (document.querySelector("#history tbody tr")?.dataset.n ?? "0") !== n &&
+      !document.querySelector("#controls").hasAttribute("aria-busy"),
+    before,
+    { timeout: 60_000 },
+  );
+  const status = await page.locator("#history tbody tr").first().getAttribute("data-status");
+  const failed = status === "error";
+  if (failed) console.error(`run ${k} failed: ${await page.textContent("#status")}`);
+  const tookMs = Date.now() - runStarted;
+  if (tookMs > 5000) console.error(`run ${k} (${JSON.stringify(fields)}) took ${tookMs} ms`);
+  return { fields, stopped, failed };
+}
+
+/**
+ * What the page holds after run `k`, measured after the same reference run each time, so
+ * the points show the same result card and timeline and differ only by what the page
+ * accumulated. `pools`: how many workers each pool holds now.
+ */
+async function checkpoint(page, cdp, k, pools, started) {
+  await fill(page, REFERENCE);
+  await clickAndWait(page);
+  pools.process = 2;
+  // A stopped pool is gone until its next run; a live one holds its workers (the thread
+  // pool: its host worker and one worker per thread).
+  const alive = await page.textContent("#pool-status");
+  const point = await snapshot(page, cdp);
+  point.expectedWorkersAtMost = pools.process + (pools.threads ? 1 + pools.threads : 0);
+  point.elapsedS = (Date.now() - started) / 1000;
+  console.error(`after run ${k}: ${JSON.stringify(point)} (${alive})`);
+  return point;
+}
+
+/**
+ * What a main-thread panic costs: the trapped instance is replaced by a fresh one (a new
+ * copy of the glue module, which the browser never unloads, and a new wasm memory).
+ */
+async function panicCost(page, cdp, panics = 5) {
+  const before = await snapshot(page, cdp);
+  for (let k = 0; k < panics; k++) {
+    await fill(page, { ...REFERENCE, mode: "main", fail: "2" });
+    await clickAndWait(page);
+  }
+  await fill(page, REFERENCE);
+  await clickAndWait(page);
+  const after = await snapshot(page, cdp);
+  return { panics, heapKiBEach: Math.round(((after.heapMiB - before.heapMiB) * 1024) / panics) };
+}
+
+/** Whether the report shows a leak: workers beyond the pools', or growth past the limit. */
+function leaks(report) {
+  let leaked = false;
+  for (const [k, p] of Object.entries(report.points)) {
+    if (p.workers > p.expectedWorkersAtMost) {
+      console.error(
+        `after run ${k}: ${p.workers} workers alive, the pools hold ${p.expectedWorkersAtMost}`,
+      );
+      leaked = true;
+    }
+  }
+  for (const [key, g] of Object.entries(report.growth)) {
+    if (g >= GROWTH_LIMIT) {
+      console.error(`${key} grew ${(100 * g).toFixed(1)}% between runs 10 and ${RUNS}`);
+      leaked = true;
+    }
+  }
+  return leaked;
+}
+
 const server = await startServer();
 const browser = await launchBrowser();
 let failed = false;
@@ -88,52 +178,11 @@ try {
   let stops = 0;
   const started = Date.now();
   for (let k = 1; k <= RUNS; k++) {
-    const fields = settingsFor(k);
-    const runStarted = Date.now();
-    await fill(page, fields);
-    const before = await page.evaluate(
-      () => document.querySelector("#history tbody tr")?.dataset.n ?? "0",
-    );
-    await page.click("#run");
-    if (k % 7 === 0) {
-      // Stop some runs part-way.
-      await page.waitForTimeout(20);
-      // Pressed only if the run is still going (a short one may be done already).
-      // force: the run may end between the check and the click, and a disabled Stop is fine.
-      if (await page.isEnabled("#stop")) {
-        await page.click("#stop", { force: true, timeout: 2000 }).catch(() => {});
-        stops += 1;
-      }
-    }
-    await page.waitForFunction(
-      (n) =>
-        (document.querySelector("#history tbody tr")?.dataset.n ?? "0") !== n &&
-        !document.querySelector("#controls").hasAttribute("aria-busy"),
-      before,
-      { timeout: 60_000 },
-    );
-    const status = await page.locator("#history tbody tr").first().getAttribute("data-status");
-    if (status === "error") {
-      console.error(`run ${k} failed: ${await page.textContent("#status")}`);
-      failed = true;
-    }
-    if (fields.mode !== "main") pools[fields.mode] = 2; // both pools are sized to 2 here
-    const tookMs = Date.now() - runStarted;
-    if (tookMs > 5000) console.error(`run ${k} (${JSON.stringify(fields)}) took ${tookMs} ms`);
-    if (CHECKPOINTS.includes(k)) {
-      // Measured after the same reference run each time, so the two points show the same
-      // result card and timeline, and differ only by what the page accumulated.
-      await fill(page, REFERENCE);
-      await clickAndWait(page);
-      pools.process = 2;
-      // A stopped pool is gone until its next run; a live one holds its workers (the thread
-      // pool: its host worker and one worker per thread).
-      const alive = await page.textContent("#pool-status");
-      points[k] = await snapshot(page, cdp);
-      points[k].expectedWorkersAtMost = pools.process + (pools.threads ? 1 + pools.threads : 0);
-      points[k].elapsedS = (Date.now() - started) / 1000;
-      console.error(`after run ${k}: ${JSON.stringify(points[k])} (${alive})`);
-    }
+    const run = await oneRun(page, k);
+    stops += run.stopped ? 1 : 0;
+    failed ||= run.failed;
+    if (run.fields.mode !== "main") pools[run.fields.mode] = 2; // both pools are sized to 2 here
+    if (CHECKPOINTS.includes(k)) points[k] = await checkpoint(page, cdp, k, pools, started);
   }
   const [a, b] = CHECKPOINTS.map((k) => points[k]);
   const growth = (key) => (b[key] - a[key]) / a[key];
@@ -147,36 +196,9 @@ try {
       listeners: growth("listeners"),
     },
   };
-  // What a main-thread panic costs: the trapped instance is replaced by a fresh one (a new
-  // copy of the glue module, which the browser never unloads, and a new wasm memory).
-  const panics = 5;
-  const beforePanics = await snapshot(page, cdp);
-  for (let k = 0; k < panics; k++) {
-    await fill(page, { ...REFERENCE, mode: "main", fail: "2" });
-    await clickAndWait(page);
-  }
-  await fill(page, REFERENCE);
-  await clickAndWait(page);
-  const afterPanics = await snapshot(page, cdp);
-  report.mainThreadPanics = {
-    panics,
-    heapKiBEach: Math.round(((afterPanics.heapMiB - beforePanics.heapMiB) * 1024) / panics),
-  };
+  report.mainThreadPanics = await panicCost(page, cdp);
   console.log(JSON.stringify(report, null, 2));
-  for (const [k, p] of Object.entries(points)) {
-    if (p.workers > p.expectedWorkersAtMost) {
-      console.error(
-        `after run ${k}: ${p.workers} workers alive, the pools hold ${p.expectedWorkersAtMost}`,
-      );
-      failed = true;
-    }
-  }
-  for (const [key, g] of Object.entries(report.growth)) {
-    if (g >= GROWTH_LIMIT) {
-      console.error(`${key} grew ${(100 * g).toFixed(1)}% between runs 10 and ${RUNS}`);
-      failed = true;
-    }
-  }
+  failed = leaks(report) || failed;
 } finally {
   await browser.close();
   server.close();

@@ -23,6 +23,29 @@ export function endStatus(error) {
   return { AbortError: "stopped", TimeoutError: "timed out" }[error.name] ?? "error";
 }
 
+/** What a run asks of its mode (modes.js run()): how to send the tasks, and what to hear. */
+function runOptions({ record, facts, settings, hooks, signal }) {
+  const { outcomes } = record;
+  return {
+    signal,
+    chunksize: facts.chunksize, // "auto" resolved by the core
+    // Tasks that sleep go one at a time, so they start in order, as from Python's queue.
+    pipeline: !facts.sleeps,
+    context: { scale: settings.scale, gil: settings.gil },
+    onEvent: (event, worker) => event.type === "line" && hooks.onLine?.(event.text, worker),
+    onDispatch: (positions, worker, sentAt) => {
+      for (const task of positions) record.inFlight.set(task, { task, worker, sentAt });
+    },
+    onBusy: (from, to) => addSpan(record.page, from, to),
+    onResult: (outcome, i) => {
+      if (!outcomes[i]) record.done += 1;
+      record.inFlight.delete(i);
+      if (!(outcomes[i] && outcome.live)) outcomes[i] = outcome;
+      hooks.onProgress?.(record);
+    },
+  };
+}
+
 /**
  * Runs `specs` once with a prepared `mode`; returns the run's record:
  * {label, mode, workers, tasks, start, end, ms, status, error, outcomes, inFlight, lanes,
@@ -67,24 +90,7 @@ async function runOnce({ mode, specs, facts, settings, prep, label, hooks, summa
     setTimeout(() => ending.abort(timeoutError(settings.timeout)), settings.timeout * 1000);
   const timed = await measure(() => {
     record.start = now();
-    return mode.run(specs, {
-      signal: ending.signal,
-      chunksize: facts.chunksize, // "auto" resolved by the core
-      // Tasks that sleep go one at a time, so they start in order, as from Python's queue.
-      pipeline: !facts.sleeps,
-      context: { scale: settings.scale, gil: settings.gil },
-      onEvent: (event, worker) => event.type === "line" && hooks.onLine?.(event.text, worker),
-      onDispatch: (positions, worker, sentAt) => {
-        for (const task of positions) record.inFlight.set(task, { task, worker, sentAt });
-      },
-      onBusy: (from, to) => addSpan(record.page, from, to),
-      onResult: (outcome, i) => {
-        if (!outcomes[i]) record.done += 1;
-        record.inFlight.delete(i);
-        if (!(outcomes[i] && outcome.live)) outcomes[i] = outcome;
-        hooks.onProgress?.(record);
-      },
-    });
+    return mode.run(specs, runOptions({ record, facts, settings, hooks, signal: ending.signal }));
   });
   clearTimeout(timeout);
   signal?.removeEventListener("abort", stop);

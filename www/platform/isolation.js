@@ -122,36 +122,41 @@ export async function ensureIsolation() {
   if (!isSecureContext) {
     return not("browsers isolate only secure pages, and this one is not served over HTTPS");
   }
+  const why = await whyNotIsolated({ framed, workers, store });
+  if (why) return not(why, why === DECLINED ? { declined: true } : {});
+  store.setItem(RELOADED, "1");
+  location.reload();
+  return { reloading: true };
+}
+
+const DECLINED = "isolation was switched off with ?isolate=0";
+
+/**
+ * Why this page, not isolated, cannot be made so here, or null once the service worker that
+ * will isolate it is ready (the page then reloads once). `workers`: serviceWorkers()'s answer;
+ * `store`: sessionStorage, or null.
+ */
+async function whyNotIsolated({ framed, workers, store }) {
   const headers = await hostSendsHeaders();
   if (framed) {
     // COOP/COEP isolate a frame only if its parent is isolated too. Document-Isolation-Policy
     // (sent with the headers) isolates a frame on its own, but only in Chromium 137+.
-    return not(
-      headers
-        ? 'this page is inside a frame, and this browser isolates a frame only when the page around it is isolated and allows it (allow="cross-origin-isolated"), or by the frame\'s own Document-Isolation-Policy (Chromium 137 and later)'
-        : "this page is inside a frame, and this host does not send the headers that isolate it",
-    );
+    return headers
+      ? 'this page is inside a frame, and this browser isolates a frame only when the page around it is isolated and allows it (allow="cross-origin-isolated"), or by the frame\'s own Document-Isolation-Policy (Chromium 137 and later)'
+      : "this page is inside a frame, and this host does not send the headers that isolate it";
   }
-  if (headers) {
-    return not("this host sends COOP/COEP, yet the browser did not isolate the page");
-  }
-  if (declined()) {
-    return not("isolation was switched off with ?isolate=0", { declined: true });
-  }
+  if (headers) return "this host sends COOP/COEP, yet the browser did not isolate the page";
+  if (declined()) return DECLINED;
   if (!workers.container) {
-    return not(
-      `this host does not send COOP/COEP, and service workers (the fallback) are unavailable: ${workers.why}`,
-    );
+    return `this host does not send COOP/COEP, and service workers (the fallback) are unavailable: ${workers.why}`;
   }
   if (!store) {
     // The one reload is guarded by sessionStorage; without it the page could reload forever.
-    return not(
-      "this host does not send COOP/COEP, and this page may not use storage, which the service-worker fallback needs to reload safely",
-    );
+    return "this host does not send COOP/COEP, and this page may not use storage, which the service-worker fallback needs to reload safely";
   }
   if (store.getItem(RELOADED)) {
     store.removeItem(RELOADED);
-    return not("this host does not send COOP/COEP, and the service worker fallback did not take");
+    return "this host does not send COOP/COEP, and the service worker fallback did not take";
   }
   try {
     await register(workers.container);
@@ -163,13 +168,9 @@ export async function ensureIsolation() {
       ),
     ]);
   } catch (error) {
-    return not(
-      `this host does not send COOP/COEP, and the service worker fallback failed: ${error.message}`,
-    );
+    return `this host does not send COOP/COEP, and the service worker fallback failed: ${error.message}`;
   }
-  store.setItem(RELOADED, "1");
-  location.reload();
-  return { reloading: true };
+  return null;
 }
 
 /**
