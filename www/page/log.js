@@ -40,7 +40,7 @@ export class Log {
 
   /**
    * Writes the waiting lines; the oldest go beyond MAX_LINES. (The box keeps the newest in
-   * view by itself while it is scrolled to the end: see .log in style.css.)
+   * view by itself while it is scrolled to the end: see .log in styles/results.css.)
    */
   flush() {
     if (this.#pending.length === 0) return;
