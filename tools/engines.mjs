@@ -117,8 +117,9 @@ function playwrightTab(engine, page) {
 
 /**
  * The document in the iframe `selector` as a tab (the methods a Frame shares with a Page).
- * Firefox over BiDi does not deliver a pointer click inside a cross-site frame, so there a
- * click is the element's own click().
+ * Firefox over BiDi does not deliver a pointer click inside a cross-site frame (observed with
+ * playwright-core 1.64 and Firefox ESR 153: the click times out, the element never hears
+ * it), so there a click is the element's own click().
  */
 async function playwrightFrame(engine, page, selector) {
   const frame = await (await page.waitForSelector(selector)).contentFrame();
@@ -380,7 +381,8 @@ class WebDriverTab {
     const { Key } = await import("selenium-webdriver");
     const el = await this.#element(selector);
     await el.clear();
-    // WebKitGTK's driver drops a "\n" typed into a textarea; the Enter key makes the new line.
+    // WebKitGTK's driver drops a "\n" typed into a textarea (observed with WebKitGTK 2.50:
+    // the Python editor's program arrived on one line); the Enter key makes the new line.
     const keys = String(value).replaceAll("\n", Key.ENTER);
     if (keys !== "") await el.sendKeys(keys);
   }

@@ -63,8 +63,9 @@ export function modeLabel(series) {
 
 /** A started pool, in words, from what its mode's prepare() reported. */
 export function poolStatus(mode, prep) {
-  // A host that froze as it spawned its threads (a browser fault; seen in Firefox) was
-  // replaced: say so, since the start took longer for it.
+  // A host that froze as it spawned its threads (a browser fault, seen in Firefox ESR 153
+  // about 1 start in 20: see START_SILENCE_MS in engine/start-worker.js) was replaced: say
+  // so, since the start took longer for it.
   const again = prep.freshStarts === 1 ? "once" : `${prep.freshStarts} times`;
   const froze = prep.freshStarts
     ? ` (its host froze spawning threads, started afresh ${again})`

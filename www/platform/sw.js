@@ -71,7 +71,8 @@ self.addEventListener("fetch", (event) => {
   if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
   if (!request.url.startsWith(SCOPE.href)) return;
   // Every request gets a response, a network error included: a service worker that throws
-  // here makes Firefox report "intercepted the request and encountered an unexpected error".
+  // here makes Firefox report "intercepted the request and encountered an unexpected error"
+  // (observed in Firefox ESR 153 by the offline suite, as a page that failed to load).
   event.respondWith(respond(request, event).catch(() => Response.error()));
 });
 
@@ -123,7 +124,8 @@ async function fromNetwork(request, navigate) {
     : await fetch(request, { cache: "no-cache" });
   // WebKit hands a worker's script request to the service worker with its own cache's
   // validators on it (If-Modified-Since), so the server answers 304 Not Modified: no body
-  // to serve, and every other worker failed to start. Ask once more without them.
+  // to serve, and every other worker failed to start (observed in WebKitGTK 2.50 by the
+  // hosting suite, on a host without headers). Ask once more without them.
   if (response.status === 304) {
     return fetch(request.url, { cache: "no-store", credentials: request.credentials });
   }
