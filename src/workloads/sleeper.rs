@@ -19,7 +19,6 @@ use super::{Info, Kernel};
 use crate::mix::group;
 use crate::task::Step;
 use crate::task::{Partial, TaskOutput};
-use std::sync::LazyLock;
 
 /// The arguments that sleep in the article's program; they sleep that many seconds.
 pub const SLEEPERS: [u64; 2] = [8, 12];
@@ -72,15 +71,70 @@ pub struct Sleeper;
 pub const ARTICLE: &str = include_str!("../../www/python/examples/article.py");
 
 /// The article's `do_something`, as it defines it: from its `def` to the blank line after.
-fn do_something_source() -> &'static str {
-    let start = ARTICLE
-        .find("def do_something")
-        .expect("article.py defines do_something");
-    let rest = &ARTICLE[start..];
-    rest.find("\n\n").map_or(rest, |end| &rest[..end])
+const DO_SOMETHING: &str = between(ARTICLE, b"def do_something", b"\n\n");
+
+/// What the twin adds: the task that calls `do_something` over one slice of the range.
+const TASK: &str = "\n\ndef task(lo, hi):\n    for seconds in range(lo, hi):\n        do_something(seconds)";
+
+/// The Python twin, joined at compile time (no allocation, nothing run at start).
+const TWIN_BYTES: [u8; DO_SOMETHING.len() + TASK.len()] = join(DO_SOMETHING, TASK);
+const TWIN: &str = match std::str::from_utf8(&TWIN_BYTES) {
+    Ok(text) => text,
+    Err(_) => panic!("the twin is UTF-8"),
+};
+
+/// `text` from the first `from` up to (not including) the next `to` after it, or to its end.
+const fn between(text: &'static str, from: &[u8], to: &[u8]) -> &'static str {
+    let bytes = text.as_bytes();
+    let start = match find(bytes, from, 0) {
+        Some(at) => at,
+        None => panic!("article.py defines do_something"),
+    };
+    let end = match find(bytes, to, start) {
+        Some(at) => at,
+        None => bytes.len(),
+    };
+    let (_, rest) = bytes.split_at(start);
+    let (section, _) = rest.split_at(end - start);
+    match std::str::from_utf8(section) {
+        Ok(text) => text,
+        Err(_) => panic!("the section is UTF-8"),
+    }
 }
 
-static INFO: LazyLock<Info> = LazyLock::new(|| Info {
+/// Where `needle` first occurs in `hay` at or after `from`.
+const fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at + needle.len() <= hay.len() {
+        let mut k = 0;
+        while k < needle.len() && hay[at + k] == needle[k] {
+            k += 1;
+        }
+        if k == needle.len() {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// `a` then `b`, as one array of `N` (= both lengths) bytes.
+const fn join<const N: usize>(a: &str, b: &str) -> [u8; N] {
+    let mut out = [0; N];
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut k = 0;
+    while k < a.len() {
+        out[k] = a[k];
+        k += 1;
+    }
+    while k < N {
+        out[k] = b[k - a.len()];
+        k += 1;
+    }
+    out
+}
+
+static INFO: Info = Info {
     id: "sleeper",
     label: "The article: do_something(0…29)",
     blurb: "The article's experiment: every call prints its argument, except 8 and 12, which sleep that many seconds. Sleeping uses no CPU, so even one core overlaps the sleeps.",
@@ -96,16 +150,9 @@ static INFO: LazyLock<Info> = LazyLock::new(|| Info {
     picture: false,
     experiment: false,
     kernel_file: "sleeper.rs",
-    // Built once: the article's function, then the task that calls it over one slice.
-    python: Box::leak(
-        format!(
-            "{}\n\ndef task(lo, hi):\n    for seconds in range(lo, hi):\n        do_something(seconds)",
-            do_something_source()
-        )
-        .into_boxed_str(),
-    ),
+    python: TWIN,
     ns_per_unit: 0.0,
-});
+};
 
 impl Kernel for Sleeper {
     fn info(&self) -> &'static Info {
@@ -187,7 +234,7 @@ mod tests {
         let twin = Sleeper.info().python;
         assert!(twin.starts_with("def do_something(seconds):\n    if seconds == 8 or seconds == 12:"));
         assert!(twin.contains("        print(seconds)\n\ndef task(lo, hi):"));
-        assert!(ARTICLE.contains(do_something_source()));
+        assert!(ARTICLE.contains(DO_SOMETHING));
     }
 
     #[test]
