@@ -157,6 +157,7 @@ build() {
     cp index.html dist/
     absolute_card_urls dist/index.html
     cp -r www dist/www
+    bundle_css
     # The kernels' own source, for the page's code panes (fetched only when opened).
     mkdir -p dist/src/workloads
     cp src/workloads/*.rs dist/src/workloads/
@@ -201,6 +202,24 @@ python_runtime() {
 # The page's JavaScript, minified in place (esbuild, file by file: no bundling, so every module
 # keeps its URL): a first visit downloads about 30 KB less gzipped. www/ stays readable.
 # dist/sw.js is left alone: offline_copy stamps its source text next.
+# The stylesheets, split by widget in www/styles/ and linked one by one from index.html in
+# their order, go out as one minified file: one request instead of six, and about 3 KB less
+# gzipped (six files compress worse than one).
+bundle_css() {
+    local sheets
+    sheets=$(sed -n 's|.*<link rel="stylesheet" href="\(www/styles/[a-z-]*\.css\)" />.*|\1|p' index.html)
+    [ -n "$sheets" ] || die "index.html links no stylesheet from www/styles/"
+    # shellcheck disable=SC2086 # one path per word
+    cat $sheets > dist/www/style.css
+    if [ -x node_modules/.bin/esbuild ]; then
+        esbuild dist/www/style.css --minify --log-level=warning \
+            --outfile=dist/www/style.css --allow-overwrite
+    fi
+    rm -r dist/www/styles
+    sed -i -e '0,/href="www\/styles\//s|href="www/styles/[a-z-]*\.css"|href="www/style.css"|' \
+        -e '/<link rel="stylesheet" href="www\/styles\//d' dist/index.html
+}
+
 minify_js() {
     if [ ! -x node_modules/.bin/esbuild ]; then
         say "Skipping minification (no npm dev dependencies); the page works, a little larger"
