@@ -624,7 +624,10 @@ function printTable(report) {
   printTargets(report);
 }
 
-const out = (s = "") => process.stdout.write(`${s}\n`);
+// A declaration, not a const: printTable runs from the top-level code above this line.
+function out(s = "") {
+  process.stdout.write(`${s}\n`);
+}
 
 /** The one-line figures: the browser, the article, the page's weight, overheads, peers. */
 function printFigures(report) {
