@@ -265,6 +265,7 @@ export class App {
         await runCounterExperiment({
           core: this.#core,
           modes: this.#modes,
+          counter: this.#settings.workload("counter"),
           threads: this.available.threads,
           settings,
           signal,

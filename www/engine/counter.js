@@ -4,14 +4,21 @@
 // fetch_add (none lost); see counter::race in the core. No DOM here: the page hears each step.
 
 /**
- * Runs the experiment with the counter workload's size and task count, on `settings.workers`
- * workers (at least 2). `threads`: true, or why the thread pool cannot run here. Hooks:
+ * Runs the experiment with `counter`'s size and task count (the core's info of the counter
+ * workload), on `settings.workers` workers (at least 2). `threads`: true, or why the thread pool cannot run here. Hooks:
  * onProcessCounts(size, answers), onRaceRunning(id), onRace(id, race, memoryBytes),
  * onNoThreads(id, why), with id "counter-racy" or "counter-atomic". `signal` (Stop) ends it
  * between steps and inside each.
  */
-export async function runCounterExperiment({ core, modes, settings, threads, signal, hooks }) {
-  const counter = core.workloads().find((w) => w.id === "counter");
+export async function runCounterExperiment({
+  core,
+  modes,
+  counter,
+  settings,
+  threads,
+  signal,
+  hooks,
+}) {
   const { default_size: size, default_tasks: tasks } = counter;
   const workers = Math.max(settings.workers, 2);
   const pool = modes.process;
