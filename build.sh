@@ -155,6 +155,7 @@ build() {
     optimize "dist/pkg-threads/${CRATE}_bg.wasm" --enable-threads --enable-exception-handling
     patch_rayon_helper
     cp index.html dist/
+    quote_article dist/index.html
     absolute_card_urls dist/index.html
     cp -r www dist/www
     bundle_css
@@ -202,6 +203,23 @@ python_runtime() {
 # The page's JavaScript, minified in place (esbuild, file by file: no bundling, so every module
 # keeps its URL): a first visit downloads about 30 KB less gzipped. www/ stays readable.
 # dist/sw.js is left alone: offline_copy stamps its source text next.
+# The article card quotes the article's program (www/python/examples/article.py, its one
+# copy; articleExcerpt in www/page/code.js picks the lines), written into the page here, so
+# the page fetches nothing for it when it starts.
+quote_article() {
+    node --input-type=module -e '
+        import { readFileSync, writeFileSync } from "node:fs";
+        import { articleExcerpt } from "./www/page/code.js";
+        const page = process.argv[1];
+        const empty = "<code id=\"article-code\"></code>";
+        const html = readFileSync(page, "utf8");
+        if (!html.includes(empty)) throw new Error(`${page} has no empty #article-code`);
+        const quote = articleExcerpt(readFileSync("www/python/examples/article.py", "utf8"))
+            .replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+        writeFileSync(page, html.replace(empty, `<code id="article-code">${quote}</code>`));
+    ' "$1" || die "could not quote the article in $1"
+}
+
 # The stylesheets, split by widget in www/styles/ and linked one by one from index.html in
 # their order, go out as one minified file: one request instead of six, and about 3 KB less
 # gzipped (six files compress worse than one).

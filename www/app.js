@@ -25,7 +25,6 @@ import { MODES, poolStatus } from "./page/wording.js";
 import { TimelineView } from "./page/timeline.js";
 import { Meter } from "./page/meter.js";
 import { explain } from "./page/explain.js";
-import { showArticleExcerpt } from "./page/code.js";
 import { SweepView, sweepCounts } from "./page/sweep.js";
 import { wireSharing } from "./page/share.js";
 import { isEmbedded, linksOutOfFrame, reportHeight, wireEmbedChooser } from "./page/embed.js";
@@ -79,7 +78,6 @@ export class App {
       banner(`The WebAssembly core could not load, so nothing can run here: ${error.message}`);
       throw error;
     }
-    showArticleExcerpt($("article-code"));
     const app = new App({ caps, support, module, core });
     app.#wire();
     const fromLink = app.#settings.fromLink();

@@ -159,12 +159,10 @@ export async function showCode(settings, facts, info) {
   document.getElementById("code-ours").textContent = `${driverCode(settings, facts)}\n\n${kernel}`;
 }
 
-/** The article's program: its one copy, which the Python panel also opens with. */
-export const ARTICLE_URL = new URL("../python/examples/article.py", import.meta.url);
-
 /**
  * What the article card quotes of the article's program: `do_something`, then the `with`
- * block that maps it, out of its `if __name__ == '__main__':`.
+ * block that maps it, out of its `if __name__ == '__main__':`. The build writes it into the
+ * page (quote_article in build.sh).
  */
 export function articleExcerpt(source) {
   const lines = source.replaceAll("\r\n", "\n").split("\n");
@@ -180,15 +178,4 @@ export function articleExcerpt(source) {
     return body.map((line) => line.slice(indent).trimEnd());
   };
   return [...block("def do_something"), "", ...block("with concurrent.futures")].join("\n");
-}
-
-/** Fills the article card's quote from the article's program. */
-export async function showArticleExcerpt(element) {
-  try {
-    const response = await fetch(ARTICLE_URL);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    element.textContent = articleExcerpt(await response.text());
-  } catch (error) {
-    element.textContent = `# The article's program could not be loaded (${error.message}).`;
-  }
 }
