@@ -8,15 +8,16 @@ const THREADS_WASM = new URL("../../pkg-threads/parallel_playground_bg.wasm", im
 
 /** Fetches and compiles the plain module; the result can be posted to workers. */
 export function compileCore() {
-  return compile(WASM);
+  return compileWasm(WASM);
 }
 
 /** Fetches and compiles the threads flavour (only useful where threads can run). */
 export function compileThreads() {
-  return compile(THREADS_WASM);
+  return compileWasm(THREADS_WASM);
 }
 
-async function compile(url) {
+/** Fetches and compiles the wasm at `url` (a URL), from the stream where the host allows. */
+export async function compileWasm(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
   try {

@@ -10,9 +10,11 @@ import { RequestTable } from "./requests.js";
 import { abortError } from "./stop.js";
 import { now } from "./measure.js";
 import { startWorker } from "./start-worker.js";
+import { compileWasm } from "./core.js";
 
 const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
 const PROCESS_URL = new URL("../workers/python.js", import.meta.url);
+const RUNTIME_WASM = new URL("../../pyodide/pyodide.asm.wasm", import.meta.url);
 
 /**
  * How long a starting Python process may go unheard. Most of its start is awaits (it says it
@@ -35,6 +37,14 @@ export class PythonSession {
   #lanes = 0;
   /** The first main interpreter's memory, just started: every later one starts from it. */
   #snapshot = null;
+  /**
+   * The runtime's wasm, compiled once for every interpreter of the page (see fromCompiled in
+   * workers/python-runtime.js), or null where that failed: each then compiles its own.
+   * A promise, settled before the driver starts (and so before any process).
+   */
+  #runtime = null;
+  /** The same, once settled. */
+  #compiled = null;
 
   /**
    * `cpus`: what the program's cpu_count() says. Hooks, all optional: onLane({id, name,
@@ -62,6 +72,13 @@ export class PythonSession {
    * Resolves with its start-up {from, to} (ms, as now()).
    */
   warm() {
+    this.#runtime ??= compileWasm(RUNTIME_WASM).then(
+      (module) => (this.#compiled = module),
+      (error) => {
+        console.warn(`Python's runtime not compiled by the page (${error.message})`);
+        return null;
+      },
+    );
     if (!this.#driver) this.#driver = this.#startDriver();
     return this.#driver.ready;
   }
@@ -118,14 +135,17 @@ export class PythonSession {
         new Error(`Python's main interpreter crashed: ${event.message || "unknown error"}`),
       );
     };
-    const started = this.#request(
-      {
-        kind: Kind.start,
-        cpus: this.#cpus,
-        snapshot: this.#snapshot,
-        canBlock: this.#processes,
-      },
-      driver,
+    const started = this.#runtime.then((runtime) =>
+      this.#request(
+        {
+          kind: Kind.start,
+          cpus: this.#cpus,
+          snapshot: this.#snapshot,
+          runtime,
+          canBlock: this.#processes,
+        },
+        driver,
+      ),
     );
     driver.ready = started.then(({ from, to, snapshot }) => {
       this.#snapshot ??= snapshot;
@@ -170,6 +190,7 @@ export class PythonSession {
         name: names[i],
         scale,
         snapshot: this.#snapshot,
+        runtime: this.#compiled,
         canBlock: this.#processes,
       }),
       onNews: (news, i) => this.#news(lanes[i].id, news),

@@ -37,7 +37,7 @@ const bridge = {
 const handlers = {
   // The first main interpreter of a page also takes the snapshot every later one, and every
   // process, starts from (python-runtime.js); the page keeps it.
-  async [Kind.start]({ cpus, snapshot, canBlock }) {
+  async [Kind.start]({ cpus, snapshot, runtime, canBlock }) {
     python = await startPython({
       canBlock,
       role: "main",
@@ -50,6 +50,7 @@ const handlers = {
       onBlock: output.flush,
       snapshot,
       makeSnapshot: !snapshot,
+      runtime,
     });
     return { from: performance.timeOrigin, to: now(), snapshot: python.snapshot };
   },

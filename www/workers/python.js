@@ -12,11 +12,12 @@ const news = (item) => postMessage(newsMessage(item));
 const output = lineBatcher((lines) => news({ type: "lines", lines }));
 
 serve({
-  async [Kind.init]({ source, init, cpus, pid, name, scale, snapshot, canBlock }) {
+  async [Kind.init]({ source, init, cpus, pid, name, scale, snapshot, runtime, canBlock }) {
     python = await startPython({
       canBlock,
       role: "process",
       snapshot,
+      runtime,
       cpus,
       pid,
       scale: () => scale,
