@@ -28,6 +28,12 @@ const RUNTIME_FILES = {};
 const CACHE = `pp-${VERSION}`;
 const RUNTIME = "pp-python-runtime";
 const SCOPE = new URL("./", self.location.href);
+/**
+ * The runtime's files this worker has kept since it started. Every interpreter loads the
+ * runtime, and keeping a copy means hashing and storing up to 9.6 MB: once is enough. (A
+ * page could still replace a kept copy; fromCache hashes whatever it would serve.)
+ */
+const keptRuntime = new Set();
 
 self.addEventListener("install", (event) => {
   // File by file: one that fails to copy costs the offline copy that file, never isolation.
@@ -101,9 +107,10 @@ async function respond(request, event) {
     return withIsolation(response);
   }
   // The runtime is kept as it is loaded (it is not precached: 13 MB a first visit never needs).
-  if (file?.cache === RUNTIME && response.ok) {
+  if (file?.cache === RUNTIME && response.ok && !keptRuntime.has(file.key.href)) {
+    keptRuntime.add(file.key.href);
     const copy = response.clone();
-    event.waitUntil(keep(file, copy));
+    event.waitUntil(keep(file, copy).then((kept) => kept || keptRuntime.delete(file.key.href)));
   }
   return withIsolation(response);
 }
@@ -142,10 +149,11 @@ async function fromCache({ key, hash, cache: name }) {
   return null;
 }
 
-/** Keeps `response` as `file`'s copy if it is the file this build lists. */
+/** Keeps `response` as `file`'s copy if it is the file this build lists; says if it did. */
 async function keep({ key, hash, cache: name }, response) {
-  if ((await digest(response.clone())) !== hash) return;
+  if ((await digest(response.clone())) !== hash) return false;
   await (await caches.open(name)).put(key, response);
+  return true;
 }
 
 /** The SHA-256 of a response's body, as lowercase hex. */
