@@ -33,8 +33,11 @@ import types
 from concurrent import futures as _cf
 from concurrent.futures import _base
 
-import _pp  # the bridge to JavaScript: www/workers/python-runtime.js
 from pyodide.ffi import to_js
+
+#: The bridge to JavaScript (www/workers/python-runtime.js), imported by install(): this
+#: module is in the interpreters' memory snapshot, which cannot hold a JavaScript object.
+_pp = None
 
 #: How many processes one executor may start: each is a whole interpreter (tens of MB).
 MAX_PROCESSES = 16
@@ -124,9 +127,11 @@ def install(role, cpus, pid, isolated):
     """Sets up this interpreter for `role`: the browser's CPU count, sleeps that block, the
     executors of this module. `pid` tells this interpreter's processes apart (Pyodide's own
     os.getpid() says 42 in every one)."""
-    global _role, _isolated
+    global _role, _isolated, _pp
     import multiprocessing
     import threading
+
+    import _pp
 
     _role, _isolated = role, isolated
     if isolated:

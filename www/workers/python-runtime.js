@@ -38,9 +38,20 @@ export function lineBatcher(send) {
 /**
  * What every interpreter imports before it runs anything of the user's: in the snapshot, so
  * a process does not import them again (about 1 s of a process's start here, otherwise).
+ * playground.py is among them: it imports its bridge to this worker (`_pp`, which a snapshot
+ * cannot hold) only in install().
  */
 const PRELOAD =
-  "import concurrent.futures, functools, itertools, json, linecache, multiprocessing, pickle, threading, traceback, types";
+  "import concurrent.futures, functools, itertools, json, linecache, multiprocessing, pickle, threading, traceback, types, playground";
+
+/** Puts playground.py where Python imports it from (and where tracebacks find its lines). */
+function writePlayground(pyodide, source) {
+  pyodide.FS.mkdirTree("/playground");
+  pyodide.FS.writeFile("/playground/playground.py", source);
+  pyodide.runPython(
+    "import sys\nif '/playground' not in sys.path: sys.path.insert(0, '/playground')",
+  );
+}
 
 /**
  * A fresh interpreter, from `snapshot` when there is one: the memory of an interpreter that
@@ -48,9 +59,9 @@ const PRELOAD =
  * afresh takes three or more. It is how CPython's forkserver starts a process from one that
  * is ready, and the process still has its own memory. With `makeSnapshot`, resolves with
  * {pyodide, snapshot} (the snapshot taken right after start-up, before anything of this
- * worker's own is in it: no bridge, no output hooks).
+ * worker's own is in it: no bridge, no output hooks). `source`: playground.py's, a promise.
  */
-async function interpreter({ snapshot, makeSnapshot, runtime }) {
+async function interpreter({ snapshot, makeSnapshot, runtime, source }) {
   const createPyodideModule = runtime ? fromCompiled(runtime) : undefined;
   if (snapshot) {
     try {
@@ -71,6 +82,7 @@ async function interpreter({ snapshot, makeSnapshot, runtime }) {
     _makeSnapshot: makeSnapshot,
     createPyodideModule,
   });
+  writePlayground(pyodide, await source);
   pyodide.runPython(PRELOAD);
   return { pyodide, snapshot: makeSnapshot ? pyodide.makeMemorySnapshot() : null };
 }
@@ -128,12 +140,16 @@ export async function startPython({
   makeSnapshot = false,
   runtime = null,
 }) {
-  const [{ pyodide, snapshot: made }, source] = await Promise.all([
-    interpreter({ snapshot, makeSnapshot, runtime }),
-    fetch(PLAYGROUND).then((r) =>
-      r.ok ? r.text() : Promise.reject(new Error(`playground.py: HTTP ${r.status}`)),
-    ),
-  ]);
+  const source = fetch(PLAYGROUND).then((r) =>
+    r.ok ? r.text() : Promise.reject(new Error(`playground.py: HTTP ${r.status}`)),
+  );
+  source.catch(() => {}); // awaited below; meanwhile a failure is not unhandled
+  const { pyodide, snapshot: made } = await interpreter({
+    snapshot,
+    makeSnapshot,
+    runtime,
+    source,
+  });
   pyodide.setStdout({ batched: (text) => onLine(text, "stdout") });
   pyodide.setStderr({ batched: (text) => onLine(text, "stderr") });
   const cell = canBlock ? new Int32Array(new SharedArrayBuffer(4)) : null;
@@ -146,10 +162,8 @@ export async function startPython({
       onSleep(from, now());
     },
   });
-  pyodide.FS.mkdirTree("/playground");
-  pyodide.FS.writeFile("/playground/playground.py", source);
-  pyodide.runPython("import sys; sys.path.insert(0, '/playground')");
-  const playground = pyodide.pyimport("playground");
+  writePlayground(pyodide, await source); // a restored memory has the module, not the file
+  const playground = pyodide.pyimport("playground"); // from the snapshot, or imported now
   playground.install(role, cpus, pid, canBlock);
   return { pyodide, playground, snapshot: made ?? null };
 }
