@@ -30,6 +30,7 @@ import {
   logLines,
   openPlayground,
   poolReady,
+  pythonProcessesReady,
   pythonReady,
   runPython,
   startServer,
@@ -119,11 +120,15 @@ try {
   if (wants("peers")) report.peers = await peers(report.hardwareConcurrency);
   if (wants("startup")) report.startup = await startup(report.hardwareConcurrency);
   if (wants("native")) report.native = await native(report.runs);
-  if (wants("python")) report.python = python(report.hardwareConcurrency);
+  if (wants("python")) {
+    report.python = python(report.hardwareConcurrency);
+    report.cpython = cpythonFigures(report.python);
+  }
   if (wants("pyodide")) report.pyodide = await pyodide();
   if (wants("sweep")) report.sweep = await sweep(report.hardwareConcurrency);
 
   report.targets = targets(report);
+  report.targets_issue22 = targetsIssue22(report);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
@@ -388,18 +393,53 @@ function python(workers) {
   return JSON.parse(out.toString());
 }
 
-// The Python panel, driven as a person would: the article's program as the editor holds it
-// (after one warm-up run at 0.1), then the primes example --repeats times (the medians).
-// Every run starts fresh process interpreters, as CPython starts fresh processes; their
-// start-up is read from the timeline.
+// Issue 22's CPython figures, from bench_python.py's report (null where not measured).
+function cpythonFigures(py) {
+  if (py.note) return { note: py.note };
+  return {
+    spawn_ms: py.first_results_ms?.spawn ?? null,
+    forkserver_ms: py.first_results_ms?.forkserver ?? null,
+    fork_ms: py.first_results_ms?.fork ?? null,
+    per_task_us_chunksize1: py.per_task_us_chunksize1,
+    article_overhead_ms: py.article_overhead_ms,
+    article_scale: py.scale,
+  };
+}
+
+// The Python panel, driven as a person would: the start-up program (tools/bench_startup.py,
+// CPython's measures) --repeats times, the article's program as the editor holds it (after
+// one warm-up run at 0.1), then the primes example --repeats times (the medians). Before each
+// run it waits until the panel's processes started ahead are ready, as a reader who reads
+// the status would; their start-up, and every other, is read from the panel's status.
 async function pyodide() {
   const page = await openPlayground(browser, server.url);
   await pythonReady(page);
-  say(
-    `\nThe Python panel: the article's program at scale ${ARTICLE_SCALE} (a warm-up at 0.1 first)`,
+  const run = async (options) => {
+    await pythonProcessesReady(page);
+    return runPython(page, options);
+  };
+  const status = (key) =>
+    page.evaluate((k) => document.getElementById("py-status").dataset[k] ?? null, key);
+  const mainStartMs = Number(await status("mainStartMs"));
+  say(`\nThe Python panel: tools/bench_startup.py, ${repeats} times`);
+  const source = readFileSync(new URL("bench_startup.py", import.meta.url), "utf8");
+  const firsts = [];
+  const perTask = [];
+  const laterStarts = [];
+  for (let i = 0; i < repeats; i++) {
+    const text = (await run({ source, scale: "1" })).lines.map((l) => l.text).join("\n");
+    firsts.push(Number(/first results: ([\d.]+) ms/.exec(text)?.[1]));
+    perTask.push(Number(/per task at chunksize 1: ([\d.]+) us/.exec(text)?.[1]));
+    laterStarts.push(...JSON.parse((await status("startsMs")) ?? "[]"));
+    say(`  first results ${firsts.at(-1)} ms, per task ${perTask.at(-1)} µs`);
+  }
+  await page.selectOption("#py-example", "article");
+  await page.waitForFunction(() =>
+    document.getElementById("py-source").value.includes("do_something"),
   );
-  await runPython(page, { scale: "0.1" });
-  const article = await runPython(page, { scale: String(ARTICLE_SCALE) });
+  say(`The Python panel: the article's program at scale ${ARTICLE_SCALE} (a warm-up at 0.1 first)`);
+  await run({ scale: "0.1" });
+  const article = await run({ scale: String(ARTICLE_SCALE) });
   const finished = article.lines.find((l) => l.text.startsWith("Finished in"))?.text ?? "";
   const wallS = Number(/Finished in ([\d.]+)/.exec(finished)?.[1]);
   const starts = await page.evaluate(() =>
@@ -414,7 +454,7 @@ async function pyodide() {
   const loops = [];
   const pools = [];
   for (let i = 0; i < repeats; i++) {
-    const primes = await runPython(page, { scale: "1" });
+    const primes = await run({ scale: "1" });
     const text = primes.lines.map((l) => l.text).join("\n");
     loops.push(Number(/A plain loop: .* in ([\d.]+) s/.exec(text)?.[1]) * 1000);
     pools.push(Number(/\d+ processes: .* in ([\d.]+) s/.exec(text)?.[1]) * 1000);
@@ -430,6 +470,11 @@ async function pyodide() {
     article_scale: ARTICLE_SCALE,
     interpreter_start_ms: Math.round(median(starts)),
     interpreter_start_all_ms: starts.map(Math.round),
+    interpreter_start_first_ms: Math.round(mainStartMs),
+    interpreter_start_later_ms: Math.round(median([...laterStarts, ...starts])),
+    executor_first_result_ms: round2(median(firsts)),
+    executor_first_result_runs_ms: firsts,
+    per_task_us_chunksize1: round2(median(perTask)),
     workers: starts.length,
     primes_serial_ms: Math.round(median(loops)),
     primes_pool_ms: Math.round(median(pools)),
@@ -617,6 +662,71 @@ function targets(report) {
 }
 
 /** The benchmark's report, as a person reads it. */
+// Issue 22's targets: the Python panel against CPython measured in this same run, and the
+// pool against the message-passing floor and native rayon (null where a part did not run).
+function targetsIssue22(report) {
+  const list = [];
+  const add = (figure, measured, target, met) =>
+    list.push({ figure, measured, target, met: measured == null ? null : met });
+  const cp = report.cpython;
+  const pz = report.pyodide;
+  if (cp?.spawn_ms != null && pz) {
+    add(
+      `Python executor of ${pz.workers} processes, to first results, vs CPython's spawn`,
+      `${pz.executor_first_result_ms} ms vs ${cp.spawn_ms} ms`,
+      "≤ 2×",
+      pz.executor_first_result_ms <= 2 * cp.spawn_ms,
+    );
+  }
+  if (pz) {
+    add(
+      `Python article overhead over the longest sleep, at scale ${pz.article_scale}`,
+      `${pz.article_overhead_ms} ms`,
+      "≤ 300 ms at scale 1",
+      pz.article_scale === 1 ? pz.article_overhead_ms <= 300 : null,
+    );
+    add(
+      `Python pure primes on ${pz.workers} processes vs the loop`,
+      `${pz.primes_speedup}×`,
+      "≥ 1.8×",
+      pz.primes_speedup >= 1.8,
+    );
+  }
+  if (cp?.per_task_us_chunksize1 != null && pz) {
+    add(
+      "Python per-task overhead, chunksize 1, vs CPython's ProcessPoolExecutor",
+      `${pz.per_task_us_chunksize1} µs vs ${cp.per_task_us_chunksize1} µs`,
+      "≤ 1×",
+      pz.per_task_us_chunksize1 <= cp.per_task_us_chunksize1,
+    );
+  }
+  const o = report.overhead;
+  const p = report.peers;
+  if (o && p) {
+    add(
+      "Rust pool per-task overhead, chunksize 1, vs queued postMessage",
+      `${o.per_task_us_chunksize1} µs vs ${p.postmessage_queued_per_task_us} µs`,
+      "≤ 1.1× (and ≤ ½ workerpool's)",
+      o.per_task_us_chunksize1 <= 1.1 * p.postmessage_queued_per_task_us &&
+        o.per_task_us_chunksize1 <= p.workerpool_per_task_us / 2,
+    );
+  }
+  for (const [workload, n] of Object.entries(report.native ?? {})) {
+    const main = report.runs.find((r) => r.workload === workload && isBaseline(r));
+    const pool = report.runs.find((r) => r.workload === workload && r.mode === "process");
+    if (!main || !pool || !n.parallel_ms) continue;
+    const ours = efficiencyOf(main.wall_ms.median / pool.wall_ms.median, pool.workers);
+    const rayon = efficiencyOf(n.serial_ms / n.parallel_ms, n.threads);
+    add(
+      `Rust pool efficiency, ${workload}, ${pool.workers} workers, vs native rayon's`,
+      `${(100 * ours).toFixed(1)}% vs ${(100 * rayon).toFixed(1)}%`,
+      "≥ 0.97×",
+      ours >= 0.97 * rayon,
+    );
+  }
+  return list;
+}
+
 function printTable(report) {
   printFigures(report);
   printRuns(report);
@@ -662,13 +772,17 @@ function printFigures(report) {
   if (py?.note) out(`Python: ${py.note}`);
   else if (py) {
     out(
-      `Python ${py.version} ProcessPoolExecutor, ${py.workers} workers: article at scale ${py.scale} ${py.article_wall_s} s (${py.article_overhead_ms} ms beyond the longest sleep); no-op tasks ${py.per_task_us_chunksize1} µs at chunksize 1, ${py.per_task_us_chunked} µs at chunksize ${py.chunksize_chunked}`,
+      `Python ${py.version} ProcessPoolExecutor, ${py.workers} workers: article at scale ${py.scale} ${py.article_wall_s} s (${py.article_overhead_ms} ms beyond the longest sleep); no-op tasks ${py.per_task_us_chunksize1} µs at chunksize 1, ${py.per_task_us_chunked} µs at chunksize ${py.chunksize_chunked}; an executor of ${py.workers} to its first results: ${Object.entries(
+        py.first_results_ms ?? {},
+      )
+        .map(([m, ms]) => `${m} ${ms} ms`)
+        .join(", ")} (medians)`,
     );
   }
   const pz = report.pyodide;
   if (pz) {
     out(
-      `Python panel (Pyodide, ${pz.workers} processes): the article at scale ${pz.article_scale} ${pz.article_wall_s} s (${pz.article_overhead_ms} ms beyond the longest sleep, mostly starting interpreters: ${pz.interpreter_start_ms} ms each, median); pure-Python primes ${pz.primes_serial_ms} ms in a loop, ${pz.primes_pool_ms} ms on the processes (${pz.primes_speedup}×, medians of ${pz.primes_runs.length}); runtime ${pz.runtime_bytes.toLocaleString("en-US")} bytes, ${pz.runtime_gzip_bytes.toLocaleString("en-US")} gzipped`,
+      `Python panel (Pyodide, ${pz.workers} processes): the article at scale ${pz.article_scale} ${pz.article_wall_s} s (${pz.article_overhead_ms} ms beyond the longest sleep); interpreters start in ${pz.interpreter_start_first_ms} ms the first time, ${pz.interpreter_start_later_ms} ms later (median; the processes start ahead of their executor); an executor of ${pz.workers} has its first results in ${pz.executor_first_result_ms} ms; a task at chunksize 1 costs ${pz.per_task_us_chunksize1} µs; pure-Python primes ${pz.primes_serial_ms} ms in a loop, ${pz.primes_pool_ms} ms on the processes (${pz.primes_speedup}×, medians of ${pz.primes_runs.length}); runtime ${pz.runtime_bytes.toLocaleString("en-US")} bytes, ${pz.runtime_gzip_bytes.toLocaleString("en-US")} gzipped`,
     );
   }
   if (report.startup) {
@@ -746,10 +860,15 @@ function printSweep(report) {
 
 /** Each target, met or not. */
 function printTargets(report) {
-  out();
-  out("Targets (issue 12):");
-  for (const t of report.targets) {
-    const mark = t.met == null ? "not measured" : t.met ? "met" : "NOT met";
-    out(`  ${mark.padEnd(12)} ${t.figure}: ${t.measured} (target ${t.target})`);
+  for (const [title, list] of [
+    ["Targets (issue 12):", report.targets],
+    ["Targets (issue 22):", report.targets_issue22],
+  ]) {
+    out();
+    out(title);
+    for (const t of list) {
+      const mark = t.met == null ? "not measured" : t.met ? "met" : "NOT met";
+      out(`  ${mark.padEnd(12)} ${t.figure}: ${t.measured} (target ${t.target})`);
+    }
   }
 }

@@ -8,14 +8,19 @@ ProcessPoolExecutor on this machine, beside the playground's numbers.
   overhead is the wall time beyond the longest sleep.
 - 10,000 no-op tasks through executor.map, chunksize 1 and chunksize len/(4·workers) (what
   multiprocessing.Pool.map picks by default), timed with the pool already started.
+- An executor of `workers` processes, from its creation to the results of one no-op task per
+  process, with each start method (spawn, forkserver, fork), medians of --starts runs: the
+  same measure as tools/bench_startup.py, which the benchmark runs in the Python panel.
 
 Prints one JSON object. No dependencies beyond the standard library.
 """
 import argparse
 import concurrent.futures
 import json
+import multiprocessing
 import os
 import platform
+import statistics
 import time
 
 
@@ -52,12 +57,30 @@ def per_task_us(tasks, workers, chunksize):
     return wall * 1e6 / tasks
 
 
+def first_results_ms(method, workers):
+    context = multiprocessing.get_context(method)
+    start = time.perf_counter()
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as executor:
+        list(executor.map(noop, range(workers)))
+        first = time.perf_counter()
+    return (first - start) * 1000
+
+
+def start_methods(workers, runs):
+    methods = [m for m in ("spawn", "forkserver", "fork") if m in multiprocessing.get_all_start_methods()]
+    return {
+        method: round(statistics.median(first_results_ms(method, workers) for _ in range(runs)), 1)
+        for method in methods
+    }
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--workers", type=int, default=os.cpu_count())
     ap.add_argument("--tasks", type=int, default=10_000)
     ap.add_argument("--calls", type=int, default=30, help="the article's range(30)")
+    ap.add_argument("--starts", type=int, default=5, help="runs of each start method")
     args = ap.parse_args()
     # stdout carries only the JSON: everything printed, by this process or by the pool's
     # (which inherit the file descriptor), goes to stderr.
@@ -78,6 +101,7 @@ def main():
         "per_task_us_chunksize1": round(per_task_us(args.tasks, args.workers, 1), 1),
         "chunksize_chunked": chunked,
         "per_task_us_chunked": round(per_task_us(args.tasks, args.workers, chunked), 2),
+        "first_results_ms": start_methods(args.workers, args.starts),
     }
     os.write(out_fd, (json.dumps(result) + "\n").encode())
 

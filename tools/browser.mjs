@@ -143,6 +143,14 @@ export async function pythonReady(page, { timeout = 180_000 } = {}) {
 }
 
 /**
+ * Waits until the processes the Python panel starts ahead of its executors have started
+ * (PythonSession's processesReady), as a reader who waits for the panel's status would.
+ */
+export async function pythonProcessesReady(page, { timeout = 180_000 } = {}) {
+  await page.waitForSelector("#py-status[data-processes-ready]", { timeout });
+}
+
+/**
  * Types `source` into the Python panel's editor (unless undefined: what it holds), sets the
  * sleep scale, presses Run and waits until the run ends; resolves with pythonResult().
  */

@@ -16,6 +16,7 @@ export {
   clickAndWait,
   latestRun,
   logLines,
+  pythonProcessesReady,
   pythonReady,
   runPython,
   pythonRuns,

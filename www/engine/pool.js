@@ -39,7 +39,7 @@ const MAX_IN_FLIGHT = 16;
 export class ProcessPool {
   #module;
   #size;
-  #url;
+  #newWorker;
   #init;
   #slots = [];
   #queue = new JobQueue();
@@ -55,7 +55,8 @@ export class ProcessPool {
 
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
-   * worker script (the process worker by default); `init`: more for each worker's init request,
+   * worker script (the process worker by default), or `worker(index)`, the Worker for a slot
+   * (one that may have started already: a Python session's ready process); `init`: more for each worker's init request,
    * or a function of the worker's index that returns it. `onNews(news, index)` hears what a
    * worker says outside any request ({news}: a Python process's printed lines and timeline);
    * `startSilenceMs`: how long a starting worker may go unheard (see START_SILENCE_MS);
@@ -65,6 +66,7 @@ export class ProcessPool {
     module,
     size,
     url = WORKER_URL,
+    worker = (index) => startWorker(url, { name: `process ${index}` }),
     init = {},
     onNews = null,
     startSilenceMs = START_SILENCE_MS,
@@ -73,7 +75,7 @@ export class ProcessPool {
     if (!(size >= 1)) throw new RangeError(`a pool needs at least one worker (got ${size})`);
     this.#module = module;
     this.#size = size;
-    this.#url = url;
+    this.#newWorker = worker;
     this.#init = init;
     this.#onNews = onNews;
     this.#startWatch = { startSilenceMs, firstWordMs };
@@ -224,7 +226,7 @@ export class ProcessPool {
 
   #spawn(index) {
     const spawnAt = now();
-    const worker = startWorker(this.#url, { name: `process ${index}` });
+    const worker = this.#newWorker(index);
     // inFlight: its messages not yet answered, oldest first; workMs: how long its last answered
     // message computed (null until one is), which sets how many more it may be sent.
     const slot = { index, worker, inFlight: new Map(), outbox: [], workMs: null, spawnAt };

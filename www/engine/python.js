@@ -23,6 +23,13 @@ const RUNTIME_WASM = new URL("../../pyodide/pyodide.asm.wasm", import.meta.url);
  */
 const START_SILENCE_MS = 60_000;
 
+/**
+ * How many process interpreters the session keeps started ahead of any executor, at most
+ * (and never more than cpu_count(), the executors' default size): each holds its own memory
+ * (about 30 MiB) while it waits.
+ */
+const READY_PROCESSES = 4;
+
 /** The driver's lane on the timeline; processes are numbered from 1, as CPython names them. */
 export const MAIN_LANE = 0;
 
@@ -45,11 +52,14 @@ export class PythonSession {
   #runtime = null;
   /** The same, once settled. */
   #compiled = null;
+  /** Processes started ahead, waiting for an executor (see #keepProcessesReady). */
+  #ready = [];
 
   /**
    * `cpus`: what the program's cpu_count() says. Hooks, all optional: onLane({id, name,
-   * spawnAt, memoryBytes}) as a process is spawned (memoryBytes, its own wasm memory, is
-   * filled in once it has started); onLine({lane, text, stream, at}) for each printed line
+   * spawnAt, memoryBytes, startedAhead}) as a process is spawned (memoryBytes, its own wasm
+   * memory, is filled in once it has started; startedAhead, once the pool has its worker:
+   * whether its interpreter was started before the executor, see #keepProcessesReady); onLine({lane, text, stream, at}) for each printed line
    * (they come in batches: see lineBatcher in workers/python-runtime.js);
    * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: one of
    * analysis.js's PHASES: start, import, run, sleep, await). `processes`: whether executors
@@ -80,6 +90,10 @@ export class PythonSession {
       },
     );
     if (!this.#driver) this.#driver = this.#startDriver();
+    this.#driver.ready.then(
+      () => this.#keepProcessesReady(),
+      () => {},
+    );
     return this.#driver.ready;
   }
 
@@ -155,6 +169,62 @@ export class PythonSession {
     return driver;
   }
 
+  /**
+   * Starts process interpreters before any executor asks for them, after the driver (which
+   * takes the snapshot they start from), so that an executor's processes only import the
+   * program: as CPython's forkserver keeps a ready image to start processes from. What they
+   * cost is not hidden: each one's start-up is reported as done before its executor existed
+   * (onLane's `startedAhead`, and the start span itself). A ready process that no executor
+   * took stays ready for the next run: nothing of a program has been in it.
+   */
+  #keepProcessesReady() {
+    if (!this.#processes) return;
+    const want = Math.min(this.#cpus, READY_PROCESSES);
+    while (this.#ready.length < want) {
+      const worker = startWorker(PROCESS_URL, { name: "python process (ready)" });
+      const ready = { worker, start: null, crashed: false };
+      ready.booted = new Promise((resolve) => {
+        worker.onmessage = ({ data }) => data.news?.kind === "start" && resolve(data.news);
+        worker.onerror = (event) => {
+          event.preventDefault();
+          ready.crashed = true;
+          resolve(null);
+        };
+      }).then((start) => (ready.start = start));
+      worker.postMessage({
+        kind: Kind.start,
+        snapshot: this.#snapshot,
+        runtime: this.#compiled,
+        canBlock: true,
+      });
+      this.#ready.push(ready);
+    }
+  }
+
+  /**
+   * Resolves, once the processes started ahead have started, with each one's start-up
+   * {from, to} (ms, as now()); never, if an executor takes one first.
+   */
+  processesReady() {
+    return Promise.all(this.#ready.map((ready) => ready.booted)).then((starts) =>
+      starts.filter(Boolean).map(({ from, to }) => ({ from, to })),
+    );
+  }
+
+  /**
+   * The Worker for an executor's process `lane`: a ready one while any is left, else a new
+   * one. The pool asks for a slot's worker before its init, which then leaves out what a
+   * ready process has had already.
+   */
+  #processWorker(lane) {
+    let ready;
+    while ((ready = this.#ready.shift())?.crashed) ready.worker.terminate();
+    lane.startedAhead = Boolean(ready);
+    if (!ready) return startWorker(PROCESS_URL, { name: lane.name });
+    if (ready.start) this.#hooks.onSpan?.({ lane: lane.id, ...ready.start });
+    return ready.worker;
+  }
+
   #request(message, driver = this.#driver) {
     return driver.requests.ask(message, (m) => driver.worker.postMessage(m));
   }
@@ -180,7 +250,7 @@ export class PythonSession {
     const pool = new ProcessPool({
       module: null,
       size: names.length,
-      url: PROCESS_URL,
+      worker: (i) => this.#processWorker(lanes[i]),
       startSilenceMs: START_SILENCE_MS,
       init: (i) => ({
         source,
@@ -189,9 +259,8 @@ export class PythonSession {
         pid: 1 + lanes[i].id,
         name: names[i],
         scale,
-        snapshot: this.#snapshot,
-        runtime: this.#compiled,
         canBlock: this.#processes,
+        ...(lanes[i].startedAhead ? {} : { snapshot: this.#snapshot, runtime: this.#compiled }),
       }),
       onNews: (news, i) => this.#news(lanes[i].id, news),
     });

@@ -40,9 +40,6 @@ const handlers = {
   async [Kind.start]({ cpus, snapshot, runtime, canBlock }) {
     python = await startPython({
       canBlock,
-      role: "main",
-      cpus,
-      pid: 1,
       bridge,
       scale: () => scale,
       onLine: output.add,
@@ -52,6 +49,7 @@ const handlers = {
       makeSnapshot: !snapshot,
       runtime,
     });
+    python.playground.install("main", cpus, 1, canBlock);
     return { from: performance.timeOrigin, to: now(), snapshot: python.snapshot };
   },
 

@@ -116,7 +116,9 @@ function fromCompiled(runtime) {
 }
 
 /**
- * Starts the interpreter. `role` is "main" or "process"; `bridge` adds to the `_pp` module
+ * Starts the interpreter; the caller then installs playground.py's role in it
+ * (`playground.install(role, cpus, pid, canBlock)`: a process learns its pid only when an
+ * executor takes it, which may be long after it started). `bridge` adds to the `_pp` module
  * (the driver's submit, spawn, receive…); `scale()` is the time scale sleeps run at;
  * `onLine(text, stream)` hears every printed line, `onSleep(from, to)` every sleep and
  * `onBlock()` is called before each; `canBlock`: whether this worker may block on shared
@@ -127,9 +129,6 @@ function fromCompiled(runtime) {
  * module, as a PyProxy), snapshot (when made)}.
  */
 export async function startPython({
-  role,
-  cpus,
-  pid,
   bridge = {},
   scale,
   onLine,
@@ -164,7 +163,6 @@ export async function startPython({
   });
   writePlayground(pyodide, await source); // a restored memory has the module, not the file
   const playground = pyodide.pyimport("playground"); // from the snapshot, or imported now
-  playground.install(role, cpus, pid, canBlock);
   return { pyodide, playground, snapshot: made ?? null };
 }
 

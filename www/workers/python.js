@@ -2,35 +2,51 @@
 // It imports the program as CPython's spawn start method does, then runs the pickled calls it
 // is sent, one at a time. It tells the page what it prints, and when it started, imported the
 // program, ran each task and slept ({news}, which the pool hands to its onNews).
+// Its interpreter may start before any executor wants it ({kind: start}, no reply: the page
+// keeps such ready processes, as CPython's forkserver keeps a ready image); {kind: init} then
+// only installs its role and imports the program.
 import { Kind, news as newsMessage } from "../engine/protocol.js";
 import { serve } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
 let python;
+let booting = null;
+let scale = 1;
 const news = (item) => postMessage(newsMessage(item));
 const output = lineBatcher((lines) => news({ type: "lines", lines }));
 
-serve({
-  async [Kind.init]({ source, init, cpus, pid, name, scale, snapshot, runtime, canBlock }) {
-    python = await startPython({
-      canBlock,
-      role: "process",
-      snapshot,
-      runtime,
-      cpus,
-      pid,
-      scale: () => scale,
-      onLine: output.add,
-      onSleep: (from, to) => news({ type: "span", kind: "sleep", from, to }),
-      onBlock: output.flush,
-    });
-    const loaded = now();
+/** Starts this process's interpreter, once: ahead of an executor, or when one asks. */
+function boot({ snapshot, runtime, canBlock }) {
+  booting ??= startPython({
+    canBlock,
+    snapshot,
+    runtime,
+    scale: () => scale,
+    onLine: output.add,
+    onSleep: (from, to) => news({ type: "span", kind: "sleep", from, to }),
+    onBlock: output.flush,
+  }).then((started) => {
     // A worker's clock starts when the worker is created: its start-up is all of this.
-    news({ type: "span", kind: "start", from: performance.timeOrigin, to: loaded });
+    news({ type: "span", kind: "start", from: performance.timeOrigin, to: now() });
+    return started;
+  });
+  return booting;
+}
+
+serve({
+  async [Kind.start](options) {
+    await boot(options);
+  },
+
+  async [Kind.init]({ source, init, cpus, pid, name, scale: timeScale, canBlock, ...options }) {
+    scale = timeScale;
+    python = await boot({ canBlock, ...options });
+    const from = now();
+    python.playground.install("process", cpus, pid, canBlock);
     const failed = python.playground.start_process(source, init ?? undefined, name);
     output.flush();
-    news({ type: "span", kind: "import", from: loaded, to: now() });
+    news({ type: "span", kind: "import", from, to: now() });
     if (failed) {
       const error = new Error(`${name} could not start:\n${failed}`);
       error.name = "BrokenProcessPool";
