@@ -1,5 +1,5 @@
-// The Python panel's plumbing that needs no browser: the driver's mailbox (one message at a
-// time, big ones in pieces, a wait that times out) and the program link's packing.
+// The Python panel's plumbing that needs no browser: the driver's mailbox (one fill at a
+// time, waiting messages together, big ones in pieces, a wait that times out) and the program link's packing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MailboxReader, MailboxWriter, mailboxBuffer } from "../../www/engine/mailbox.js";
@@ -42,6 +42,32 @@ test("a message bigger than the box arrives whole, in pieces", () => {
   assert.equal(message.id, 7);
   assert.equal(message.payload.length, big.length);
   assert.ok(message.payload.every((b, i) => b === i % 251));
+});
+
+test("messages that wait while the box is full go in together, in order, big ones in pieces", () => {
+  const buffer = mailboxBuffer();
+  const writer = new MailboxWriter(buffer);
+  let tookCount = 0;
+  const reader = new MailboxReader(buffer, () => {
+    tookCount += 1;
+    writer.took();
+  });
+  const big = new Uint8Array(2 * 1024 * 1024 + 5).map((_, i) => i % 253);
+  writer.send({ id: 1 }); // goes in at once
+  for (const id of [2, 3, 4]) writer.send({ id }, new Uint8Array([id]));
+  writer.send({ id: 5 }, big);
+  writer.send({ id: 6 });
+  const ids = [];
+  for (let i = 0; i < 6; i++) {
+    const message = reader.take(0);
+    ids.push(message.id);
+    if (message.id >= 2 && message.id <= 4) assert.deepEqual([...message.payload], [message.id]);
+    if (message.id === 5) assert.ok(message.payload.every((b, k) => b === k % 253));
+  }
+  assert.deepEqual(ids, [1, 2, 3, 4, 5, 6]);
+  // 1; then 2, 3 and 4 in one fill; 5 in three pieces; then 6.
+  assert.equal(tookCount, 6);
+  assert.equal(reader.take(0), undefined, "nothing more");
 });
 
 test("an empty mailbox times out with undefined after about the time asked", () => {

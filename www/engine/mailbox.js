@@ -5,8 +5,11 @@
 // loop, so a postMessage would never be read; instead the page writes each answer into a
 // SharedArrayBuffer the driver sleeps on with Atomics.wait (which is why Python's processes
 // need the page cross-origin isolated). One writer (the page), one reader (the driver), one
-// message in the box at a time: the reader empties it and says so by postMessage ({took}), and
-// the writer then puts in the next. A message bigger than the box goes in pieces.
+// fill of the box at a time: the reader empties it and says so by postMessage ({took}), and
+// the writer then puts in the next. A fill holds every message that waits and fits, so that
+// answers arriving faster than the reader's {took} can come back do not each wait for one (a
+// round trip through the page's event loop per answer was most of a tiny task's cost); a
+// message bigger than the box goes in pieces.
 
 /** Bytes of payload the box holds at once; bigger messages go in pieces. */
 const CAPACITY = 1 << 20;
@@ -14,6 +17,7 @@ const CAPACITY = 1 << 20;
 const STATE = 0; // 0 empty, 1 full
 const LENGTH = 1; // bytes in this piece
 const MORE = 2; // 1 when another piece of the same message follows
+const COUNT = 3; // whole messages in this fill, each after its length; 0: a piece of one
 const HEADER_BYTES = 16;
 
 /** A fresh box, to hand to both sides. */
@@ -38,25 +42,26 @@ function decode(bytes) {
   return { ...head, payload: bytes.slice(4 + size) };
 }
 
-/** The page's end: send() queues; a piece goes in whenever the box is empty. */
+/** The page's end: send() queues; a fill goes in whenever the box is empty. */
 export class MailboxWriter {
   #header;
   #data;
+  #lengths;
+  /** Encoded messages waiting, oldest first. */
+  #waiting = [];
+  /** The pieces still to send of a message too big for one fill. */
   #pieces = [];
   #full = false;
 
   constructor(buffer) {
     this.#header = new Int32Array(buffer, 0, 4);
     this.#data = new Uint8Array(buffer, HEADER_BYTES);
+    this.#lengths = new DataView(buffer, HEADER_BYTES);
   }
 
   /** Queues `head` (JSON-able) with an optional Uint8Array `payload`. */
   send(head, payload) {
-    const bytes = encode(head, payload); // never empty: it starts with the head's length
-    for (let at = 0; at < bytes.length; at += CAPACITY) {
-      const piece = bytes.subarray(at, at + CAPACITY);
-      this.#pieces.push({ piece, more: at + CAPACITY < bytes.length });
-    }
+    this.#waiting.push(encode(head, payload)); // never empty: it starts with the head's length
     this.#next();
   }
 
@@ -67,11 +72,35 @@ export class MailboxWriter {
   }
 
   #next() {
-    if (this.#full || this.#pieces.length === 0) return;
-    const { piece, more } = this.#pieces.shift();
-    this.#data.set(piece);
-    this.#header[LENGTH] = piece.length;
+    if (this.#full) return;
+    if (this.#pieces.length === 0 && 4 + (this.#waiting[0]?.length ?? 0) > CAPACITY) {
+      const bytes = this.#waiting.shift();
+      for (let at = 0; at < bytes.length; at += CAPACITY) {
+        const piece = bytes.subarray(at, at + CAPACITY);
+        this.#pieces.push({ piece, more: at + CAPACITY < bytes.length });
+      }
+    }
+    let length = 0;
+    let count = 0;
+    let more = false;
+    if (this.#pieces.length > 0) {
+      const next = this.#pieces.shift();
+      this.#data.set(next.piece);
+      length = next.piece.length;
+      more = next.more;
+    } else {
+      while (this.#waiting.length > 0 && length + 4 + this.#waiting[0].length <= CAPACITY) {
+        const bytes = this.#waiting.shift();
+        this.#lengths.setUint32(length, bytes.length);
+        this.#data.set(bytes, length + 4);
+        length += 4 + bytes.length;
+        count += 1;
+      }
+      if (count === 0) return;
+    }
+    this.#header[LENGTH] = length;
     this.#header[MORE] = more ? 1 : 0;
+    this.#header[COUNT] = count;
     this.#full = true;
     Atomics.store(this.#header, STATE, 1);
     Atomics.notify(this.#header, STATE);
@@ -87,6 +116,8 @@ export class MailboxReader {
   #header;
   #data;
   #onTook;
+  /** Messages of the last fill not yet taken. */
+  #taken = [];
 
   constructor(buffer, onTook) {
     this.#header = new Int32Array(buffer, 0, 4);
@@ -95,6 +126,7 @@ export class MailboxReader {
   }
 
   take(ms = Infinity) {
+    if (this.#taken.length > 0) return this.#taken.shift();
     const deadline = performance.now() + ms;
     const pieces = [];
     for (;;) {
@@ -106,9 +138,12 @@ export class MailboxReader {
       if (Atomics.load(this.#header, STATE) !== 1) continue;
       const length = this.#header[LENGTH];
       const more = this.#header[MORE] === 1;
-      pieces.push(this.#data.slice(0, length));
+      const count = this.#header[COUNT];
+      const fill = this.#data.slice(0, length);
       Atomics.store(this.#header, STATE, 0);
       this.#onTook();
+      if (count > 0) return this.#unpack(fill, count);
+      pieces.push(fill);
       if (!more) break;
     }
     if (pieces.length === 1) return decode(pieces[0]);
@@ -119,5 +154,16 @@ export class MailboxReader {
       at += p.length;
     }
     return decode(whole);
+  }
+
+  /** The first of a fill's `count` messages; the rest wait in #taken. */
+  #unpack(fill, count) {
+    const lengths = new DataView(fill.buffer);
+    for (let at = 0, i = 0; i < count; i++) {
+      const size = lengths.getUint32(at);
+      this.#taken.push(decode(fill.subarray(at + 4, at + 4 + size)));
+      at += 4 + size;
+    }
+    return this.#taken.shift();
   }
 }

@@ -264,7 +264,7 @@ export class PythonSession {
       }),
       onNews: (news, i) => this.#news(lanes[i].id, news),
     });
-    const entry = { pool, outstanding: 0, closing: false, broken: null };
+    const entry = { pool, lanes, outstanding: 0, closing: false, broken: null };
     this.#pools.set(poolId, entry);
     pool.start().then(
       ({ memoryBytes }) => memoryBytes.forEach((bytes, i) => (lanes[i].memoryBytes = bytes)),
@@ -287,7 +287,9 @@ export class PythonSession {
         ([outcome]) => {
           if (this.#pools.get(poolId) !== entry) return;
           if (outcome.error) return fail(outcome.error.message);
-          const { ok, payload: answer } = outcome.value;
+          const { ok, payload: answer, start, end, label } = outcome.value;
+          const lane = entry.lanes[outcome.worker].id;
+          this.#hooks.onSpan?.({ lane, kind: "run", from: start, to: end, label });
           this.#mailbox.send({ kind: MailKind.result, id, ok }, answer);
         },
         (error) => this.#pools.get(poolId) === entry && fail(error.message),

@@ -1,7 +1,8 @@
 // A Python "process": its own Pyodide interpreter, in a worker of the page's ProcessPool.
 // It imports the program as CPython's spawn start method does, then runs the pickled calls it
 // is sent, one at a time. It tells the page what it prints, and when it started, imported the
-// program, ran each task and slept ({news}, which the pool hands to its onNews).
+// program and slept ({news}, which the pool hands to its onNews); each answer says when its
+// task ran.
 // Its interpreter may start before any executor wants it ({kind: start}, no reply: the page
 // keeps such ready processes, as CPython's forkserver keeps a ready image); {kind: init} then
 // only installs its role and imports the program.
@@ -57,6 +58,8 @@ serve({
 
   // One pickled call per task (a chunk of a map is one call). Python's own exceptions come
   // back as values ([ok = false, pickled (exception, traceback)]), raised again by the caller.
+  // The answer's start and end are the task's span on the timeline (no news of its own: one
+  // message per task fewer for the page).
   [Kind.run]({ tasks }) {
     return tasks.map((payload) => {
       const start = now();
@@ -65,7 +68,6 @@ serve({
       output.flush();
       const [ok, pickled, label] = answer;
       answer.destroy?.();
-      news({ type: "span", kind: "run", from: start, to: end, label });
       return { value: { ok, payload: pickled, label, start, end } };
     });
   },
