@@ -5,15 +5,21 @@ import assert from "node:assert/strict";
 import { MailboxReader, MailboxWriter, mailboxBuffer } from "../../www/engine/mailbox.js";
 import { MAX_PROGRAM_BYTES, pack, unpack } from "../../www/page/link.js";
 
-test("the mailbox hands over messages in order, one at a time, each with its payload", () => {
+/** Both ends of a fresh box; the reader's "took" reaches the writer directly, and is counted. */
+function mailbox() {
   const buffer = mailboxBuffer();
   const writer = new MailboxWriter(buffer);
-  let tookCount = 0;
-  // The reader's "took" reaches the writer as a message would: here, directly.
-  const reader = new MailboxReader(buffer, () => {
-    tookCount += 1;
+  const ends = { writer, took: 0 };
+  ends.reader = new MailboxReader(buffer, () => {
+    ends.took += 1;
     writer.took();
   });
+  return ends;
+}
+
+test("the mailbox hands over messages in order, one at a time, each with its payload", () => {
+  const box = mailbox();
+  const { writer, reader } = box;
   writer.send({ kind: "result", id: 1, ok: true }, new Uint8Array([1, 2, 3]));
   writer.send({ kind: "failed", id: 2, message: "worker 0 crashed" });
   const first = reader.take(0);
@@ -29,13 +35,11 @@ test("the mailbox hands over messages in order, one at a time, each with its pay
   const second = reader.take(0);
   assert.equal(second.message, "worker 0 crashed");
   assert.equal(second.payload.length, 0);
-  assert.equal(tookCount, 2);
+  assert.equal(box.took, 2);
 });
 
 test("a message bigger than the box arrives whole, in pieces", () => {
-  const buffer = mailboxBuffer();
-  const writer = new MailboxWriter(buffer);
-  const reader = new MailboxReader(buffer, () => writer.took());
+  const { writer, reader } = mailbox();
   const big = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => i % 251);
   writer.send({ kind: "result", id: 7, ok: true }, big);
   const message = reader.take(0);
@@ -45,13 +49,8 @@ test("a message bigger than the box arrives whole, in pieces", () => {
 });
 
 test("messages that wait while the box is full go in together, in order, big ones in pieces", () => {
-  const buffer = mailboxBuffer();
-  const writer = new MailboxWriter(buffer);
-  let tookCount = 0;
-  const reader = new MailboxReader(buffer, () => {
-    tookCount += 1;
-    writer.took();
-  });
+  const box = mailbox();
+  const { writer, reader } = box;
   const big = new Uint8Array(2 * 1024 * 1024 + 5).map((_, i) => i % 253);
   writer.send({ id: 1 }); // goes in at once
   for (const id of [2, 3, 4]) writer.send({ id }, new Uint8Array([id]));
@@ -66,7 +65,7 @@ test("messages that wait while the box is full go in together, in order, big one
   }
   assert.deepEqual(ids, [1, 2, 3, 4, 5, 6]);
   // 1; then 2, 3 and 4 in one fill; 5 in three pieces; then 6.
-  assert.equal(tookCount, 6);
+  assert.equal(box.took, 6);
   assert.equal(reader.take(0), undefined, "nothing more");
 });
 
