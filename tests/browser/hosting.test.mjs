@@ -12,7 +12,15 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { ENGINE, capability, copyOfBuild, wordpressSized } from "./helpers.mjs";
 import { launchEngine } from "../../tools/engines.mjs";
-import { clickAndWait, fill, openPlayground, startServer } from "../../tools/browser.mjs";
+import {
+  clickAndWait,
+  fill,
+  openPlayground,
+  pythonProcessesReady,
+  pythonReady,
+  runPython,
+  startServer,
+} from "../../tools/browser.mjs";
 import { forSite } from "../../tools/site-address.mjs";
 import { stamp } from "../../tools/stamp.mjs";
 
@@ -271,6 +279,29 @@ async function linkOpens(tab, page, host) {
   await page.waitForSelector(".blocked-link input");
   await popup.close();
 }
+
+// GitHub Pages' shape: the service worker isolates the page and serves every worker's files,
+// the Python runtime's included. WebKit then starts workers one after another (see
+// startsWorkersOneByOne), the processes the panel starts ahead of its executors too.
+test(`${ENGINE} | the Python panel on a header-less host under ${SUBPATH}`, async () => {
+  const page = await openPlayground(engine, servers[`${SUBPATH} header-less`].url);
+  try {
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    await pythonReady(page);
+    await pythonProcessesReady(page);
+    const ready = Number(await page.getAttribute("#py-status", "data-processes-ready"));
+    const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+    // One by one in WebKit: when the driver is ready, one process has begun, the next waits.
+    assert.equal(ready, ENGINE === "webkit" ? 1 : Math.min(cpus, 4), "processes started ahead");
+    const result = await runPython(page, { scale: "0.1" });
+    assert.equal(result.error, null, result.error ?? "");
+    const finished = result.lines.find((l) => l.text.startsWith("Finished in"));
+    assert.ok(finished, "the program ran to its end");
+    assert.match(result.status, /started ahead of the executor/);
+  } finally {
+    await page.close();
+  }
+});
 
 // WebKitGTK hides SharedArrayBuffer unless a JSC option shows it (Safari shows it to isolated
 // pages); the rest of the WebKit suite runs with it shown, this test as WebKitGTK ships.

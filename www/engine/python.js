@@ -9,7 +9,7 @@ import { Kind, MailKind, driverMessage } from "./protocol.js";
 import { RequestTable } from "./requests.js";
 import { abortError } from "./stop.js";
 import { now } from "./measure.js";
-import { startWorker } from "./start-worker.js";
+import { startWorker, startsWorkersOneByOne } from "./start-worker.js";
 import { compileWasm } from "./core.js";
 
 const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
@@ -180,17 +180,31 @@ export class PythonSession {
   #keepProcessesReady() {
     if (!this.#processes) return;
     const want = Math.min(this.#cpus, READY_PROCESSES);
+    // Where workers must start one after another (WebKit under a service worker, see
+    // start-worker.js), the next starts when the last has.
+    const oneByOne = startsWorkersOneByOne();
     while (this.#ready.length < want) {
+      if (oneByOne && this.#ready.some((r) => !r.start && !r.crashed)) return;
       const worker = startWorker(PROCESS_URL, { name: "python process (ready)" });
       const ready = { worker, start: null, crashed: false };
       ready.booted = new Promise((resolve) => {
-        worker.onmessage = ({ data }) => data.news?.kind === "start" && resolve(data.news);
-        worker.onerror = (event) => {
-          event.preventDefault();
+        const failed = () => {
           ready.crashed = true;
           resolve(null);
         };
-      }).then((start) => (ready.start = start));
+        worker.onmessage = ({ data }) => {
+          if (data.news?.kind === "start") resolve(data.news);
+          else if (data.error) failed(); // its interpreter could not start
+        };
+        worker.onerror = (event) => {
+          event.preventDefault();
+          failed();
+        };
+      }).then((start) => {
+        ready.start = start;
+        if (oneByOne && this.#ready.includes(ready)) this.#keepProcessesReady();
+        return start;
+      });
       worker.postMessage({
         kind: Kind.start,
         snapshot: this.#snapshot,

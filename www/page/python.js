@@ -106,7 +106,7 @@ class PythonPanel {
           if (!first || this.#run || starts.length === 0) return;
           const each = starts.map(({ from, to }) => to - from);
           this.#say(
-            `${ready} ${plural(starts.length, "process", "processes")} ${starts.length === 1 ? "is" : "are"} started too (${secs(Math.max(...each))} s), ready for an executor, as CPython's forkserver keeps one ready.`,
+            `${ready} ${plural(starts.length, "process", "processes")} started too, in ${secs(Math.max(...each))} s at most: ready before any executor asks, as CPython's forkserver keeps a process ready.`,
             true,
           );
         });
