@@ -5,6 +5,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import {
+  ENGINE,
   usePlayground,
   pythonProcessesReady,
   pythonReady,
@@ -42,11 +43,14 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
   ]) {
     assert.ok(source.split("\n").includes(line), `the editor holds ${line}`);
   }
-  // The session starts cpu_count() processes ahead of any executor (at most 4).
+  // The session starts cpu_count() processes ahead of any executor (at most 4); all at once,
+  // except in WebKit once the service worker controls the page (one by one: then only the
+  // first has begun when the main interpreter is ready).
   const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
   await pythonProcessesReady(page);
-  const ready = await page.getAttribute("#py-status", "data-processes-ready");
-  assert.equal(ready, String(Math.min(cpus, 4)), "processes started ahead");
+  const ready = Number(await page.getAttribute("#py-status", "data-processes-ready"));
+  if (ENGINE === "webkit") assert.ok(ready >= 1 && ready <= Math.min(cpus, 4), `${ready} ready`);
+  else assert.equal(ready, Math.min(cpus, 4), "processes started ahead");
   const result = await runPython(page, { scale: "0.1" });
   assert.equal(result.error, null, result.error ?? "");
   const printed = fromProcesses(result).map((l) => l.text);
@@ -66,16 +70,20 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
   assert.ok(secondsTaken >= 1.2, `Finished in ${secondsTaken} s: the 12 s sleep at 0.1× is 1.2 s`);
   // Their start-up is said to have come before the executor, and is not in the time from the
   // executor to its first result.
-  assert.match(result.status, /^Done in \d+\.\d\d s .* started ahead of the executor \(/);
+  const said = /(all|\d+ of them) started ahead of the executor \(/.exec(result.status);
+  assert.ok(said, result.status);
+  const ahead = said[1] === "all" ? cpus : Number.parseInt(said[1], 10);
+  assert.ok(ahead >= 1, "at least one process was ready");
   assert.match(result.status, /the first result \d+\.\d\d s after the executor asked for them/);
   const lanes = await page.$$eval("#py-timeline .py-row-name", (rows) =>
     rows.map((r) => r.textContent),
   );
   assert.equal(lanes.length, 1 + cpus, "a timeline row for main and for each process");
   assert.ok((await page.count("#py-timeline .py-span.ph-sleep")) >= 2, "the two sleeps are drawn");
-  // The timeline starts with the run: what started before it (the main interpreter, the
-  // processes started ahead) has no start drawn; a process started for the executor has.
-  assert.equal(await page.count("#py-timeline .py-span.ph-start"), Math.max(0, cpus - 4));
+  // The timeline starts with the run: a process started for the executor has its start drawn;
+  // one started ahead has it drawn only if it was still starting when the run began.
+  const starts = await page.count("#py-timeline .py-span.ph-start");
+  assert.ok(starts >= cpus - ahead && starts <= cpus, `${starts} start bars`);
   assert.equal(await page.count("#py-timeline .py-span.ph-import"), cpus, "each imported");
 });
 

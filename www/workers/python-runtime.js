@@ -104,7 +104,12 @@ function fromCompiled(runtime) {
     const streaming = WebAssembly.instantiateStreaming;
     WebAssembly.instantiateStreaming = async (source, imports) => {
       WebAssembly.instantiateStreaming = streaming;
-      (await source).body?.cancel();
+      // Its fetch is not needed, and not waited for: offline, or cut off mid-way, it fails,
+      // and the interpreter still starts from `runtime`.
+      Promise.resolve(source).then(
+        (response) => response.body?.cancel(),
+        () => {},
+      );
       return { module: runtime, instance: await WebAssembly.instantiate(runtime, imports) };
     };
     try {
