@@ -56,8 +56,8 @@ export class ProcessPool {
   /**
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
    * worker script (the process worker by default), or `worker(index)`, the Worker for a slot
-   * (one that may have started already: a Python session's ready process); `init`: more for each worker's init request,
-   * or a function of the worker's index that returns it. `onNews(news, index)` hears what a
+   * (one that may have started already: a Python session's ready process); `init`: more for
+   * each worker's init request, or a function of the worker's index that returns it. `onNews(news, index)` hears what a
    * worker says outside any request ({news}: a Python process's printed lines and timeline);
    * `startSilenceMs`: how long a starting worker may go unheard (see START_SILENCE_MS);
    * `firstWordMs`: how long a new worker may take to be heard at all (see FIRST_WORD_MS).

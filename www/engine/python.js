@@ -59,8 +59,8 @@ export class PythonSession {
    * `cpus`: what the program's cpu_count() says. Hooks, all optional: onLane({id, name,
    * spawnAt, memoryBytes, startedAhead}) as a process is spawned (memoryBytes, its own wasm
    * memory, is filled in once it has started; startedAhead, once the pool has its worker:
-   * whether its interpreter was started before the executor, see #keepProcessesReady); onLine({lane, text, stream, at}) for each printed line
-   * (they come in batches: see lineBatcher in workers/python-runtime.js);
+   * whether its interpreter was started before the executor, see #keepProcessesReady);
+   * onLine({lane, text, stream, at}) for each printed line (they come in batches: see lineBatcher in workers/python-runtime.js);
    * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: one of
    * analysis.js's PHASES: start, import, run, sleep, await). `processes`: whether executors
    * may start processes here (modeSupport's pythonProcesses is true): the page then gives the
@@ -90,10 +90,6 @@ export class PythonSession {
       },
     );
     if (!this.#driver) this.#driver = this.#startDriver();
-    this.#driver.ready.then(
-      () => this.#keepProcessesReady(),
-      () => {},
-    );
     return this.#driver.ready;
   }
 
@@ -165,7 +161,10 @@ export class PythonSession {
       this.#snapshot ??= snapshot;
       return { from, to };
     });
-    driver.ready.catch(() => this.#driver === driver && (this.#driver = null));
+    driver.ready.then(
+      () => this.#keepProcessesReady(), // once per driver, before any caller of warm() hears
+      () => this.#driver === driver && (this.#driver = null),
+    );
     return driver;
   }
 
