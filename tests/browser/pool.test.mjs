@@ -70,7 +70,7 @@ test("map returns results in input order, whatever the chunksize, and spreads th
   assert.equal(result[2].workers, 1, "one chunk of 50 goes to one worker");
 });
 
-test("short tasks are pipelined, at most 16 messages to a worker, and every result comes back in order", async () => {
+test("short tasks are pipelined, at most 200 messages to a worker, and every result comes back in order", async () => {
   const r = await withPool(2, async ({ pool, plan }) => {
     const specs = plan({ workload: "tiny", size: 3000, tasks: 3000 });
     // The most messages any worker had unanswered at once, during one map.
@@ -100,7 +100,7 @@ test("short tasks are pipelined, at most 16 messages to a worker, and every resu
   const upTo = (n) => Array.from({ length: n }, (_, i) => i);
   assert.deepEqual(r.order, upTo(3000));
   assert.equal(r.messages, 3000, "chunksize 1: one message per task, each numbered");
-  assert.ok(r.piped >= 1 && r.piped <= 16, `${r.piped} messages in flight to one worker`);
+  assert.ok(r.piped >= 1 && r.piped <= 200, `${r.piped} messages in flight to one worker`);
   assert.deepEqual(r.aloneOrder, upTo(200));
   assert.equal(r.alone, 1, "pipeline: false sends a worker one message at a time");
 });

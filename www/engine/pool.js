@@ -6,7 +6,7 @@
 // dynamically (an idle worker takes the next chunk), replaces a worker whose instance died,
 // terminates everything on cancel() (pending work rejects with AbortError), and shuts down.
 import { Kind, batch, errorFromWire, errorToWire, unreply } from "./protocol.js";
-import { HANDED_BACK, RequestTable } from "./requests.js";
+import { RequestTable } from "./requests.js";
 import { JobQueue } from "./job-queue.js";
 import { abortError } from "./stop.js";
 import { now } from "./measure.js";
@@ -34,7 +34,12 @@ const WORKER_URL = new URL("../workers/process.js", import.meta.url);
  * queue).
  */
 const PIPELINE_MS = 2;
-const MAX_IN_FLIGHT = 16;
+/**
+ * With tiny tasks every message is a wake-up of a worker and a turn of the page: 16 in flight
+ * made 10,000 one-task messages cost 27 µs a task here, 200 about 15 (docs/benchmarks.md).
+ * A worker's measured work is read as at least 0.01 ms, so 200 is also the most it can get.
+ */
+const MAX_IN_FLIGHT = 200;
 
 export class ProcessPool {
   #module;
@@ -155,24 +160,18 @@ export class ProcessPool {
     // Stopped as the start ended: the pool is cancelled, and nothing may wait for it.
     signal?.throwIfAborted();
     const outcomes = new Array(tasks.length);
-    const chunks = [];
-    for (let i = 0; i < tasks.length; i += chunksize) chunks.push(i);
-    await Promise.all(
-      chunks.map((offset) =>
-        this.#enqueue(tasks.slice(offset, offset + chunksize), context, onEvent, {
-          first: offset,
-          pipeline,
-          onOutcome: (outcome, k) => {
-            outcomes[offset + k] = outcome;
-            onResult?.(outcome, offset + k);
-          },
-          onSend: (done, count, worker, sentAt) => {
-            const positions = Array.from({ length: count }, (_, k) => offset + done + k);
-            onDispatch?.(positions, worker, sentAt);
-          },
-        }),
-      ),
-    );
+    if (tasks.length === 0) return outcomes;
+    // One promise for the whole map, not one per chunk: with chunksize 1 and 10,000 tasks,
+    // a promise, its closures and its settling per message were much of the page's cost.
+    await new Promise((resolve, reject) => {
+      const map = { context, pipeline, outcomes, onEvent, onDispatch, onResult };
+      Object.assign(map, { left: 0, resolve, reject });
+      for (let first = 0; first < tasks.length; first += chunksize) {
+        map.left += 1;
+        this.#queue.push({ map, first, tasks: tasks.slice(first, first + chunksize) });
+      }
+      this.#pump();
+    });
     return outcomes;
   }
 
@@ -211,9 +210,13 @@ export class ProcessPool {
    * starts a fresh pool.
    */
   cancel(reason = abortError()) {
-    for (const slot of this.#slots) slot.worker.terminate();
+    for (const slot of this.#slots) {
+      slot.worker.terminate();
+      for (const { job } of slot.inFlight.values()) job.map.reject(reason);
+      slot.inFlight.clear();
+    }
     this.#requests.rejectAll(reason);
-    for (const job of this.#queue.drain()) job.reject(reason);
+    for (const job of this.#queue.drain()) job.map.reject(reason);
     this.#slots = [];
     this.#starting = null;
   }
@@ -227,14 +230,19 @@ export class ProcessPool {
   #spawn(index) {
     const spawnAt = now();
     const worker = this.#newWorker(index);
-    // inFlight: its messages not yet answered, oldest first; workMs: how long its last answered
-    // message computed (null until one is), which sets how many more it may be sent.
+    // inFlight: its run messages not yet answered, id → {job, message, sentAt}, oldest first;
+    // workMs: how long its last answered message computed (null until one is), which sets how
+    // many more it may be sent. (Other requests wait in the RequestTable.)
     const slot = { index, worker, inFlight: new Map(), outbox: [], workMs: null, spawnAt };
     Object.assign(slot, { ready: null, isReady: false, readyAt: null });
     worker.onmessage = ({ data }) => {
       const t0 = now();
       if (data.news) return this.#onNews?.(data.news, index);
-      for (const answer of unreply(data)) this.#requests.settle(answer);
+      for (const answer of unreply(data)) {
+        const run = slot.inFlight.get(answer.id);
+        if (run) this.#answered(slot, run, answer);
+        else this.#requests.settle(answer);
+      }
       this.#onBusy?.(t0, now());
     };
     worker.onerror = (event) => this.#onCrash(slot, event);
@@ -257,43 +265,36 @@ export class ProcessPool {
     return this.#size === 1 ? "the worker" : `worker ${index}`;
   }
 
-  /** Sends `message` now, or (`later`) with the slot's next batch (see #pump). */
-  #request(slot, message, onEvent, id = this.#requests.nextId(), later = false) {
-    const post = later ? (m) => slot.outbox.push(m) : (m) => slot.worker.postMessage(m);
+  /** Sends `message` now and resolves with its answer (runs go by #dispatch instead). */
+  #request(slot, message, onEvent) {
+    const post = (m) => slot.worker.postMessage(m);
     const hear = onEvent && ((event) => onEvent(event, slot.index));
-    return this.#requests.ask(message, post, { slot, onEvent: hear }, id);
+    return this.#requests.ask(message, post, { slot, onEvent: hear });
   }
 
   // A worker died outside a task's try/catch (failed to load, ran out of memory): fail what
   // it was doing and replace it, unless it never started, which would only loop. Of its run
   // messages only the oldest was running: that one failed; the rest never started, and go
-  // back to the queue.
+  // back to the queue (#respawn).
   #onCrash(slot, event) {
     event.preventDefault();
     const error = new Error(`worker ${slot.index} crashed: ${event.message || "unknown error"}`);
     error.fatal = true;
-    let blamed = false;
-    for (const [id, reply] of this.#requests.entries()) {
-      if (reply.slot !== slot) continue;
+    for (const [id, open] of this.#requests.entries()) {
+      if (open.slot !== slot) continue;
       this.#requests.forget(id);
-      const run = slot.inFlight.has(id);
-      if (run && blamed) reply.resolve(HANDED_BACK);
-      else reply.reject(error);
-      blamed ||= run;
+      open.reject(error);
     }
-  }
-
-  #enqueue(tasks, context, onEvent, { onOutcome, onSend, first = 0, pipeline = false } = {}) {
-    return new Promise((resolve, reject) => {
-      const job = { first, pipeline, tasks, context, onEvent, onOutcome, onSend };
-      this.#queue.push({ ...job, outcomes: [], resolve, reject });
-      this.#pump();
-    });
+    const [oldest] = slot.inFlight;
+    if (!oldest) return;
+    const [id, run] = oldest;
+    slot.inFlight.delete(id);
+    this.#finish(slot, run, [{ error: errorToWire(error) }]);
   }
 
   /** How many messages `slot` may have unanswered now, to take `job` (see PIPELINE_MS). */
   #depth(slot, job) {
-    if (!job.pipeline || slot.workMs === null || slot.workMs >= PIPELINE_MS) return 1;
+    if (!job.map.pipeline || slot.workMs === null || slot.workMs >= PIPELINE_MS) return 1;
     return Math.min(MAX_IN_FLIGHT, Math.floor(PIPELINE_MS / Math.max(slot.workMs, 0.01)));
   }
 
@@ -334,55 +335,68 @@ export class ProcessPool {
     }
   }
 
-  async #dispatch(slot, job) {
+  // Sends `job` with the slot's next batch (see #pump). Synchronous, no promise per message:
+  // the answer comes back through the worker's onmessage to #answered.
+  #dispatch(slot, job) {
     const id = this.#requests.nextId();
-    const message = ++this.#messages;
-    slot.inFlight.set(id, job);
-    const sent = job.tasks;
     const sentAt = now();
-    job.onSend?.(job.outcomes.length, sent.length, slot.index, sentAt);
-    const request = { kind: Kind.run, tasks: sent, context: job.context };
-    let outcomes;
-    try {
-      outcomes = await this.#request(slot, request, job.onEvent, id, true);
-    } catch (error) {
-      if (!this.#slots.includes(slot)) return job.reject(error); // cancelled mid-task
-      outcomes = [{ error: errorToWire(error) }]; // the worker crashed: blame its first task
+    slot.inFlight.set(id, { job, message: ++this.#messages, sentAt });
+    const { map, first, tasks } = job;
+    if (map.onDispatch) {
+      const positions = Array.from({ length: tasks.length }, (_, k) => first + k);
+      map.onDispatch(positions, slot.index, sentAt);
     }
-    const received = now();
+    slot.outbox.push({ id, kind: Kind.run, tasks, context: map.context });
+  }
+
+  /** What a worker said of run message `run`: a line printed, its outcomes, or given back. */
+  #answered(slot, run, { id, result, error, event, handedBack }) {
+    if (event) return run.job.map.onEvent?.(event, slot.index);
     slot.inFlight.delete(id);
-    if (outcomes === HANDED_BACK) {
+    if (handedBack) {
       // Never started: it goes back where it was in the queue, for any worker to take, and
       // this worker, whose task sleeps, gets nothing more until that task is done.
       slot.workMs = null;
-      this.#queue.requeue(job);
+      this.#queue.requeue(run.job);
       return this.#pump();
     }
-    for (const { value, error, worker } of outcomes) {
+    // A run answers for each task itself; a failure is the worker breaking outside any task:
+    // its first task takes the blame.
+    this.#finish(slot, run, error ? [{ error }] : result);
+  }
+
+  #finish(slot, { job, message, sentAt }, outcomes) {
+    const received = now();
+    const { map } = job;
+    let firstStart = null;
+    let lastEnd = null;
+    for (let k = 0; k < outcomes.length; k++) {
       // A worker may name who ran a task (the thread host names its rayon thread).
-      const at = { worker: worker ?? slot.index, message, sent: sentAt, received };
-      const settled = error ? { error: errorFromWire(error), ...at } : { value, ...at };
-      job.onOutcome?.(settled, job.outcomes.push(settled) - 1);
+      const { value, error, worker = slot.index } = outcomes[k];
+      const settled = error
+        ? { error: errorFromWire(error), worker, message, sent: sentAt, received }
+        : { value, worker, message, sent: sentAt, received };
+      if (value) {
+        firstStart ??= value.start;
+        lastEnd = value.end;
+      }
+      map.outcomes[job.first + k] = settled;
+      map.onResult?.(settled, job.first + k);
     }
-    const values = outcomes.map((o) => o.value).filter(Boolean);
-    slot.workMs = values.length > 0 ? values.at(-1).end - values[0].start : null;
+    slot.workMs = firstStart === null ? null : lastEnd - firstStart;
     const fatal = outcomes.at(-1)?.error?.fatal;
-    job.tasks = sent.slice(outcomes.length);
-    job.first += outcomes.length;
     // The rest of a chunk cut short runs elsewhere.
+    job.tasks = job.tasks.slice(outcomes.length);
+    job.first += outcomes.length;
     if (job.tasks.length > 0) this.#queue.requeue(job);
-    else job.resolve(job);
+    else if (--map.left === 0) map.resolve();
     if (fatal) this.#respawn(slot);
     this.#pump();
-    this.#onBusy?.(received, now());
   }
 
   #respawn(slot) {
     // Its other messages were handed back or will be: none may wait on the dead worker.
-    for (const [id, job] of slot.inFlight) {
-      // (One whose answer came but is not yet handled requeues itself.)
-      if (this.#requests.forget(id)) this.#queue.requeue(job);
-    }
+    for (const { job } of slot.inFlight.values()) this.#queue.requeue(job);
     slot.inFlight.clear();
     slot.worker.terminate();
     const fresh = this.#spawn(slot.index);

@@ -1,10 +1,7 @@
 // The page's side of a request: every request sent to a worker waits in one RequestTable
-// until its answer (protocol.js reply / failure / handedBack) settles it. ProcessPool and
-// PythonSession keep theirs here.
+// until its answer (protocol.js reply / failure) settles it. ProcessPool and PythonSession
+// keep theirs here (the pool's run messages, answered by the thousand, it follows itself).
 import { errorFromWire } from "./protocol.js";
-
-/** What a request resolves with when the worker gave it back unstarted (serve.js). */
-export const HANDED_BACK = Symbol("handed back");
 
 export class RequestTable {
   #open = new Map();
@@ -27,7 +24,7 @@ export class RequestTable {
   }
 
   /** Settles the request an answer is for; false if none waits (it was cancelled). */
-  settle({ id, result, error, event, handedBack }) {
+  settle({ id, result, error, event }) {
     const open = this.#open.get(id);
     if (!open) return false;
     if (event) {
@@ -36,7 +33,7 @@ export class RequestTable {
     }
     this.#open.delete(id);
     if (error) open.reject(errorFromWire(error));
-    else open.resolve(handedBack ? HANDED_BACK : result);
+    else open.resolve(result);
     return true;
   }
 
