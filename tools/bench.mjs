@@ -35,6 +35,7 @@ import {
   runPython,
   startServer,
 } from "./browser.mjs";
+import { canSample, cpuSplit, sampleCpu } from "./cpu.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -74,6 +75,12 @@ if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
   process.exit(2);
 }
 const say = (...args) => console.error(...args);
+/**
+ * How often the bench looks whether a measured series has ended, in ms: each look is a script
+ * run on the page's thread, which takes time from the workers on a 2-core machine (the tests
+ * look every 50 ms).
+ */
+const LOOK_MS = 500;
 // Every workload runs in each of these; thread runs also with the model GIL.
 const MODES = [
   { mode: "main" },
@@ -149,7 +156,7 @@ async function article() {
   await page.check('input[name=scale][value="0.1"]');
   await clickAndWait(page, "#preset");
   await page.check(`input[name=scale][value="${ARTICLE_SCALE}"]`);
-  const row = await clickAndWait(page, "#preset", { timeout: 120_000 });
+  const row = await clickAndWait(page, "#preset", { timeout: 120_000, every: LOOK_MS });
   const lines = await logLines(page);
   const wallMs = Number(row.wallMs);
   // The longest sleep at this scale, as the page reports it (the core knows it).
@@ -187,7 +194,7 @@ async function workloadRuns(facts) {
       if (mode === "process") await poolReady(p);
       const label = `${mode}${gil ? "+gil" : ""}`;
       say(`${workload} ${label}: warm-up + ${repeats} runs`);
-      const row = await clickAndWait(p, "#run", { timeout: 1_200_000 });
+      const row = await clickAndWait(p, "#run", { timeout: 1_200_000, every: LOOK_MS });
       if (row.status !== "done") throw new Error(`${workload} ${label}: ${row.status}`);
       const median = Number(row.wallMs);
       runs.push({
@@ -208,11 +215,50 @@ async function workloadRuns(facts) {
         long_tasks: Number(row.longTasks),
         digest: row.digest,
       });
+      // Where the browser's CPU time went during a pool's runs (the workers' cores are the
+      // page's too): the same series once more, with its threads read every 50 ms, which
+      // costs CPU itself (reported), so the timed series above ran without it.
+      if (mode !== "main" && !gil && wantsCpuSplit(workload, scale)) {
+        say(`${workload} ${label}: once more, reading each thread's CPU time`);
+        const sampler = sampleCpu(50);
+        let again;
+        try {
+          again = await clickAndWait(p, "#run", { timeout: 1_200_000, every: LOOK_MS });
+        } finally {
+          const read = sampler.stop();
+          if (again) runs.at(-1).cpu = cpuFigures(read, again, facts.hardwareConcurrency);
+        }
+      }
       await p.close();
     }
   }
 
   return runs;
+}
+
+/** The CPU-bound workloads (those native.rs runs too) on a machine whose threads can be read. */
+function wantsCpuSplit(workload, scale) {
+  return scale === 1 && !["tiny", "counter", "sleeper"].includes(workload) && canSample();
+}
+
+/**
+ * The CPU split of a series' measured runs (cpuSplit), the idle rest of the cores, and the
+ * share of the cores the reading itself took over the whole series.
+ */
+function cpuFigures({ samples, samplerMs }, row, cores) {
+  const spans = row.spans
+    .split(" ")
+    .filter(Boolean)
+    .map((pair) => pair.split("-").map(Number));
+  const split = cpuSplit(samples, spans);
+  const used = split.workers_ms + split.page_ms + split.painting_ms + split.other_ms;
+  const seriesMs = samples.at(-1).at - samples[0].at;
+  return {
+    cores,
+    ...split,
+    idle_ms: Math.max(cores * split.window_ms - used, 0),
+    sampler_share: round2(samplerMs / (cores * seriesMs)),
+  };
 }
 
 // The page's own per-task overhead: 10,000 tiny tasks of one item each (a few ns of work)
@@ -231,7 +277,7 @@ async function overhead() {
     say(
       `overhead: ${OVERHEAD_TASKS.toLocaleString("en-US")} tiny tasks, ${mode}, chunksize ${chunksize}`,
     );
-    const row = await clickAndWait(p, "#run", { timeout: 600_000 });
+    const row = await clickAndWait(p, "#run", { timeout: 600_000, every: LOOK_MS });
     if (row.status !== "done") throw new Error(`overhead ${mode} ${chunksize}: ${row.status}`);
     result[key] = round2((Number(row.wallMs) * 1000) / OVERHEAD_TASKS);
     if (chunksize === "auto") result.auto_chunksize = Number(row.chunksize);
@@ -789,6 +835,18 @@ function printFigures(report) {
   for (const [w, n] of Object.entries(report.native ?? {})) {
     out(
       `Native ${w}: serial ${n.serial_ms} ms, ${n.threads} threads ${n.parallel_ms} ms; the page's main thread ÷ native serial ${n.wasm_over_native}×${n.threads_over_native ? `, thread pool ÷ native threads ${n.threads_over_native}×` : ""}`,
+    );
+  }
+  const split = report.runs.filter((r) => r.cpu?.window_ms > 0);
+  if (split.length > 0) {
+    out();
+    out("Where the CPU went during the pools' runs (every Chromium thread, from /proc):");
+  }
+  for (const r of split) {
+    const c = r.cpu;
+    const of = (ms) => `${Math.round((100 * ms) / (c.cores * c.window_ms))}%`;
+    out(
+      `  ${r.workload} ${r.mode}: ${c.cores} cores × ${(c.window_ms / 1000).toFixed(2)} s: workers ${of(c.workers_ms)}, the page's thread ${of(c.page_ms)}, painting ${of(c.painting_ms)}, the rest of the browser ${of(c.other_ms)}, idle ${of(c.idle_ms)} (the reading itself: ${Math.round(100 * c.sampler_share)}% of the cores)`,
     );
   }
 }

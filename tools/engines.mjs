@@ -154,13 +154,13 @@ async function playwrightFrame(engine, page, selector) {
  * the Cache API or a service worker's readiness passed at once, and a test went offline
  * before the files it waited for were kept. A navigation under way only means "not yet".
  */
-function waitInPage(target, fn, arg, { timeout = 30_000 } = {}) {
+function waitInPage(target, fn, arg, { timeout = 30_000, every } = {}) {
   const check = () =>
     target.evaluate(fn, arg).catch((error) => {
       if (/context was destroyed|navigat|detached/i.test(error.message)) return false;
       throw error;
     });
-  return poll(check, { timeout, what: String(fn).slice(0, 80) });
+  return poll(check, { timeout, every, what: String(fn).slice(0, 80) });
 }
 
 /** Errors the page itself recorded (www/page/errors.js), for engines without a console. */
@@ -183,6 +183,10 @@ function freePort() {
 }
 
 /** Waits until `check()` resolves truthy, polling every `every` ms; rejects after `timeout`. */
+/**
+ * Calls `check` every `every` ms (50 by default) until it returns something truthy. Each
+ * check is a script run in the page: the benchmark asks less often while a measured run goes.
+ */
 async function poll(check, { timeout = 30_000, every = 50, what = "a condition" } = {}) {
   const end = Date.now() + timeout;
   for (;;) {
@@ -350,8 +354,9 @@ class WebDriverTab {
     );
   }
 
-  async waitForFunction(fn, arg, { timeout = 30_000 } = {}) {
-    return poll(() => this.evaluate(fn, arg), { timeout, what: String(fn).slice(0, 80) });
+  async waitForFunction(fn, arg, { timeout = 30_000, every } = {}) {
+    const what = String(fn).slice(0, 80);
+    return poll(() => this.evaluate(fn, arg), { timeout, every, what });
   }
 
   /** Like Playwright: waits for the element to be there and, unless `state: "attached"`, shown. */

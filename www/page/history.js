@@ -192,6 +192,12 @@ export class History {
       longTasks: Math.max(0, ...series.runs.map((r) => r.responsiveness?.longTasks ?? 0)),
       digest: series.summary?.digest ?? "",
       failures: series.failures?.length ?? 0,
+      // The measured runs' [start, end] on now()'s clock (ms since the epoch), "from-to" each:
+      // the benchmark reads the browser's CPU time inside them.
+      spans: series.runs
+        .filter((r) => r.start && r.end)
+        .map((r) => `${r.start.toFixed(1)}-${r.end.toFixed(1)}`)
+        .join(" "),
     });
     if (series.stats)
       Object.assign(tr.dataset, {
