@@ -8,13 +8,15 @@ import { readFileSync, readdirSync } from "node:fs";
 /** /proc counts a thread's time in clock ticks: 100 a second on Linux (USER_HZ). */
 const TICK_MS = 10;
 
-/** Which part of the browser a thread is, from its process's type and its own name. */
-export function kindOf(processType, thread) {
+/**
+ * Which part of the browser a thread is, from its process's type, its own name and whether
+ * it is its process's main thread (the page's, in a renderer).
+ */
+export function kindOf(processType, thread, isMain = false) {
   if (processType === "renderer") {
+    if (isMain) return "page";
     if (thread === "DedicatedWorker") return "workers";
     if (thread.startsWith("Compositor") || thread.startsWith("ThreadPoolForeg")) return "painting";
-    // A renderer's main thread carries the program's name, as a process's first thread does.
-    if (/^chrom/i.test(thread)) return "page";
     return "other";
   }
   if (processType === "gpu-process") return "painting";
@@ -47,7 +49,7 @@ export function threadTimes(processes = chromiumProcesses()) {
         // Fields after the name: state is the 1st, utime the 12th and stime the 13th.
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-        out.set(tid, { kind: kindOf(type, name), ms });
+        out.set(tid, { kind: kindOf(type, name, tid === pid), ms });
       }
     } catch {
       // A process or thread that ended while it was read: it no longer runs.
