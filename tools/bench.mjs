@@ -218,7 +218,7 @@ async function workloadRuns(facts) {
       // Where the browser's CPU time went during a pool's runs (the workers' cores are the
       // page's too): the same series once more, with its threads read every 50 ms, which
       // costs CPU itself (reported), so the timed series above ran without it.
-      if (mode !== "main" && !gil && wantsCpuSplit(workload, scale)) {
+      if (mode !== "main" && !gil && isCpuBound(workload, scale) && canSample()) {
         say(`${workload} ${label}: once more, reading each thread's CPU time`);
         const sampler = sampleCpu(50);
         let again;
@@ -236,9 +236,12 @@ async function workloadRuns(facts) {
   return runs;
 }
 
-/** The CPU-bound workloads (those native.rs runs too) on a machine whose threads can be read. */
-function wantsCpuSplit(workload, scale) {
-  return scale === 1 && !["tiny", "counter", "sleeper"].includes(workload) && canSample();
+/**
+ * The CPU-bound workloads at full size: what native.rs runs too, and where the CPU split is
+ * read. (The sleeper's rows run at scale 0.1; tiny and counter measure messages, not work.)
+ */
+function isCpuBound(workload, scale) {
+  return scale === 1 && !["tiny", "counter"].includes(workload);
 }
 
 /**
@@ -376,7 +379,7 @@ async function startup(workers) {
 async function native(runs) {
   const jobs = [...new Set(runs.filter((r) => isBaseline(r)).map((r) => r.workload))]
     .map((w) => runs.find((r) => r.workload === w && isBaseline(r)))
-    .filter((r) => r.scale === 1 && !["tiny", "counter"].includes(r.workload));
+    .filter((r) => isCpuBound(r.workload, r.scale));
   if (jobs.length === 0) return null;
   say("native: cargo build --release --features threads --bin native");
   execFileSync(

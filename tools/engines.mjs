@@ -182,10 +182,10 @@ function freePort() {
   });
 }
 
-/** Waits until `check()` resolves truthy, polling every `every` ms; rejects after `timeout`. */
 /**
- * Calls `check` every `every` ms (50 by default) until it returns something truthy. Each
- * check is a script run in the page: the benchmark asks less often while a measured run goes.
+ * Waits until `check()` resolves truthy, calling it every `every` ms (50 by default); rejects
+ * after `timeout`. Each check is a script run in the page: the benchmark asks less often
+ * while a measured run goes.
  */
 async function poll(check, { timeout = 30_000, every = 50, what = "a condition" } = {}) {
   const end = Date.now() + timeout;

@@ -62,8 +62,9 @@ export class ProcessPool {
    * `module`: a compiled WebAssembly.Module of the core; `size`: how many workers; `url`: the
    * worker script (the process worker by default), or `worker(index)`, the Worker for a slot
    * (one that may have started already: a Python session's ready process); `init`: more for
-   * each worker's init request, or a function of the worker's index that returns it. `onNews(news, index)` hears what a
-   * worker says outside any request ({news}: a Python process's printed lines and timeline);
+   * each worker's init request, or a function of the worker's index that returns it.
+   * `onNews(news, index)` hears what a worker says outside any request ({news}: a Python
+   * process's printed lines and timeline);
    * `startSilenceMs`: how long a starting worker may go unheard (see START_SILENCE_MS);
    * `firstWordMs`: how long a new worker may take to be heard at all (see FIRST_WORD_MS).
    */
@@ -164,8 +165,18 @@ export class ProcessPool {
     // One promise for the whole map, not one per chunk: with chunksize 1 and 10,000 tasks,
     // a promise, its closures and its settling per message were much of the page's cost.
     await new Promise((resolve, reject) => {
-      const map = { context, pipeline, outcomes, onEvent, onDispatch, onResult };
-      Object.assign(map, { left: 0, resolve, reject });
+      // `left`: how many of its chunks are not yet done.
+      const map = {
+        context,
+        pipeline,
+        outcomes,
+        onEvent,
+        onDispatch,
+        onResult,
+        left: 0,
+        resolve,
+        reject,
+      };
       for (let first = 0; first < tasks.length; first += chunksize) {
         map.left += 1;
         this.#queue.push({ map, first, tasks: tasks.slice(first, first + chunksize) });

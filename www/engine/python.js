@@ -60,11 +60,12 @@ export class PythonSession {
    * spawnAt, memoryBytes, startedAhead}) as a process is spawned (memoryBytes, its own wasm
    * memory, is filled in once it has started; startedAhead, once the pool has its worker:
    * whether its interpreter was started before the executor, see #keepProcessesReady);
-   * onLine({lane, text, stream, at}) for each printed line (they come in batches: see lineBatcher in workers/python-runtime.js);
-   * onSpan({lane, kind, from, to, label}) for each stretch of the timeline (kind: one of
-   * analysis.js's PHASES: start, import, run, sleep, await). `processes`: whether executors
-   * may start processes here (modeSupport's pythonProcesses is true): the page then gives the
-   * driver a mailbox to block on, and every interpreter may block.
+   * onLine({lane, text, stream, at}) for each printed line (they come in batches: see
+   * lineBatcher in workers/python-runtime.js); onSpan({lane, kind, from, to, label}) for each
+   * stretch of the timeline (kind: one of analysis.js's PHASES: start, import, run, sleep,
+   * await). `processes`: whether executors may start processes here (modeSupport's
+   * pythonProcesses is true): the page then gives the driver a mailbox to block on, and every
+   * interpreter may block.
    */
   constructor({ cpus, processes = false, onLane, onLine, onSpan } = {}) {
     this.#cpus = cpus;
