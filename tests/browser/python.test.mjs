@@ -128,6 +128,50 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
   assert.ok(late.includes("finished after shutdown"), "the work left running was finished");
 });
 
+test("thousands of tiny tasks: the timeline draws them merged, every task counted, at most a bar per pixel", async () => {
+  await open();
+  const tasks = 4000;
+  const result = await runPython(page, {
+    source: [
+      "import concurrent.futures",
+      "",
+      "def noop(x):",
+      "    return x",
+      "",
+      "if __name__ == '__main__':",
+      "    with concurrent.futures.ProcessPoolExecutor(2) as executor:",
+      `        print(sum(executor.map(noop, range(${tasks}))))`,
+    ].join("\n"),
+  });
+  assert.equal(result.error, null, result.error ?? "");
+  assert.deepEqual(mains(result), [String((tasks * (tasks - 1)) / 2)]);
+  // A bar a task made every live redraw rebuild thousands of elements on the thread that
+  // hands out the tasks: runs like this one slowed down as they went. Narrow bars that follow
+  // each other within a pixel are one, whose tooltip counts its tasks.
+  const rows = await page.$$eval("#py-timeline .py-row", (els) =>
+    els.map((row) => ({
+      name: row.querySelector(".py-row-name").textContent,
+      runs: [...row.querySelectorAll(".py-span.ph-run")].map((bar) => bar.title),
+    })),
+  );
+  const width = await page.$eval("#py-timeline", (box) => box.clientWidth);
+  const counted = (title) =>
+    Number((/^computing, ([\d,]+) tasks:/.exec(title)?.[1] ?? "1").replace(/,/g, ""));
+  let total = 0;
+  for (const { name, runs } of rows.filter((r) => r.name !== "main")) {
+    assert.ok(runs.length <= width, `${name}: ${runs.length} bars in ${width} px`);
+    for (const title of runs) {
+      assert.match(title, /^(noop\(\d+\)|computing, [\d,]+ tasks): \d+ ms( in all)?$/);
+    }
+    total += runs.reduce((sum, title) => sum + counted(title), 0);
+  }
+  assert.equal(total, tasks, "every task is in one bar");
+  assert.ok(
+    rows.some((r) => r.runs.some((t) => t.startsWith("computing, "))),
+    "some bars hold many tasks",
+  );
+});
+
 test("an exception in a task is raised again by map, with the process's traceback", async () => {
   await open();
   const result = await runPython(page, {

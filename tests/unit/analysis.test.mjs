@@ -2,7 +2,13 @@
 // carries its send and return spans, and where a run's time went.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { barOf, breakdown, computeMsOf, timelineOf } from "../../www/engine/analysis.js";
+import {
+  barOf,
+  breakdown,
+  computeMsOf,
+  mergeSpans,
+  timelineOf,
+} from "../../www/engine/analysis.js";
 
 /** A finished run on `workers` lanes; `tasks` are [worker, start, end] in ms after t0 = 1000. */
 function run(tasks, { workers = 2, sent = 1000, received = null, sleeps = false } = {}) {
@@ -140,4 +146,44 @@ test("pipelined messages on one lane: each lane's time is spent once, even for t
   const b = breakdown(t);
   assert.equal(b.messages, 2 + 8, "sent 0–2, back 4–10: the rest is computing or nothing");
   assert.ok(b.messages + b.run + b.idle <= b.laneTime + 1e-9);
+});
+
+test("the Python timeline merges narrow spans that follow each other, and keeps wide ones", () => {
+  const span = (lane, kind, from, to, label) => ({ lane, kind, from, to, label });
+  const bars = mergeSpans(
+    [
+      span(1, "run", 10, 10.5, "f(2)"), // out of order: merged by time, not arrival
+      span(1, "run", 0, 0.5, "f(0)"),
+      span(1, "run", 1, 1.5, "f(1)"),
+      span(1, "run", 20, 30, "f(3)"), // 10 px: its own bar, even right after narrow ones
+      span(1, "run", 30, 31, "f(4)"), // narrow after a wide one: a new bar
+      span(2, "run", 0, 0.5, "f(5)"), // another lane
+      span(1, "sleep", 0.5, 1, undefined), // another kind
+    ],
+    1, // 1 ms per pixel: narrow is under 2 ms, a gap of at most 1 ms joins
+  );
+  assert.deepEqual(
+    bars.map((b) => [b.lane, b.kind, b.from, b.to, b.count, b.ms, b.label]),
+    [
+      [1, "run", 0, 1.5, 2, 1, undefined],
+      [1, "run", 10, 10.5, 1, 0.5, "f(2)"],
+      [1, "run", 20, 30, 1, 10, "f(3)"],
+      [1, "run", 30, 31, 1, 1, "f(4)"],
+      [2, "run", 0, 0.5, 1, 0.5, "f(5)"],
+      [1, "sleep", 0.5, 1, 1, 0.5, undefined],
+    ],
+  );
+});
+
+test("ten thousand tiny tasks back to back are one bar that counts them", () => {
+  const spans = Array.from({ length: 10_000 }, (_, i) => ({
+    lane: 1,
+    kind: "run",
+    from: i * 0.1,
+    to: i * 0.1 + 0.09,
+  }));
+  const bars = mergeSpans(spans, 1000 / 500); // 1 s over 500 px
+  assert.equal(bars.length, 1);
+  assert.equal(bars[0].count, 10_000);
+  assert.ok(Math.abs(bars[0].ms - 900) < 1e-6);
 });

@@ -249,3 +249,44 @@ export function breakdown(timeline) {
 export function computeMsOf(record) {
   return record.outcomes ? breakdown(timelineOf(record)).run : record.computeMs;
 }
+
+/** Spans narrower than this many pixels are drawn merged with their narrow neighbours. */
+const NARROW_PX = 2;
+
+/**
+ * The Python panel's spans ({lane, kind, from, to, label?}) as the bars to draw when a pixel
+ * is `msPerPx` ms: a span at least NARROW_PX pixels wide is a bar of its own; narrower
+ * spans of one lane and kind that follow each other within a pixel are one bar, which says
+ * how many tasks it holds and their time. Thousands of tiny tasks are then a few hundred
+ * bars, where a bar each made the live redraws the page's heaviest work (the page's thread
+ * sends the tasks: the run slowed down as its timeline grew).
+ * Returns [{lane, kind, from, to, count, ms, label}] (ms: the spans' own time; label: the
+ * span's, for a bar of one), per lane and kind in time order.
+ */
+export function mergeSpans(spans, msPerPx) {
+  const groups = new Map();
+  for (const span of spans) {
+    const key = `${span.lane} ${span.kind}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(span);
+  }
+  const narrow = (from, to) => to - from < NARROW_PX * msPerPx;
+  const bars = [];
+  for (const group of groups.values()) {
+    group.sort((a, b) => a.from - b.from);
+    let open = null; // the bar narrow spans are joining
+    for (const { lane, kind, from, to, label } of group) {
+      if (open && narrow(from, to) && from - open.to <= msPerPx) {
+        open.to = Math.max(open.to, to);
+        open.count += 1;
+        open.ms += to - from;
+        open.label = undefined;
+        continue;
+      }
+      const bar = { lane, kind, from, to, count: 1, ms: to - from, label };
+      bars.push(bar);
+      open = narrow(from, to) ? bar : null;
+    }
+  }
+  return bars;
+}

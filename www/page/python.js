@@ -5,7 +5,7 @@
 // page's pieces: the output is a Log, the link is link.js's, the timeline's kinds are
 // analysis.js's PHASES, and what Python can do here is capabilities.js's modeSupport.
 import { MAIN_LANE, PythonSession } from "../engine/python.js";
-import { PHASES } from "../engine/analysis.js";
+import { PHASES, mergeSpans } from "../engine/analysis.js";
 import { now } from "../engine/measure.js";
 import { mib, plural, seconds as secs } from "./format.js";
 import { Log } from "./log.js";
@@ -340,27 +340,31 @@ function drawTimeline(box, lanes, spans, run) {
   const from = run.clicked;
   const to = Math.max(run.ended ?? now(), from + 1);
   const width = to - from;
+  const clipped = spans
+    .map((s) => ({ ...s, from: Math.max(0, s.from - from), to: Math.min(width, s.to - from) }))
+    .filter((s) => s.to > s.from);
+  const tracks = new Map(
+    [...lanes.keys()].map((id) => [
+      id,
+      Object.assign(document.createElement("div"), { className: "py-track" }),
+    ]),
+  );
+  for (const bar of mergeSpans(clipped, width / Math.max(box.clientWidth, 280))) {
+    const el = Object.assign(document.createElement("span"), {
+      className: `py-span ph-${bar.kind}`,
+      title: spanTitle(bar),
+    });
+    el.style.left = `${(100 * bar.from) / width}%`;
+    el.style.width = `${(100 * (bar.to - bar.from)) / width}%`;
+    tracks.get(bar.lane)?.append(el);
+  }
   const rows = [...lanes.values()].map((lane) => {
     const row = Object.assign(document.createElement("div"), { className: "py-row" });
     const name = Object.assign(document.createElement("span"), {
       className: "py-row-name",
       textContent: laneName(lane.id),
     });
-    const track = Object.assign(document.createElement("div"), { className: "py-track" });
-    for (const span of spans) {
-      if (span.lane !== lane.id) continue;
-      const left = Math.max(0, span.from - from);
-      const right = Math.min(width, span.to - from);
-      if (right <= left) continue;
-      const bar = Object.assign(document.createElement("span"), {
-        className: `py-span ph-${span.kind}`,
-        title: `${span.label ?? PHASES[span.kind]}: ${Math.round(span.to - span.from)} ms`,
-      });
-      bar.style.left = `${(100 * left) / width}%`;
-      bar.style.width = `${(100 * (right - left)) / width}%`;
-      track.append(bar);
-    }
-    row.append(name, track);
+    row.append(name, tracks.get(lane.id));
     return row;
   });
   const axis = Object.assign(document.createElement("div"), { className: "py-axis" });
@@ -370,6 +374,17 @@ function drawTimeline(box, lanes, spans, run) {
     "aria-label",
     `Timeline of the run: ${rows.length} interpreters over ${secs(width)} s`,
   );
+}
+
+/** A bar's tooltip: "f(3): 12 ms", or "computing, 1,000 tasks: 48 ms in all" (merged). */
+function spanTitle({ kind, label, count, ms }) {
+  if (count === 1) return `${label ?? PHASES[kind]}: ${Math.round(ms)} ms`;
+  const what = plural(
+    count,
+    kind === "run" ? "task" : "stretch",
+    kind === "run" ? "tasks" : "stretches",
+  );
+  return `${PHASES[kind]}, ${what}: ${Math.round(ms)} ms in all`;
 }
 
 function selectLine(textarea, line) {
