@@ -115,6 +115,7 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
     "Pool.apply_async",
     "Pool.imap_unordered",
     "shutdown(wait=False)",
+    "big arguments",
     "oversized result",
     "oversized argument",
     "after oversized",
@@ -126,6 +127,34 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
   // Work left running by shutdown(wait=False) finishes before the program's end, as in CPython.
   const late = fromProcesses(result).map((l) => l.text);
   assert.ok(late.includes("finished after shutdown"), "the work left running was finished");
+});
+
+test("calls wait in one queue, as in CPython: with both processes asleep, the next call waits for one to wake", async () => {
+  await open();
+  // Tasks 8 and 12 sleep, as in the article. Whichever process takes a call has finished
+  // what it took before, and calls are taken oldest first: once both sleepers have been
+  // taken, no later call can start before one of them ends. (A call sent ahead to a chosen
+  // process could: it would run on the other while its own sleeps, or wait behind a sleep.)
+  const result = await runPython(page, {
+    source: [
+      "import concurrent.futures, time",
+      "",
+      "def task(x):",
+      "    start = time.time()",
+      "    if x in (8, 12):",
+      "        time.sleep(1)",
+      "    return x, start, time.time()",
+      "",
+      "if __name__ == '__main__':",
+      "    with concurrent.futures.ProcessPoolExecutor(2) as executor:",
+      "        spans = {x: (a, b) for x, a, b in executor.map(task, range(30))}",
+      "    woke = min(spans[8][1], spans[12][1])",
+      "    early = [x for x in range(13, 30) if spans[x][0] < woke - 0.002]",
+      "    print('started before a sleeper woke:', early)",
+    ].join("\n"),
+  });
+  assert.equal(result.error, null, result.error ?? "");
+  assert.deepEqual(mains(result), ["started before a sleeper woke: []"]);
 });
 
 test("thousands of tiny tasks: the timeline draws them merged, every task counted, at most a bar per pixel", async () => {

@@ -200,6 +200,14 @@ export class ProcessPool {
   }
 
   /**
+   * Posts `message` to worker `index`, no answer awaited: a Python process's run takes its
+   * calls from a shared queue, and gets by message only those too big for it.
+   */
+  post(index, message) {
+    this.#slots[index]?.worker.postMessage(message);
+  }
+
+  /**
    * `work()`, ended by `signal` (Stop, or a run's timeout): every worker is terminated, and
    * what is pending rejects with the signal's reason.
    */

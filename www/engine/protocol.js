@@ -7,17 +7,21 @@
 // 2. Page ⇄ Python driver (PythonSession; workers/python-main.js): requests as in 1, and the
 //    driver's own Driver messages.
 // 3. Page → the Python driver's mailbox (mailbox.js), read by the blocked program: MailKind.
+//    (Calls go the other way, page → Python processes, in a shared queue: call-queue.js.)
 // 4. Rayon threads → page, on a BroadcastChannel per run (JsHost in src/wasm.rs): ThreadNews.
 // 5. Frame → parent page: Frame.
 
-/** What a request asks: init → {memoryBytes}; run → [{value} | {error}] per task; inspect
- * (a memory's counter); race (the threads' counter race); start (the Python driver). */
+/** What a request asks: init → {memoryBytes}; run → [{value} | {error}] per task (a Python
+ * process: take calls from its executor's queue until it ends); inspect (a memory's counter);
+ * race (the threads' counter race); start (the Python driver); call (a Python process: the
+ * payload of a call too big for the call queue, which it took). */
 export const Kind = Object.freeze({
   init: "init",
   run: "run",
   inspect: "inspect",
   race: "race",
   start: "start",
+  call: "call",
 });
 
 export const reply = (id, result) => ({ id, result });

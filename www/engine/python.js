@@ -11,6 +11,7 @@ import { abortError } from "./stop.js";
 import { now } from "./measure.js";
 import { startWorker, startsWorkersOneByOne } from "./start-worker.js";
 import { compileWasm } from "./core.js";
+import { CallQueueWriter, INLINE_MAX, callQueueBuffer } from "./call-queue.js";
 
 const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
 const PROCESS_URL = new URL("../workers/python.js", import.meta.url);
@@ -276,42 +277,80 @@ export class PythonSession {
         canBlock: this.#processes,
         ...(lanes[i].startedAhead ? {} : { snapshot: this.#snapshot, runtime: this.#compiled }),
       }),
-      onNews: (news, i) => this.#news(lanes[i].id, news),
+      onNews: (news, i) => this.#news(entry, i, news),
     });
-    const entry = { pool, lanes, outstanding: 0, closing: false, broken: null };
+    const calls = callQueueBuffer();
+    const entry = {
+      id: poolId,
+      pool,
+      lanes,
+      outstanding: 0,
+      closing: false,
+      broken: null,
+      calls: new CallQueueWriter(calls),
+      // Calls the queue had no room for yet, oldest first from `next`; and those too big for
+      // it, until the process that took each asks for it: id → payload.
+      backlog: [],
+      next: 0,
+      big: new Map(),
+    };
     this.#pools.set(poolId, entry);
+    const broken = (message) => {
+      if (this.#pools.get(poolId) !== entry) return;
+      entry.broken = message;
+      this.#mailbox.send({ kind: MailKind.broken, pool: poolId, message });
+      this.#close(poolId, entry);
+    };
     pool.start().then(
       ({ memoryBytes }) => memoryBytes.forEach((bytes, i) => (lanes[i].memoryBytes = bytes)),
-      (error) => {
-        if (this.#pools.get(poolId) !== entry) return;
-        entry.broken = error.message;
-        this.#mailbox.send({ kind: MailKind.broken, pool: poolId, message: error.message });
-      },
+      (error) => broken(error.message),
     );
+    // Each process, once it has started, takes calls from the queue for as long as it lives:
+    // one run each that never ends on its own. A process that dies breaks the pool, as in
+    // CPython (BrokenProcessPool).
+    pool
+      .map(
+        names.map(() => null),
+        {
+          pipeline: false,
+          context: { calls },
+          onResult: (outcome) => outcome.error && broken(outcome.error.message),
+        },
+      )
+      .catch(() => {}); // ended by shutdown or Stop
   }
 
   #submit({ pool: poolId, id, payload }) {
     const entry = this.#pools.get(poolId);
-    const fail = (message) => this.#mailbox?.send({ kind: MailKind.failed, id, message });
-    if (!entry || entry.broken) return fail(entry?.broken ?? "the pool was shut down");
+    if (!entry || entry.broken) {
+      const message = entry?.broken ?? "the pool was shut down";
+      return this.#mailbox?.send({ kind: MailKind.failed, id, message });
+    }
     entry.outstanding += 1;
-    entry.pool
-      .map([payload], { pipeline: false })
-      .then(
-        ([outcome]) => {
-          if (this.#pools.get(poolId) !== entry) return;
-          if (outcome.error) return fail(outcome.error.message);
-          const { ok, payload: answer, start, end, label } = outcome.value;
-          const lane = entry.lanes[outcome.worker].id;
-          this.#hooks.onSpan?.({ lane, kind: "run", from: start, to: end, label });
-          this.#mailbox.send({ kind: MailKind.result, id, ok }, answer);
-        },
-        (error) => this.#pools.get(poolId) === entry && fail(error.message),
-      )
-      .finally(() => {
-        entry.outstanding -= 1;
-        if (entry.closing && entry.outstanding === 0) this.#close(poolId, entry);
-      });
+    entry.backlog.push({ id, payload });
+    this.#feed(entry);
+  }
+
+  /** Puts the backlog's calls in the pool's queue, oldest first, while they fit. */
+  #feed(entry) {
+    const { backlog } = entry;
+    while (entry.next < backlog.length) {
+      const { id, payload } = backlog[entry.next];
+      if (!entry.calls.put(id, payload)) return;
+      if (payload.length > INLINE_MAX) entry.big.set(id, payload);
+      backlog[entry.next++] = undefined;
+    }
+    entry.backlog = [];
+    entry.next = 0;
+  }
+
+  /** A process's answer to call `id`: to the program's mailbox, and its span to the timeline. */
+  #answer(entry, i, { id, ok, payload, label, start, end }) {
+    entry.outstanding -= 1;
+    this.#hooks.onSpan?.({ lane: entry.lanes[i].id, kind: "run", from: start, to: end, label });
+    this.#mailbox.send({ kind: MailKind.result, id, ok }, payload);
+    this.#feed(entry);
+    if (entry.closing && entry.outstanding === 0) this.#close(entry.id, entry);
   }
 
   /** shutdown(wait=False) lets queued work finish first; terminate (`now`) does not. */
@@ -327,9 +366,17 @@ export class PythonSession {
     if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);
   }
 
-  #news(lane, news) {
+  /** What process `i` of pool `entry` says: lines, spans, answers, and calls it took. */
+  #news(entry, i, news) {
+    if (this.#pools.get(entry.id) !== entry) return; // a pool already ended
+    const lane = entry.lanes[i].id;
     if (news.type === "lines") this.#lines(lane, news.lines);
     else if (news.type === "span") this.#hooks.onSpan?.({ lane, ...news });
+    else if (news.type === "result") this.#answer(entry, i, news);
+    else if (news.type === "claimed") {
+      entry.pool.post(i, { kind: Kind.call, id: news.id, payload: entry.big.get(news.id) });
+      entry.big.delete(news.id);
+    }
   }
 
   #lines(lane, lines) {

@@ -75,6 +75,9 @@ if __name__ == '__main__':
             check('pickling', False)
         except Exception as error:
             check('pickling', 'lambda' in str(error) or 'pickle' in str(error).lower())
+        # Arguments too big for the call queue reach their process by message, in their turn.
+        sizes = [10, 3_000_000, 20, 1_000_000, 30]
+        check('big arguments', list(executor.map(len, [b'a' * n for n in sizes])) == sizes)
         # A result, or an argument, too large to pass between processes is refused with why.
         too_large = (256 << 20) + 1
         try:
