@@ -53,7 +53,7 @@ test("every Driver message is told apart from a reply, and from each other", () 
     Driver.lines([{ text: "hi" }]),
     Driver.span("wait", 1, 2),
     Driver.spawn(1, ["p1"], null),
-    Driver.submit(1, 7, new Uint8Array(1), "f(1)"),
+    Driver.submit(1, 7, new Uint8Array(1)),
     Driver.shutdown(1, false),
   ];
   assert.deepEqual(

@@ -74,7 +74,7 @@ export const Driver = Object.freeze({
   lines: (lines) => ({ lines }),
   span: (kind, from, to) => ({ span: { kind, from, to } }),
   spawn: (pool, names, init) => ({ spawn: { pool, names: [...names], init } }),
-  submit: (pool, id, payload, label) => ({ submit: { pool, id, payload, label } }),
+  submit: (pool, id, payload) => ({ submit: { pool, id, payload } }),
   shutdown: (pool, now) => ({ shutdown: { pool, now } }),
 });
 

@@ -372,7 +372,7 @@ export class PythonSession {
     const lane = entry.lanes[i].id;
     if (news.type === "lines") this.#lines(lane, news.lines);
     else if (news.type === "span") this.#hooks.onSpan?.({ lane, ...news });
-    else if (news.type === "result") this.#answer(entry, i, news);
+    else if (news.type === "results") news.results.forEach((r) => this.#answer(entry, i, r));
     else if (news.type === "claimed") {
       entry.pool.post(i, { kind: Kind.call, id: news.id, payload: entry.big.get(news.id) });
       entry.big.delete(news.id);

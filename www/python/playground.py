@@ -506,7 +506,7 @@ class ProcessPoolExecutor(_base.Executor):
         task = next(_task_ids)
         _waiting[task] = (future, self)
         self._pending.add(task)
-        _pp.submit(self._id, task, to_js(payload), _label(fn, args))
+        _pp.submit(self._id, task, to_js(payload))
         return future
 
     def map(self, fn, *iterables, timeout=None, chunksize=1, buffersize=None):

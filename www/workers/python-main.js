@@ -19,7 +19,12 @@ const WAIT_SHOWN_MS = 1;
 
 const bridge = {
   spawn: (pool, names, init) => postMessage(Driver.spawn(pool, names, init)),
-  submit: (pool, id, payload, label) => postMessage(Driver.submit(pool, id, payload, label)),
+  // The payload is this call's own copy of the pickle (to_js copies it out of the
+  // interpreter's memory): moved, not copied again.
+  submit: (pool, id, payload) => {
+    const own = payload.byteLength === payload.buffer.byteLength;
+    postMessage(Driver.submit(pool, id, payload), own ? [payload.buffer] : []);
+  },
   shutdown: (pool, atOnce) => postMessage(Driver.shutdown(pool, atOnce)),
   // Blocks until the page answers, or `ms` pass (ms < 0: no limit); undefined if none came.
   receive(ms) {
