@@ -157,6 +157,40 @@ test("calls wait in one queue, as in CPython: with both processes asleep, the ne
   assert.deepEqual(mains(result), ["started before a sleeper woke: []"]);
 });
 
+test("a process that exits in a task breaks its executor as in CPython; answers it gave before are kept, and the program goes on", async () => {
+  await open();
+  // Task 0 is the first any process takes, and its process answers before it takes another:
+  // its answer is out before task 3 (the fourth taken) ends a process.
+  const result = await runPython(page, {
+    source: [
+      "import concurrent.futures, os, time",
+      "",
+      "def task(x):",
+      "    if x == 3:",
+      "        os._exit(3)",
+      "    time.sleep(0.2)",
+      "    return x",
+      "",
+      "if __name__ == '__main__':",
+      "    with concurrent.futures.ProcessPoolExecutor(2) as executor:",
+      "        futures = [executor.submit(task, i) for i in range(6)]",
+      "        concurrent.futures.wait(futures)",
+      "    print('first:', futures[0].result())",
+      "    print('fourth:', type(futures[3].exception()).__name__, futures[3].exception())",
+      "    with concurrent.futures.ProcessPoolExecutor(1) as executor:",
+      "        print('a new executor:', executor.submit(abs, -5).result())",
+    ].join("\n"),
+  });
+  assert.equal(result.error, null, result.error ?? "");
+  const said = mains(result);
+  assert.equal(said[0], "first: 0");
+  assert.match(
+    said[1],
+    /^fourth: BrokenProcessPool A process in the process pool was terminated abruptly while the future was running or pending\. \(.*exit\(3\).*\)$/,
+  );
+  assert.equal(said[2], "a new executor: 5");
+});
+
 test("thousands of tiny tasks: the timeline draws them merged, every task counted, at most a bar per pixel", async () => {
   await open();
   const tasks = 4000;

@@ -31,6 +31,11 @@ const START_SILENCE_MS = 60_000;
  */
 const READY_PROCESSES = 4;
 
+/** CPython's words for a process that ended while its executor had work, and this one's why. */
+function abruptly(why) {
+  return `A process in the process pool was terminated abruptly while the future was running or pending. (${why})`;
+}
+
 /** The driver's lane on the timeline; processes are numbered from 1, as CPython names them. */
 export const MAIN_LANE = 0;
 
@@ -314,7 +319,7 @@ export class PythonSession {
         {
           pipeline: false,
           context: { calls },
-          onResult: (outcome) => outcome.error && broken(outcome.error.message),
+          onResult: (outcome) => outcome.error && broken(abruptly(outcome.error.message)),
         },
       )
       .catch(() => {}); // ended by shutdown or Stop
@@ -368,12 +373,12 @@ export class PythonSession {
 
   /** What process `i` of pool `entry` says: lines, spans, answers, and calls it took. */
   #news(entry, i, news) {
-    if (this.#pools.get(entry.id) !== entry) return; // a pool already ended
     const lane = entry.lanes[i].id;
+    const live = this.#pools.get(entry.id) === entry; // answers for a pool ended are dropped
     if (news.type === "lines") this.#lines(lane, news.lines);
     else if (news.type === "span") this.#hooks.onSpan?.({ lane, ...news });
-    else if (news.type === "results") news.results.forEach((r) => this.#answer(entry, i, r));
-    else if (news.type === "claimed") {
+    else if (live && news.type === "result") this.#answer(entry, i, news);
+    else if (live && news.type === "claimed") {
       entry.pool.post(i, { kind: Kind.call, id: news.id, payload: entry.big.get(news.id) });
       entry.big.delete(news.id);
     }

@@ -20,21 +20,6 @@ const output = lineBatcher((lines) => news({ type: "lines", lines }));
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
 
-/**
- * Answers are held while more calls wait in the queue, and sent together when it is empty,
- * when the oldest has waited HOLD_MS, or before the process blocks (a sleep): with tiny tasks,
- * a message per answer cost the page more than the tasks did (serve.js holds a Rust worker's
- * answers the same way).
- */
-const HOLD_MS = 1;
-let held = [];
-let heldSince = 0;
-function sendAnswers() {
-  if (held.length === 0) return;
-  news({ type: "results", results: held });
-  held = [];
-}
-
 /** The payload of call `id`, from the page: its process asks for it once it took the call. */
 function byMessage(id) {
   return new Promise((resolve) => {
@@ -52,10 +37,7 @@ function boot({ snapshot, runtime, canBlock }) {
     scale: () => scale,
     onLine: output.add,
     onSleep: (from, to) => news({ type: "span", kind: "sleep", from, to }),
-    onBlock: () => {
-      output.flush();
-      sendAnswers();
-    },
+    onBlock: output.flush,
   }).then((started) => {
     // A worker's clock starts when the worker is created: its start-up is all of this.
     news({ type: "span", kind: "start", from: performance.timeOrigin, to: now() });
@@ -87,28 +69,23 @@ serve({
 
   // The executor's calls, from the queue all its processes share (call-queue.js), for as
   // long as the process lives: it takes the oldest call whenever it is free, as CPython's
-  // processes do. Each answer goes to the page with its task's span on the timeline;
+  // processes do. Each answer goes to the page at once, with its task's span on the timeline;
   // Python's own exceptions are values ([ok = false, pickled (exception, traceback)]), raised
   // again by the caller. A call too big for the queue comes by message ({kind: call}).
   async [Kind.run]({ context }) {
     const calls = new CallQueueReader(context.calls);
     for (;;) {
-      let call = calls.take(0);
-      if (!call) {
-        sendAnswers(); // nothing waits: none may be held while this process blocks
-        call = calls.take();
-      }
-      const { id, payload } = call;
-      const pickled = payload ?? (sendAnswers(), await byMessage(id));
+      const { id, payload } = calls.take();
+      const pickled = payload ?? (await byMessage(id));
       const start = now();
       const answer = python.playground.run_task(pickled);
       const end = now();
       output.flush();
       const [ok, result, label] = answer;
       answer.destroy?.();
-      if (held.length === 0) heldSince = end;
-      held.push({ id, ok, payload: result, label, start, end });
-      if (end - heldSince >= HOLD_MS) sendAnswers();
+      // At once, not held to go with the next: if the next call ends this process (os._exit),
+      // this one's answer must already be out, as in CPython.
+      news({ type: "result", id, ok, payload: result, label, start, end });
     }
   },
 
