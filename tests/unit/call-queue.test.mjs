@@ -9,6 +9,7 @@ import {
   CallQueueWriter,
   INLINE_MAX,
   callQueueBuffer,
+  closeCallQueue,
 } from "../../www/engine/call-queue.js";
 
 const bytes = (n, seed) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
@@ -49,14 +50,16 @@ test("a full queue refuses a call until readers take; calls wrap around the ring
   }
 });
 
-test("a call too big for the ring is put without its payload: its process asks for it", () => {
+test("a call too big for the ring, or put as null, has no payload in it: its process asks for it", () => {
   const buffer = callQueueBuffer();
   const writer = new CallQueueWriter(buffer);
   const reader = new CallQueueReader(buffer);
   assert.ok(writer.put(7, new Uint8Array(INLINE_MAX + 1)));
   assert.ok(writer.put(8, bytes(3, 8)));
+  assert.ok(writer.put(9, null));
   assert.deepEqual(reader.take(0), { id: 7, payload: null });
   assert.deepEqual(reader.take(0), { id: 8, payload: bytes(3, 8) });
+  assert.deepEqual(reader.take(0), { id: 9, payload: null });
 });
 
 test("readers on other threads, blocked while it is empty, take every call exactly once and in order", async () => {
@@ -108,4 +111,40 @@ test("readers on other threads, blocked while it is empty, take every call exact
       "each reader took them oldest first",
     );
   }
+});
+
+/** Runs `body` (a function's source, given the queue's module and buffer) on another thread. */
+function onAnotherThread(body, buffer) {
+  const module = new URL("../../www/engine/call-queue.js", import.meta.url).href;
+  const source = `
+    const { workerData } = require("node:worker_threads");
+    import(workerData.module).then((queue) => (${body})(queue, workerData.buffer));`;
+  return new Worker(source, { eval: true, workerData: { buffer, module } });
+}
+
+test("a writer waits while the queue is full, and goes on once a process takes a call", async () => {
+  const buffer = callQueueBuffer();
+  const writer = new CallQueueWriter(buffer);
+  while (writer.put(1, new Uint8Array(INLINE_MAX)));
+  const reader = onAnotherThread(
+    `({ CallQueueReader }, buffer) => setTimeout(() => new CallQueueReader(buffer).take(0), 100)`,
+    buffer,
+  );
+  const t0 = performance.now();
+  assert.equal(writer.putWaiting(2, new Uint8Array(INLINE_MAX)), true);
+  assert.ok(performance.now() - t0 >= 50, "it waited for the take");
+  await reader.terminate();
+});
+
+test("a writer waiting for room stops, with false, when its executor ends", async () => {
+  const buffer = callQueueBuffer();
+  const writer = new CallQueueWriter(buffer);
+  while (writer.put(1, new Uint8Array(INLINE_MAX)));
+  const closer = onAnotherThread(
+    `({ closeCallQueue }, buffer) => setTimeout(() => closeCallQueue(buffer), 100)`,
+    buffer,
+  );
+  assert.equal(writer.putWaiting(2, new Uint8Array(INLINE_MAX)), false);
+  assert.equal(writer.putWaiting(3, new Uint8Array(1)), false, "and at once after");
+  await closer.terminate();
 });

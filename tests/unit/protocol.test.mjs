@@ -52,13 +52,13 @@ test("every Driver message is told apart from a reply, and from each other", () 
     Driver.took(),
     Driver.lines([{ text: "hi" }]),
     Driver.span("wait", 1, 2),
-    Driver.spawn(1, ["p1"], null),
-    Driver.submit(1, 7, new Uint8Array(1)),
-    Driver.shutdown(1, false),
+    Driver.spawn(1, ["p1"], null, new SharedArrayBuffer(8)),
+    Driver.big(1, 7, new Uint8Array(1)),
+    Driver.shutdown(1, false, 3),
   ];
   assert.deepEqual(
     made.map((m) => driverMessage(m)[0]),
-    ["took", "lines", "span", "spawn", "submit", "shutdown"],
+    ["took", "lines", "span", "spawn", "big", "shutdown"],
   );
   assert.equal(driverMessage(reply(3, null)), null);
   assert.deepEqual(driverMessage(Driver.span("sleep", 5, 6))[1], { kind: "sleep", from: 5, to: 6 });

@@ -21,7 +21,7 @@ test("the mailbox hands over messages in order, one at a time, each with its pay
   const box = mailbox();
   const { writer, reader } = box;
   writer.send({ kind: "result", id: 1, ok: true }, new Uint8Array([1, 2, 3]));
-  writer.send({ kind: "failed", id: 2, message: "worker 0 crashed" });
+  writer.send({ kind: "broken", pool: 2, message: "worker 0 crashed" });
   const first = reader.take(0);
   assert.deepEqual(
     { ...first, payload: [...first.payload] },

@@ -9,8 +9,9 @@
 // calls would start out of order. From one shared queue, whichever process is free takes the
 // oldest call, as in CPython.
 //
-// One writer (the page, which never blocks), any number of readers (the processes, which
-// block in take() while the queue is empty). A ring of bytes: each call is its length, its id
+// One writer (the program's driver, whose submit() puts its calls here itself: no message per
+// call through the page), any number of readers (the processes, which block in take() while
+// the queue is empty; the writer blocks in putWaiting() while it is full). A ring of bytes: each call is its length, its id
 // and its flags (12 bytes), then its pickled (fn, args, kwargs). HEAD and TAIL count bytes
 // taken and put since the start (wrapping at 2^32); a reader claims a call by moving HEAD
 // past it with compareExchange, so each call is taken exactly once. It reads the call before
@@ -19,10 +20,12 @@
 // A call too big for the ring (over INLINE_MAX) is put without its payload (BY_MESSAGE): the
 // process that takes it asks the page for it (workers/python.js).
 
-const HEAD = 0;
+const HEAD = 0; // the writer sleeps on it while the queue is full
 const TAIL = 1;
 const WAKE = 2; // bumped on every put: readers sleep on it with Atomics.wait
-const HEADER_BYTES = 16;
+const WANTS_ROOM = 3; // 1 while the writer waits for readers to take
+const CLOSED = 4; // 1 once the executor has ended: nothing more is taken
+const HEADER_BYTES = 32;
 const ENTRY_BYTES = 12;
 /** The ring's bytes: a power of two, so that positions wrap with the counters. */
 const CAPACITY = 1 << 20;
@@ -30,9 +33,16 @@ const CAPACITY = 1 << 20;
 export const INLINE_MAX = CAPACITY / 4;
 const BY_MESSAGE = 1;
 
-/** A fresh, empty queue, to hand to the page's writer and every process's reader. */
+/** A fresh, empty queue, to hand to the writer and every process's reader. */
 export function callQueueBuffer() {
   return new SharedArrayBuffer(HEADER_BYTES + CAPACITY);
+}
+
+/** Ends the queue (its executor has ended): a writer waiting for room stops waiting. */
+export function closeCallQueue(buffer) {
+  const header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+  Atomics.store(header, CLOSED, 1);
+  Atomics.notify(header, HEAD);
 }
 
 /** Both ends' view of the ring: copies in and out across its end. */
@@ -60,7 +70,7 @@ class Ring {
   }
 }
 
-/** The page's end. */
+/** The writer's end. */
 export class CallQueueWriter {
   #ring;
   #entry = new Uint8Array(ENTRY_BYTES);
@@ -73,12 +83,12 @@ export class CallQueueWriter {
   /**
    * Puts call `id` (a positive integer) with its pickled `payload` (Uint8Array) at the back
    * of the queue and wakes a process that waits; false if it does not fit now (put it again
-   * once processes have taken calls). A payload over INLINE_MAX is not put: the process that
-   * takes the call asks for it.
+   * once processes have taken calls). A payload that is null, or over INLINE_MAX, is not
+   * put: the process that takes the call asks for it.
    */
   put(id, payload) {
     const ring = this.#ring;
-    const inline = payload.length <= INLINE_MAX;
+    const inline = payload !== null && payload.length <= INLINE_MAX;
     const length = inline ? payload.length : 0;
     const head = Atomics.load(ring.header, HEAD);
     const tail = Atomics.load(ring.header, TAIL);
@@ -91,6 +101,25 @@ export class CallQueueWriter {
     Atomics.store(ring.header, TAIL, (tail + ENTRY_BYTES + length) | 0);
     Atomics.add(ring.header, WAKE, 1);
     Atomics.notify(ring.header, WAKE, 1);
+    return true;
+  }
+
+  /**
+   * put(), waiting while the queue is full for the processes to take calls; false if the
+   * queue was closed meanwhile (its executor ended: the call will never run).
+   */
+  putWaiting(id, payload) {
+    const { header } = this.#ring;
+    for (;;) {
+      if (Atomics.load(header, CLOSED) === 1) return false;
+      if (this.put(id, payload)) return true;
+      Atomics.store(header, WANTS_ROOM, 1);
+      const head = Atomics.load(header, HEAD);
+      if (this.put(id, payload)) break;
+      // A take moves HEAD, so none is missed; the bound is for a close that came just now.
+      Atomics.wait(header, HEAD, head, 50);
+    }
+    Atomics.store(header, WANTS_ROOM, 0);
     return true;
   }
 
@@ -128,6 +157,7 @@ export class CallQueueReader {
       }
       const call = this.#read(head, used);
       if (call && Atomics.compareExchange(header, HEAD, head, call.next) === head) {
+        if (Atomics.load(header, WANTS_ROOM) === 1) Atomics.notify(header, HEAD);
         return { id: call.id, payload: call.payload };
       }
     }

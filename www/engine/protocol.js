@@ -7,7 +7,7 @@
 // 2. Page ⇄ Python driver (PythonSession; workers/python-main.js): requests as in 1, and the
 //    driver's own Driver messages.
 // 3. Page → the Python driver's mailbox (mailbox.js), read by the blocked program: MailKind.
-//    (Calls go the other way, page → Python processes, in a shared queue: call-queue.js.)
+//    (Calls go from the driver to the Python processes in a shared queue: call-queue.js.)
 // 4. Rayon threads → page, on a BroadcastChannel per run (JsHost in src/wasm.rs): ThreadNews.
 // 5. Frame → parent page: Frame.
 
@@ -68,14 +68,18 @@ export function transferables(outcomes) {
   );
 }
 
-/** The Python driver's own messages to the page; `now` in shutdown: terminate at once. */
+/** The Python driver's own messages to the page; `now` in shutdown: terminate at once. Its
+ * calls go straight into each executor's call queue, not through the page. */
 export const Driver = Object.freeze({
   took: () => ({ took: true }), // the program read its mailbox: the next answer may go in
   lines: (lines) => ({ lines }),
   span: (kind, from, to) => ({ span: { kind, from, to } }),
-  spawn: (pool, names, init) => ({ spawn: { pool, names: [...names], init } }),
-  submit: (pool, id, payload) => ({ submit: { pool, id, payload } }),
-  shutdown: (pool, now) => ({ shutdown: { pool, now } }),
+  // `calls`: the executor's call queue (call-queue.js), which the driver fills itself.
+  spawn: (pool, names, init, calls) => ({ spawn: { pool, names: [...names], init, calls } }),
+  // A call too big for the queue: the process that takes it gets it from the page.
+  big: (pool, id, payload) => ({ big: { pool, id, payload } }),
+  // `submitted`: how many calls the driver put in the pool's queue, all told.
+  shutdown: (pool, now, submitted) => ({ shutdown: { pool, now, submitted } }),
 });
 
 /** Which Driver message `data` is, as [name, body], or null for a reply. */
@@ -86,7 +90,7 @@ export function driverMessage(data) {
 
 /** Mailbox heads: result {id, ok} with the pickled answer; failed {id, message} (the task
  * could not run); broken {pool, message} (a process could not start: the pool is unusable). */
-export const MailKind = Object.freeze({ result: "result", failed: "failed", broken: "broken" });
+export const MailKind = Object.freeze({ result: "result", broken: "broken" });
 
 /** Rayon threads' news: {type: "line", task, thread, text, at} as a task prints, and at most
  * every 50 ms per thread {type: "done", tasks}, RECORD numbers per finished task. */

@@ -11,7 +11,7 @@ import { abortError } from "./stop.js";
 import { now } from "./measure.js";
 import { startWorker, startsWorkersOneByOne } from "./start-worker.js";
 import { compileWasm } from "./core.js";
-import { CallQueueWriter, INLINE_MAX, callQueueBuffer } from "./call-queue.js";
+import { closeCallQueue } from "./call-queue.js";
 
 const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
 const PROCESS_URL = new URL("../workers/python.js", import.meta.url);
@@ -258,12 +258,12 @@ export class PythonSession {
     if (name === "lines") return this.#lines(MAIN_LANE, body);
     if (name === "span") return this.#hooks.onSpan?.({ lane: MAIN_LANE, ...body });
     if (name === "spawn") return this.#spawn(body);
-    if (name === "submit") return this.#submit(body);
+    if (name === "big") return this.#big(body);
     if (name === "shutdown") return this.#shutdown(body);
   }
 
   /** An executor's first submit: its processes start, each importing the program. */
-  #spawn({ pool: poolId, names, init }) {
+  #spawn({ pool: poolId, names, init, calls }) {
     const { source, scale } = this.#run;
     const lanes = names.map((name) => ({ id: ++this.#lanes, name, spawnAt: now() }));
     lanes.forEach((lane) => this.#hooks.onLane?.(lane));
@@ -284,20 +284,19 @@ export class PythonSession {
       }),
       onNews: (news, i) => this.#news(entry, i, news),
     });
-    const calls = callQueueBuffer();
     const entry = {
       id: poolId,
       pool,
       lanes,
-      outstanding: 0,
-      closing: false,
+      calls,
+      // Answers given, and (once the driver has shut the pool down) calls it put in the queue.
+      answered: 0,
+      submitted: null,
       broken: null,
-      calls: new CallQueueWriter(calls),
-      // Calls the queue had no room for yet, oldest first from `next`; and those too big for
-      // it, until the process that took each asks for it: id → payload.
-      backlog: [],
-      next: 0,
+      // Calls too big for the queue: their payloads, from the driver, and the processes that
+      // took them, from the processes; each goes once both are here (in either order).
       big: new Map(),
+      claims: new Map(),
     };
     this.#pools.set(poolId, entry);
     const broken = (message) => {
@@ -325,48 +324,38 @@ export class PythonSession {
       .catch(() => {}); // ended by shutdown or Stop
   }
 
-  #submit({ pool: poolId, id, payload }) {
+  /** A call too big for the queue, from the driver (see #news for the other half). */
+  #big({ pool: poolId, id, payload }) {
     const entry = this.#pools.get(poolId);
-    if (!entry || entry.broken) {
-      const message = entry?.broken ?? "the pool was shut down";
-      return this.#mailbox?.send({ kind: MailKind.failed, id, message });
-    }
-    entry.outstanding += 1;
-    entry.backlog.push({ id, payload });
-    this.#feed(entry);
+    if (!entry) return;
+    if (entry.claims.has(id)) this.#handOver(entry, entry.claims.get(id), id, payload);
+    else entry.big.set(id, payload);
   }
 
-  /** Puts the backlog's calls in the pool's queue, oldest first, while they fit. */
-  #feed(entry) {
-    const { backlog } = entry;
-    while (entry.next < backlog.length) {
-      const { id, payload } = backlog[entry.next];
-      if (!entry.calls.put(id, payload)) return;
-      if (payload.length > INLINE_MAX) entry.big.set(id, payload);
-      backlog[entry.next++] = undefined;
-    }
-    entry.backlog = [];
-    entry.next = 0;
+  #handOver(entry, i, id, payload) {
+    entry.pool.post(i, { kind: Kind.call, id, payload });
+    entry.big.delete(id);
+    entry.claims.delete(id);
   }
 
   /** A process's answer to call `id`: to the program's mailbox, and its span to the timeline. */
   #answer(entry, i, { id, ok, payload, label, start, end }) {
-    entry.outstanding -= 1;
+    entry.answered += 1;
     this.#hooks.onSpan?.({ lane: entry.lanes[i].id, kind: "run", from: start, to: end, label });
     this.#mailbox.send({ kind: MailKind.result, id, ok }, payload);
-    this.#feed(entry);
-    if (entry.closing && entry.outstanding === 0) this.#close(entry.id, entry);
+    if (entry.answered === entry.submitted) this.#close(entry.id, entry);
   }
 
   /** shutdown(wait=False) lets queued work finish first; terminate (`now`) does not. */
-  #shutdown({ pool: poolId, now: atOnce }) {
+  #shutdown({ pool: poolId, now: atOnce, submitted }) {
     const entry = this.#pools.get(poolId);
     if (!entry) return;
-    entry.closing = true;
-    if (atOnce || entry.outstanding === 0) this.#close(poolId, entry);
+    entry.submitted = submitted;
+    if (atOnce || entry.answered === submitted) this.#close(poolId, entry);
   }
 
   #close(poolId, entry) {
+    closeCallQueue(entry.calls); // a driver waiting for room in it stops waiting
     entry.pool.shutdown();
     if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);
   }
@@ -379,8 +368,8 @@ export class PythonSession {
     else if (news.type === "span") this.#hooks.onSpan?.({ lane, ...news });
     else if (live && news.type === "result") this.#answer(entry, i, news);
     else if (live && news.type === "claimed") {
-      entry.pool.post(i, { kind: Kind.call, id: news.id, payload: entry.big.get(news.id) });
-      entry.big.delete(news.id);
+      if (entry.big.has(news.id)) this.#handOver(entry, i, news.id, entry.big.get(news.id));
+      else entry.claims.set(news.id, i);
     }
   }
 

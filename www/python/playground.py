@@ -327,7 +327,7 @@ def _pump(timeout=None):
     if message is None:
         return False
     head = json.loads(message.head)
-    if head["kind"] == "broken":  # a process could not start: the whole pool is unusable
+    if head["kind"] == "broken":  # a process could not start, or died: the pool is unusable
         executor = _executors.get(head["pool"])
         if executor is not None:
             executor._break(head["message"])
@@ -342,10 +342,7 @@ def _pump(timeout=None):
     if future.done():  # cancelled, or the pool broke meanwhile
         return True
     try:
-        if head["kind"] == "failed":
-            executor._break(head["message"])
-            future.set_exception(BrokenProcessPool(head["message"]))
-        elif head["ok"]:
+        if head["ok"]:
             future.set_result(pickle.loads(message.payload.to_bytes()))
         else:
             error, tb = pickle.loads(message.payload.to_bytes())

@@ -1,8 +1,10 @@
 // The Python driver: runs the program as __main__ in its own interpreter, off the page's
-// thread. Its executors' work goes to the page ({spawn}, {submit}, {shutdown}), which runs it
-// on Python processes (www/engine/python.js); their answers come back through the mailbox
+// thread. Its executors' calls go into each executor's call queue (call-queue.js), from which
+// the Python processes the page started for it ({spawn}, {shutdown}: www/engine/python.js)
+// take them; their answers come back through the mailbox
 // (www/engine/mailbox.js), on which the program blocks while it waits, as CPython's does.
 import { MailboxReader } from "../engine/mailbox.js";
+import { CallQueueWriter, INLINE_MAX, callQueueBuffer } from "../engine/call-queue.js";
 import { Driver, Kind } from "../engine/protocol.js";
 import { respond } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
@@ -17,15 +19,39 @@ const output = lineBatcher((lines) => postMessage(Driver.lines(lines)));
 /** Waits shorter than this are not worth a span on the timeline. */
 const WAIT_SHOWN_MS = 1;
 
+/** Each executor's call queue, which submit() fills: pool id → {writer, submitted}. */
+const queues = new Map();
+
 const bridge = {
-  spawn: (pool, names, init) => postMessage(Driver.spawn(pool, names, init)),
-  // The payload is this call's own copy of the pickle (to_js copies it out of the
-  // interpreter's memory): moved, not copied again.
-  submit: (pool, id, payload) => {
-    const own = payload.byteLength === payload.buffer.byteLength;
-    postMessage(Driver.submit(pool, id, payload), own ? [payload.buffer] : []);
+  spawn(pool, names, init) {
+    const calls = callQueueBuffer();
+    queues.set(pool, { writer: new CallQueueWriter(calls), submitted: 0 });
+    postMessage(Driver.spawn(pool, names, init, calls));
   },
-  shutdown: (pool, atOnce) => postMessage(Driver.shutdown(pool, atOnce)),
+  // The call goes into the queue the executor's processes take from, as CPython's submit
+  // feeds its call queue: no message through the page, whose turn would cost every call a
+  // wait. `payload` is this call's own copy of the pickle (to_js copies it out of the
+  // interpreter's memory); a call too big for the queue also goes to the page, which hands
+  // it to the process that takes it. Blocks while the queue is full.
+  submit(pool, id, payload) {
+    const queue = queues.get(pool);
+    if (!queue) return;
+    let call = payload;
+    if (payload.length > INLINE_MAX) {
+      const own = payload.byteLength === payload.buffer.byteLength;
+      postMessage(Driver.big(pool, id, payload), own ? [payload.buffer] : []);
+      call = null;
+    }
+    if (!queue.writer.put(id, call)) {
+      output.flush(); // before a wait, as before any other
+      if (!queue.writer.putWaiting(id, call)) return; // the executor ended meanwhile
+    }
+    queue.submitted += 1;
+  },
+  shutdown(pool, atOnce) {
+    postMessage(Driver.shutdown(pool, atOnce, queues.get(pool)?.submitted ?? 0));
+    queues.delete(pool);
+  },
   // Blocks until the page answers, or `ms` pass (ms < 0: no limit); undefined if none came.
   receive(ms) {
     output.flush();
