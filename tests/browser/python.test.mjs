@@ -116,6 +116,7 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
     "Pool.imap_unordered",
     "shutdown(wait=False)",
     "big arguments",
+    "a full queue",
     "oversized result",
     "oversized argument",
     "after oversized",

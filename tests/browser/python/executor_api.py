@@ -78,6 +78,9 @@ if __name__ == '__main__':
         # Arguments too big for the call queue reach their process by message, in their turn.
         sizes = [10, 3_000_000, 20, 1_000_000, 30]
         check('big arguments', list(executor.map(len, [b'a' * n for n in sizes])) == sizes)
+        # More than the call queue holds at once (2.4 MB in 1 MiB): submit waits for room.
+        sizes = [200_000 + n for n in range(12)]
+        check('a full queue', list(executor.map(len, [b'a' * n for n in sizes])) == sizes)
         # A result, or an argument, too large to pass between processes is refused with why.
         too_large = (256 << 20) + 1
         try:
