@@ -248,7 +248,11 @@ async function launchWebKit({ sharedArrayBuffer = true } = {}) {
   const { Builder } = await import("selenium-webdriver");
   const x = await xDisplay();
   const port = await freePort();
-  const env = { ...process.env, DISPLAY: x.display };
+  // No accelerated compositing: with no GPU, WebKitGTK's compositor thread draws through
+  // Mesa's software GL (swrast_dri.so), which segfaulted now and then in it ("WebProcess
+  // CRASHED", the kernel's log: "ThreadedCompositor ... segfault ... in swrast_dri.so"),
+  // failing whichever test had the page open. Pages are then painted without GL.
+  const env = { ...process.env, DISPLAY: x.display, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
   if (sharedArrayBuffer) env.JSC_useSharedArrayBuffer = "1";
   const driver = spawn("WebKitWebDriver", [`--port=${port}`], {
     env,

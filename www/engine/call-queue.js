@@ -11,20 +11,20 @@
 //
 // One writer (the program's driver, whose submit() puts its calls here itself: no message per
 // call through the page), any number of readers (the processes, which block in take() while
-// the queue is empty; the writer blocks in putWaiting() while it is full). A ring of bytes: each call is its length, its id
-// and its flags (12 bytes), then its pickled (fn, args, kwargs). HEAD and TAIL count bytes
-// taken and put since the start (wrapping at 2^32); a reader claims a call by moving HEAD
-// past it with compareExchange, so each call is taken exactly once. It reads the call before
-// it claims it: until HEAD moves the writer cannot reuse those bytes, and if another reader
-// claimed them first the compareExchange fails and the copy is dropped.
-// A call too big for the ring (over INLINE_MAX) is put without its payload (BY_MESSAGE): the
-// process that takes it asks the page for it (workers/python.js).
+// the queue is empty; the writer blocks in putWaiting() while it is full). A ring of bytes:
+// each call is its length, its id and its flags (12 bytes), then its pickled (fn, args,
+// kwargs). HEAD and TAIL count bytes taken and put since the start (wrapping at 2^32); a
+// reader claims a call by moving HEAD past it with compareExchange, so each call is taken
+// exactly once. It reads the call before it claims it: until HEAD moves the writer cannot
+// reuse those bytes, and if another reader claimed them first the compareExchange fails and
+// the copy is dropped. A call too big for the ring (over INLINE_MAX) is put without its
+// payload (BY_MESSAGE): the process that takes it asks the page for it (workers/python.js).
 
 const HEAD = 0; // the writer sleeps on it while the queue is full
 const TAIL = 1;
 const WAKE = 2; // bumped on every put: readers sleep on it with Atomics.wait
 const WANTS_ROOM = 3; // 1 while the writer waits for readers to take
-const CLOSED = 4; // 1 once the executor has ended: nothing more is taken
+const CLOSED = 4; // 1 once the executor has ended: the writer puts nothing more
 const HEADER_BYTES = 32;
 const ENTRY_BYTES = 12;
 /** The ring's bytes: a power of two, so that positions wrap with the counters. */

@@ -292,7 +292,6 @@ export class PythonSession {
       // Answers given, and (once the driver has shut the pool down) calls it put in the queue.
       answered: 0,
       submitted: null,
-      broken: null,
       // Calls too big for the queue: their payloads, from the driver, and the processes that
       // took them, from the processes; each goes once both are here (in either order).
       big: new Map(),
@@ -301,7 +300,6 @@ export class PythonSession {
     this.#pools.set(poolId, entry);
     const broken = (message) => {
       if (this.#pools.get(poolId) !== entry) return;
-      entry.broken = message;
       this.#mailbox.send({ kind: MailKind.broken, pool: poolId, message });
       this.#close(poolId, entry);
     };
