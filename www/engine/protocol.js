@@ -88,8 +88,8 @@ export function driverMessage(data) {
   return null;
 }
 
-/** Mailbox heads: result {id, ok} with the pickled answer; failed {id, message} (the task
- * could not run); broken {pool, message} (a process could not start: the pool is unusable). */
+/** Mailbox heads: result {id, ok} with the pickled answer; broken {pool, message} (a process
+ * could not start, or died: the pool is unusable). */
 export const MailKind = Object.freeze({ result: "result", broken: "broken" });
 
 /** Rayon threads' news: {type: "line", task, thread, text, at} as a task prints, and at most
