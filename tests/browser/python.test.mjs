@@ -87,7 +87,7 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
   assert.equal(await page.count("#py-timeline .py-span.ph-import"), cpus, "each imported");
 });
 
-test("the executors' API works as CPython's: submit, map, as_completed, wait, timeout, initializer, Pool, shutdown(wait=False), limits", async () => {
+test("the executors' API works as CPython's: submit, map, as_completed, wait, timeout, initializer, Pool, shutdown(wait=False), limits, big calls and results", async () => {
   await open();
   const source = await readFile(new URL("python/executor_api.py", import.meta.url), "utf8");
   const result = await runPython(page, { source });
@@ -117,6 +117,8 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
     "shutdown(wait=False)",
     "big arguments",
     "a full queue",
+    "big results",
+    "a full result queue",
     "oversized result",
     "oversized argument",
     "after oversized",

@@ -20,6 +20,8 @@
 // the copy is dropped. A call too big for the ring (over INLINE_MAX) is put without its
 // payload (BY_MESSAGE): the process that takes it asks the page for it (workers/python.js).
 
+import { ByteRing } from "./ring.js";
+
 const HEAD = 0; // the writer sleeps on it while the queue is full
 const TAIL = 1;
 const WAKE = 2; // bumped on every put: readers sleep on it with Atomics.wait
@@ -45,31 +47,6 @@ export function closeCallQueue(buffer) {
   Atomics.notify(header, HEAD);
 }
 
-/** Both ends' view of the ring: copies in and out across its end. */
-class Ring {
-  constructor(buffer) {
-    this.header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
-    this.data = new Uint8Array(buffer, HEADER_BYTES);
-    this.mask = this.data.length - 1;
-  }
-
-  write(at, bytes) {
-    const from = (at >>> 0) & this.mask;
-    const first = Math.min(bytes.length, this.data.length - from);
-    this.data.set(bytes.subarray(0, first), from);
-    this.data.set(bytes.subarray(first), 0);
-  }
-
-  read(at, length) {
-    const from = (at >>> 0) & this.mask;
-    const out = new Uint8Array(length);
-    const first = Math.min(length, this.data.length - from);
-    out.set(this.data.subarray(from, from + first));
-    out.set(this.data.subarray(0, length - first), first);
-    return out;
-  }
-}
-
 /** The writer's end. */
 export class CallQueueWriter {
   #ring;
@@ -77,7 +54,7 @@ export class CallQueueWriter {
   #fields = new DataView(this.#entry.buffer);
 
   constructor(buffer) {
-    this.#ring = new Ring(buffer);
+    this.#ring = new ByteRing(buffer, HEADER_BYTES);
   }
 
   /**
@@ -92,7 +69,7 @@ export class CallQueueWriter {
     const length = inline ? payload.length : 0;
     const head = Atomics.load(ring.header, HEAD);
     const tail = Atomics.load(ring.header, TAIL);
-    if (ENTRY_BYTES + length > ring.data.length - ((tail - head) >>> 0)) return false;
+    if (ENTRY_BYTES + length > ring.free(head, tail)) return false;
     this.#fields.setUint32(0, length, true);
     this.#fields.setUint32(4, id, true);
     this.#fields.setUint32(8, inline ? 0 : BY_MESSAGE, true);
@@ -134,7 +111,7 @@ export class CallQueueReader {
   #ring;
 
   constructor(buffer) {
-    this.#ring = new Ring(buffer);
+    this.#ring = new ByteRing(buffer, HEADER_BYTES);
   }
 
   /**

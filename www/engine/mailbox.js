@@ -10,6 +10,14 @@
 // answers arriving faster than the reader's {took} can come back do not each wait for one (a
 // round trip through the page's event loop per answer was most of a tiny task's cost); a
 // message bigger than the box goes in pieces.
+//
+// Most answers do not come this way: each process puts its own straight into its executor's
+// result queue (result-queue.js), which the reader also empties. The reader sleeps on one
+// word, the bell, which the page and every process ring after they put something in, and it
+// looks at the result queues before the box: what a process put in before it died is read
+// before the page's word that it died (a box the reader saw filled before it looked).
+
+import { MailKind } from "./protocol.js";
 
 /** Bytes of payload the box holds at once; bigger messages go in pieces. */
 const CAPACITY = 1 << 20;
@@ -18,11 +26,19 @@ const STATE = 0; // 0 empty, 1 full
 const LENGTH = 1; // bytes in this piece
 const MORE = 2; // 1 when another piece of the same message follows
 const COUNT = 3; // whole messages in this fill, each after its length; 0: a piece of one
-const HEADER_BYTES = 16;
+const BELL = 4; // bumped by whoever put something in for the reader: the box or a result queue
+const HEADER_BYTES = 32;
 
 /** A fresh box, to hand to both sides. */
 export function mailboxBuffer() {
   return new SharedArrayBuffer(HEADER_BYTES + CAPACITY);
+}
+
+/** Wakes the reader of the mailbox in `buffer`: something was put in for it. */
+export function ringBell(buffer) {
+  const header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+  Atomics.add(header, BELL, 1);
+  Atomics.notify(header, BELL);
 }
 
 /** A message as bytes: its JSON head, then its binary payload (a pickle), if any. */
@@ -44,6 +60,7 @@ function decode(bytes) {
 
 /** The page's end: send() queues; a fill goes in whenever the box is empty. */
 export class MailboxWriter {
+  #buffer;
   #header;
   #data;
   #lengths;
@@ -54,6 +71,7 @@ export class MailboxWriter {
   #full = false;
 
   constructor(buffer) {
+    this.#buffer = buffer;
     this.#header = new Int32Array(buffer, 0, 4);
     this.#data = new Uint8Array(buffer, HEADER_BYTES);
     this.#lengths = new DataView(buffer, HEADER_BYTES);
@@ -103,14 +121,15 @@ export class MailboxWriter {
     this.#header[COUNT] = count;
     this.#full = true;
     Atomics.store(this.#header, STATE, 1);
-    Atomics.notify(this.#header, STATE);
+    ringBell(this.#buffer);
   }
 }
 
 /**
  * The driver's end: take(ms) blocks up to `ms` (Infinity: until one comes) for the next
- * message and returns {...head, payload}, or undefined if none came in time. `onTook` tells
- * the writer the box is empty again (a postMessage to the page).
+ * message and returns {...head, payload}, or undefined if none came in time: from the box, or
+ * {kind: result, id, ok, payload} from a result queue it listens to. `onTook` tells the
+ * writer the box is empty again (a postMessage to the page).
  */
 export class MailboxReader {
   #header;
@@ -118,33 +137,62 @@ export class MailboxReader {
   #onTook;
   /** Messages of the last fill not yet taken. */
   #taken = [];
+  /** Result queues (result-queue.js ResultQueueReader): id → reader. */
+  #results = new Map();
 
   constructor(buffer, onTook) {
-    this.#header = new Int32Array(buffer, 0, 4);
+    this.#header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
     this.#data = new Uint8Array(buffer, HEADER_BYTES);
     this.#onTook = onTook;
   }
 
+  /** From now on take() also returns the answers in result queue `reader`, known as `id`. */
+  listen(id, reader) {
+    this.#results.set(id, reader);
+  }
+
+  /** Result queue `id` will have nothing more that anyone waits for. */
+  forget(id) {
+    this.#results.delete(id);
+  }
+
+  /** An answer a process put in its result queue, as a message. */
+  #answer() {
+    for (const reader of this.#results.values()) {
+      const answer = reader.take();
+      if (answer) return { kind: MailKind.result, ...answer };
+    }
+    return undefined;
+  }
+
   take(ms = Infinity) {
-    if (this.#taken.length > 0) return this.#taken.shift();
+    const header = this.#header;
     const deadline = performance.now() + ms;
     const pieces = [];
     for (;;) {
-      // Once a message has begun, the rest of it is already on its way: wait it out.
-      const left = pieces.length > 0 ? Infinity : Math.max(0, deadline - performance.now());
-      if (Atomics.wait(this.#header, STATE, 0, left) === "timed-out") {
-        if (pieces.length === 0) return undefined;
+      const bell = Atomics.load(header, BELL);
+      // The box first, then the result queues: see the top of this file.
+      const full = Atomics.load(header, STATE) === 1;
+      if (pieces.length === 0) {
+        const message = this.#answer() ?? this.#taken.shift();
+        if (message) return message;
       }
-      if (Atomics.load(this.#header, STATE) !== 1) continue;
-      const length = this.#header[LENGTH];
-      const more = this.#header[MORE] === 1;
-      const count = this.#header[COUNT];
-      const fill = this.#data.slice(0, length);
-      Atomics.store(this.#header, STATE, 0);
-      this.#onTook();
-      if (count > 0) return this.#unpack(fill, count);
-      pieces.push(fill);
-      if (!more) break;
+      if (full) {
+        const length = header[LENGTH];
+        const more = header[MORE] === 1;
+        const count = header[COUNT];
+        const fill = this.#data.slice(0, length);
+        Atomics.store(header, STATE, 0);
+        this.#onTook();
+        if (count > 0) return this.#unpack(fill, count);
+        pieces.push(fill);
+        if (!more) break;
+        continue;
+      }
+      // Once a message has begun, the rest of it is already on its way: wait it out.
+      const left = pieces.length > 0 ? Infinity : deadline - performance.now();
+      if (left <= 0) return undefined;
+      Atomics.wait(header, BELL, bell, left);
     }
     if (pieces.length === 1) return decode(pieces[0]);
     const whole = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));

@@ -7,7 +7,8 @@
 // 2. Page ⇄ Python driver (PythonSession; workers/python-main.js): requests as in 1, and the
 //    driver's own Driver messages.
 // 3. Page → the Python driver's mailbox (mailbox.js), read by the blocked program: MailKind.
-//    (Calls go from the driver to the Python processes in a shared queue: call-queue.js.)
+//    (Calls go from the driver to the Python processes in a shared queue, call-queue.js,
+//    and most answers from the processes straight to the driver, result-queue.js.)
 // 4. Rayon threads → page, on a BroadcastChannel per run (JsHost in src/wasm.rs): ThreadNews.
 // 5. Frame → parent page: Frame.
 
@@ -74,8 +75,11 @@ export const Driver = Object.freeze({
   took: () => ({ took: true }), // the program read its mailbox: the next answer may go in
   lines: (lines) => ({ lines }),
   span: (kind, from, to) => ({ span: { kind, from, to } }),
-  // `calls`: the executor's call queue (call-queue.js), which the driver fills itself.
-  spawn: (pool, names, init, calls) => ({ spawn: { pool, names: [...names], init, calls } }),
+  // `calls`: the executor's call queue (call-queue.js), which the driver fills itself;
+  // `results`: its result queue (result-queue.js), which its processes fill.
+  spawn: (pool, names, init, calls, results) => ({
+    spawn: { pool, names: [...names], init, calls, results },
+  }),
   // A call too big for the queue: the process that takes it gets it from the page.
   big: (pool, id, payload) => ({ big: { pool, id, payload } }),
   // `submitted`: how many calls the driver put in the pool's queue, all told.

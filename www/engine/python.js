@@ -1,8 +1,11 @@
 // A Python session: a program run as __main__ in a driver interpreter (www/workers/python-main.js),
 // and for each executor the program creates, a ProcessPool (pool.js) of Python processes, each
 // its own interpreter (www/workers/python.js). The page is the switchboard: the driver's work
-// goes to the pool it names, and every answer goes back into the driver's mailbox (mailbox.js),
-// where the blocked program picks it up.
+// goes to the pool it names (its calls, straight into the pool's call queue), and the
+// processes' answers go straight to the driver too (result-queue.js), where the blocked
+// program picks them up; the page hears which tasks ran, for the timeline, and puts its own
+// word (a pool broken, an answer too big for the result queue) in the driver's mailbox
+// (mailbox.js).
 import { ProcessPool } from "./pool.js";
 import { MailboxWriter, mailboxBuffer } from "./mailbox.js";
 import { Kind, MailKind, driverMessage } from "./protocol.js";
@@ -46,6 +49,8 @@ export class PythonSession {
   #driver = null;
   #pools = new Map();
   #mailbox = null;
+  /** The mailbox's buffer: the processes ring its bell when they answer. */
+  #bell = null;
   #run = null;
   #lanes = 0;
   /** The first main interpreter's memory, just started: every later one starts from it. */
@@ -115,6 +120,7 @@ export class PythonSession {
       if (this.#run !== run) throw abortError();
       const buffer = this.#processes ? mailboxBuffer() : null;
       this.#mailbox = buffer ? new MailboxWriter(buffer) : null;
+      this.#bell = buffer;
       const startedAt = now();
       const error = await this.#request({ kind: Kind.run, source, buffer, scale });
       return { error, startedAt, endedAt: now(), driver };
@@ -138,6 +144,7 @@ export class PythonSession {
     for (const entry of this.#pools.values()) entry.pool.shutdown();
     this.#pools.clear();
     this.#mailbox = null;
+    this.#bell = null;
     this.#run = null;
   }
 
@@ -263,7 +270,7 @@ export class PythonSession {
   }
 
   /** An executor's first submit: its processes start, each importing the program. */
-  #spawn({ pool: poolId, names, init, calls }) {
+  #spawn({ pool: poolId, names, init, calls, results }) {
     const { source, scale } = this.#run;
     const lanes = names.map((name) => ({ id: ++this.#lanes, name, spawnAt: now() }));
     lanes.forEach((lane) => this.#hooks.onLane?.(lane));
@@ -315,7 +322,7 @@ export class PythonSession {
         names.map(() => null),
         {
           pipeline: false,
-          context: { calls },
+          context: { calls, results, bell: this.#bell },
           onResult: (outcome) => outcome.error && broken(abruptly(outcome.error.message)),
         },
       )
@@ -336,11 +343,23 @@ export class PythonSession {
     entry.claims.delete(id);
   }
 
-  /** A process's answer to call `id`: to the program's mailbox, and its span to the timeline. */
+  /**
+   * Tasks process `i` ran, {start, end, label} each, answered in its result queue: their
+   * spans to the timeline.
+   */
+  #ran(entry, i, tasks) {
+    for (const { start, end, label } of tasks) this.#ranOne(entry, i, start, end, label);
+  }
+
+  /** A process's answer that did not go into its result queue: to the program's mailbox. */
   #answer(entry, i, { id, ok, payload, label, start, end }) {
-    entry.answered += 1;
-    this.#hooks.onSpan?.({ lane: entry.lanes[i].id, kind: "run", from: start, to: end, label });
     this.#mailbox.send({ kind: MailKind.result, id, ok }, payload);
+    this.#ranOne(entry, i, start, end, label);
+  }
+
+  #ranOne(entry, i, from, to, label) {
+    entry.answered += 1;
+    this.#hooks.onSpan?.({ lane: entry.lanes[i].id, kind: "run", from, to, label });
     if (entry.answered === entry.submitted) this.#close(entry.id, entry);
   }
 
@@ -358,12 +377,13 @@ export class PythonSession {
     if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);
   }
 
-  /** What process `i` of pool `entry` says: lines, spans, answers, and calls it took. */
+  /** What process `i` of pool `entry` says: lines, spans, tasks it ran, answers, calls it took. */
   #news(entry, i, news) {
     const lane = entry.lanes[i].id;
     const live = this.#pools.get(entry.id) === entry; // answers for a pool ended are dropped
     if (news.type === "lines") this.#lines(lane, news.lines);
     else if (news.type === "span") this.#hooks.onSpan?.({ lane, ...news });
+    else if (live && news.type === "ran") this.#ran(entry, i, news.tasks);
     else if (live && news.type === "result") this.#answer(entry, i, news);
     else if (live && news.type === "claimed") {
       if (entry.big.has(news.id)) this.#handOver(entry, i, news.id, entry.big.get(news.id));

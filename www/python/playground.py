@@ -311,9 +311,11 @@ def _shutdown_all(wait):
 
 
 def _release(executor):
-    """Its processes are gone (or never started): they count against no later executor."""
+    """Its processes are gone (or never started), or its work is all answered: they count
+    against no later executor, and its result queue is done with."""
     _executors.pop(executor._id, None)
     _holding.pop(executor._id, None)
+    _pp.release(executor._id)
 
 
 def _pump(timeout=None):

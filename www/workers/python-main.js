@@ -1,10 +1,12 @@
 // The Python driver: runs the program as __main__ in its own interpreter, off the page's
 // thread. Its executors' calls go into each executor's call queue (call-queue.js), from which
 // the Python processes the page started for it ({spawn}, {shutdown}: www/engine/python.js)
-// take them; their answers come back through the mailbox
-// (www/engine/mailbox.js), on which the program blocks while it waits, as CPython's does.
+// take them; their answers come back through each executor's result queue (result-queue.js),
+// and the page's word through the mailbox (mailbox.js), on which the program blocks while it
+// waits, as CPython's does.
 import { MailboxReader } from "../engine/mailbox.js";
 import { CallQueueWriter, INLINE_MAX, callQueueBuffer } from "../engine/call-queue.js";
+import { ResultQueueReader, resultQueueBuffer } from "../engine/result-queue.js";
 import { Driver, Kind } from "../engine/protocol.js";
 import { respond } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
@@ -25,8 +27,10 @@ const queues = new Map();
 const bridge = {
   spawn(pool, names, init) {
     const calls = callQueueBuffer();
+    const results = resultQueueBuffer();
     queues.set(pool, { writer: new CallQueueWriter(calls), submitted: 0 });
-    postMessage(Driver.spawn(pool, names, init, calls));
+    mailbox.listen(pool, new ResultQueueReader(results));
+    postMessage(Driver.spawn(pool, names, init, calls, results));
   },
   // The call goes into the queue the executor's processes take from, as CPython's submit
   // feeds its call queue: no message through the page, whose turn would cost every call a
@@ -51,6 +55,10 @@ const bridge = {
   shutdown(pool, atOnce) {
     postMessage(Driver.shutdown(pool, atOnce, queues.get(pool)?.submitted ?? 0));
     queues.delete(pool);
+  },
+  // The executor's work is all answered, or will never be: its result queue is done with.
+  release(pool) {
+    mailbox?.forget(pool);
   },
   // Blocks until the page answers, or `ms` pass (ms < 0: no limit); undefined if none came.
   receive(ms) {

@@ -1,14 +1,15 @@
 // A Python "process": its own Pyodide interpreter, in a worker of the page's ProcessPool.
 // It imports the program as CPython's spawn start method does, then runs pickled calls, one
 // at a time, taken from the queue its executor's processes share. It tells the page what it
-// prints, when it started, imported the program and slept, and each call's answer with when
-// its task ran ({news}, which the pool hands to its onNews).
+// prints, when it started, imported the program and slept, and when each task ran ({news},
+// which the pool hands to its onNews); its answers go straight to the program's driver.
 // Its interpreter may start before any executor wants it ({kind: start}, no reply: the page
 // keeps such ready processes, as CPython's forkserver keeps a ready image); {kind: init} then
 // only installs its role and imports the program.
 import { Kind, news as newsMessage } from "../engine/protocol.js";
 import { serve } from "../engine/serve.js";
 import { CallQueueReader } from "../engine/call-queue.js";
+import { ResultQueueWriter } from "../engine/result-queue.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
@@ -19,6 +20,14 @@ const news = (item) => postMessage(newsMessage(item));
 const output = lineBatcher((lines) => news({ type: "lines", lines }));
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
+
+/**
+ * How often, at most, a busy process tells the page which tasks it ran (ms): the timeline's
+ * bars, and the page's count of answers. One message per task cost the page's thread a turn
+ * each, on the cores the tasks run on. A process also tells as soon as it has no call to run,
+ * and before it ends.
+ */
+const TELL_EVERY_MS = 100;
 
 /** The payload of call `id`, from the page: its process asks for it once it took the call. */
 function byMessage(id) {
@@ -69,23 +78,38 @@ serve({
 
   // The executor's calls, from the queue all its processes share (call-queue.js), for as
   // long as the process lives: it takes the oldest call whenever it is free, as CPython's
-  // processes do. Each answer goes to the page at once, with its task's span on the timeline;
-  // Python's own exceptions are values ([ok = false, pickled (exception, traceback)]), raised
-  // again by the caller. A call too big for the queue comes by message ({kind: call}).
+  // processes do. Each answer goes at once into the executor's result queue, which the
+  // driver reads (result-queue.js): an answer given must outlive a next call that ends this
+  // process (os._exit), as in CPython. One too big for it, or that finds it full, goes to the
+  // page, which forwards it. Python's own exceptions are values ([ok = false, pickled
+  // (exception, traceback)]), raised again by the caller. A call too big for the call queue
+  // comes by message ({kind: call}).
   async [Kind.run]({ context }) {
     const calls = new CallQueueReader(context.calls);
-    for (;;) {
-      const { id, payload } = calls.take();
-      const pickled = payload ?? (await byMessage(id));
-      const start = now();
-      const answer = python.playground.run_task(pickled);
-      const end = now();
-      output.flush();
-      const [ok, result, label] = answer;
-      answer.destroy?.();
-      // At once, not held to go with the next: if the next call ends this process (os._exit),
-      // this one's answer must already be out, as in CPython.
-      news({ type: "result", id, ok, payload: result, label, start, end });
+    const results = new ResultQueueWriter(context.results, context.bell);
+    let ran = []; // tasks answered that the page has not heard of: {start, end, label}
+    let toldAt = now();
+    const tell = () => {
+      if (ran.length > 0) news({ type: "ran", tasks: ran });
+      ran = [];
+      toldAt = now();
+    };
+    try {
+      for (;;) {
+        const call = calls.take(0) ?? (tell(), calls.take());
+        const pickled = call.payload ?? (await byMessage(call.id));
+        const start = now();
+        const answer = python.playground.run_task(pickled);
+        const end = now();
+        output.flush();
+        const [ok, result, label] = answer;
+        answer.destroy?.();
+        if (results.put(call.id, ok, result)) ran.push({ start, end, label });
+        else news({ type: "result", id: call.id, ok, payload: result, label, start, end });
+        if (end - toldAt >= TELL_EVERY_MS) tell();
+      }
+    } finally {
+      tell(); // a call that ended this process: what it ran before is still on the timeline
     }
   },
 

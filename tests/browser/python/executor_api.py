@@ -81,6 +81,14 @@ if __name__ == '__main__':
         # More than the call queue holds at once (2.4 MB in 1 MiB): submit waits for room.
         sizes = [200_000 + n for n in range(12)]
         check('a full queue', list(executor.map(len, [b'a' * n for n in sizes])) == sizes)
+        # Results too big for the result queue (128 KiB) reach the program through the page.
+        sizes = [10, 300_000, 20, 2_000_000, 30]
+        check('big results', [len(b) for b in executor.map(blob, sizes)] == sizes)
+        # Answers the program does not read for a while: more than its result queue holds
+        # (1.2 MB in 512 KiB); those that find it full go through the page instead.
+        futures = [executor.submit(blob, 100_000 + n) for n in range(12)]
+        time.sleep(2)
+        check('a full result queue', [len(f.result()) for f in futures] == [100_000 + n for n in range(12)])
         # A result, or an argument, too large to pass between processes is refused with why.
         too_large = (256 << 20) + 1
         try:

@@ -1,0 +1,34 @@
+// A ring of bytes in a SharedArrayBuffer: the body of the Python executors' call and result
+// queues (call-queue.js, result-queue.js). An Int32 header of counters the queues define, then
+// the ring, a power of two in size, so that positions counted since the start (wrapping at
+// 2^32) wrap with it; an entry may run across the ring's end.
+
+export class ByteRing {
+  /** `headerBytes`: the header's size (a multiple of 4); the ring is the rest of `buffer`. */
+  constructor(buffer, headerBytes) {
+    this.header = new Int32Array(buffer, 0, headerBytes / 4);
+    this.data = new Uint8Array(buffer, headerBytes);
+    this.mask = this.data.length - 1;
+  }
+
+  /** Bytes free when `head` and `tail` bytes have been taken and put. */
+  free(head, tail) {
+    return this.data.length - ((tail - head) >>> 0);
+  }
+
+  write(at, bytes) {
+    const from = (at >>> 0) & this.mask;
+    const first = Math.min(bytes.length, this.data.length - from);
+    this.data.set(bytes.subarray(0, first), from);
+    this.data.set(bytes.subarray(first), 0);
+  }
+
+  read(at, length) {
+    const from = (at >>> 0) & this.mask;
+    const out = new Uint8Array(length);
+    const first = Math.min(length, this.data.length - from);
+    out.set(this.data.subarray(from, from + first));
+    out.set(this.data.subarray(0, length - first), first);
+    return out;
+  }
+}
