@@ -24,8 +24,6 @@ import { ResultsView } from "./page/results.js";
 import { MODES, poolStatus } from "./page/wording.js";
 import { TimelineView } from "./page/timeline.js";
 import { Meter } from "./page/meter.js";
-import { explain } from "./page/explain.js";
-import { SweepView, sweepCounts } from "./page/sweep.js";
 import { wireSharing } from "./page/share.js";
 import { isEmbedded, linksOutOfFrame, reportHeight, wireEmbedChooser } from "./page/embed.js";
 import { programInLink } from "./page/link.js";
@@ -33,6 +31,17 @@ import { programInLink } from "./page/link.js";
 const $ = (id) => document.getElementById(id);
 /** How long the process pool may take to start before the page says it could not. */
 const POOL_START_S = 20;
+
+/**
+ * "Explain this result" (page/explain.js), which loads with the first result: the first
+ * load is every reader's. Where it cannot load, the explanation says so.
+ */
+function explainer() {
+  return import("./page/explain.js").then(
+    ({ explain }) => explain,
+    (error) => () => `The explanation of this result could not be loaded (${error.message}).`,
+  );
+}
 
 export class App {
   cpus = showCpuCount();
@@ -51,7 +60,8 @@ export class App {
   #history = new History($("history"));
   #timeline = new TimelineView($("timeline"), $("timeline-tip"));
   #meter = new Meter($("meter"));
-  #sweepView = new SweepView();
+  /** The sweep's view (page/sweep.js), once a sweep has run. */
+  #sweepView = null;
 
   /**
    * Starts the page: isolation first (it may reload the page once), then what this browser
@@ -197,12 +207,13 @@ export class App {
     } finally {
       live.stop();
     }
-    this.#showSeries(series, specs);
+    await this.#showSeries(series, specs);
     return series;
   }
 
   /** A finished series: its result, explanation, timeline and picture, and a History row. */
-  #showSeries(series, specs) {
+  async #showSeries(series, specs) {
+    const explain = await explainer();
     const { settings, facts } = series;
     const baseline = this.#history.baselineFor(settings, facts);
     this.#view.end(series, baseline);
@@ -226,15 +237,21 @@ export class App {
     if (prep?.memoryBytes) $("pool-status").textContent = poolStatus(mode, prep);
   }
 
-  /** The sweep (engine/sweep.js) of `settings`, shown as it goes and when it is done. */
+  /**
+   * The sweep (engine/sweep.js) of `settings`, shown as it goes and when it is done. Its view
+   * loads with the first sweep: most readers never run one, and the first load is everyone's.
+   */
   async #runSweep(settings) {
-    this.#sweepView.status("Starting the sweep…");
-    const kinds = ["process", ...(this.available.threads === true ? ["threads"] : [])];
-    const counts = sweepCounts(this.cpus, this.#core.maxWorkers());
-    const variant = (s, changes) => this.#settings.variant(s, changes);
     await this.#stoppable(async (signal) => {
+      let view = this.#sweepView;
       try {
-        const onStep = (step) => this.#sweepView.step(step);
+        const { SweepView, sweepCounts } = await import("./page/sweep.js");
+        view = this.#sweepView ??= new SweepView();
+        view.status("Starting the sweep…");
+        const kinds = ["process", ...(this.available.threads === true ? ["threads"] : [])];
+        const counts = sweepCounts(this.cpus, this.#core.maxWorkers());
+        const variant = (s, changes) => this.#settings.variant(s, changes);
+        const onStep = (step) => view.step(step);
         const sweep = await measureSweep({
           core: this.#core,
           modes: this.#modes,
@@ -246,10 +263,11 @@ export class App {
           onStep,
         });
         this.#lastSweep = { ...sweep, cpus: this.cpus };
-        this.#sweepView.end(this.#lastSweep);
+        view.end(this.#lastSweep);
         showMeasuredCores(this.#lastSweep);
       } catch (error) {
-        this.#sweepView.end(null, error);
+        if (view) view.end(null, error);
+        else $("sweep-status").textContent = `The sweep could not start: ${error.message}.`;
       }
     });
   }

@@ -2,7 +2,6 @@
 // of rules and messages for both), and written back to the link, the code panes and the
 // embed snippets whenever they change.
 import { banner } from "./banner.js";
-import { showCode } from "./code.js";
 import { showLinks } from "./embed.js";
 import { putSettingsInLink } from "./link.js";
 
@@ -108,9 +107,20 @@ export class Settings {
     this.#controls.showErrors([]);
   }
 
-  /** The code panes for `settings`. */
+  /**
+   * The code panes for `settings`. Their module loads when they are first shown: most
+   * readers never open them, and the first load is every reader's.
+   */
   showCode(settings) {
-    showCode(settings, this.#core().facts(settings), this.workload(settings.workload));
+    const facts = this.#core().facts(settings);
+    const info = this.workload(settings.workload);
+    import("./code.js").then(
+      (code) => code.showCode(settings, facts, info),
+      (error) => {
+        const why = `The code could not be loaded (${error.message}).`;
+        document.getElementById("code-python").textContent = why;
+      },
+    );
   }
 
   /** Links that carry the settings: out of an embed, and the embed snippets for a post. */
