@@ -123,7 +123,10 @@ export class PythonSession {
       this.#bell = buffer;
       const startedAt = now();
       const error = await this.#request({ kind: Kind.run, source, buffer, scale });
-      return { error, startedAt, endedAt: now(), driver };
+      const endedAt = now();
+      await this.#heardAll();
+      if (this.#run !== run) throw abortError();
+      return { error, startedAt, endedAt, driver };
     } finally {
       if (this.#run === run) this.#end();
     }
@@ -141,7 +144,10 @@ export class PythonSession {
   #end() {
     this.#driver?.worker.terminate();
     this.#driver = null;
-    for (const entry of this.#pools.values()) entry.pool.shutdown();
+    for (const entry of this.#pools.values()) {
+      entry.pool.shutdown();
+      entry.onClosed();
+    }
     this.#pools.clear();
     this.#mailbox = null;
     this.#bell = null;
@@ -303,7 +309,11 @@ export class PythonSession {
       // took them, from the processes; each goes once both are here (in either order).
       big: new Map(),
       claims: new Map(),
+      // Resolved once the pool is closed, every news of its processes heard (#heardAll).
+      closed: null,
+      onClosed: null,
     };
+    entry.closed = new Promise((resolve) => (entry.onClosed = resolve));
     this.#pools.set(poolId, entry);
     const broken = (message) => {
       if (this.#pools.get(poolId) !== entry) return;
@@ -375,6 +385,20 @@ export class PythonSession {
     closeCallQueue(entry.calls); // a driver waiting for room in it stops waiting
     entry.pool.shutdown();
     if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);
+    entry.onClosed();
+  }
+
+  /**
+   * Resolves once the page has heard all there is of every executor the program shut down.
+   * The processes' answers reach the program straight (result-queue.js), so a program can
+   * end before the page has heard which of its tasks ran, and what they printed: each
+   * process tells as soon as its queue is empty, and the page closes a pool once it has
+   * heard of every call the program put in it (#ranOne). Not waiting would leave the
+   * timeline and the output short of the last tasks whenever the program was the quicker.
+   */
+  #heardAll() {
+    const shutDown = [...this.#pools.values()].filter((entry) => entry.submitted !== null);
+    return Promise.all(shutDown.map((entry) => entry.closed));
   }
 
   /** What process `i` of pool `entry` says: lines, spans, tasks it ran, answers, calls it took. */
