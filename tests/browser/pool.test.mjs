@@ -105,6 +105,35 @@ test("short tasks are pipelined, at most 200 messages to a worker, and every res
   assert.equal(r.alone, 1, "pipeline: false sends a worker one message at a time");
 });
 
+test("a longer task has one message waiting behind it, and only while more jobs wait than there are workers", async () => {
+  const r = await withPool(2, async ({ pool, plan }) => {
+    // 16 tasks of about 10 ms here: each computes for far more than the 2 ms that make a
+    // task short (PIPELINE_MS), on any machine this runs on.
+    const specs = plan({ workload: "primes", size: 8000000, tasks: 16 });
+    const open = new Map();
+    const dispatches = [];
+    const out = await pool.map(specs, {
+      onDispatch: (positions, worker) => {
+        open.set(worker, (open.get(worker) ?? 0) + 1);
+        dispatches.push({ first: positions[0], open: open.get(worker) });
+      },
+      onResult: (outcome) => open.set(outcome.worker, open.get(outcome.worker) - 1),
+    });
+    return { dispatches, order: out.map((o) => o.value?.index) };
+  });
+  assert.deepEqual(
+    r.order,
+    Array.from({ length: 16 }, (_, i) => i),
+  );
+  const most = Math.max(...r.dispatches.map((d) => d.open));
+  assert.equal(most, 2, "a worker's first answer lets it have one message waiting");
+  // Tasks leave in order, so task k leaves with 16 - k - 1 jobs still waiting on the page.
+  for (const { first, open } of r.dispatches) {
+    if (open === 2) assert.ok(16 - first - 1 >= 2, `task ${first} was sent to wait behind another`);
+  }
+  assert.equal(r.dispatches.at(-1).open, 1, "the last task goes to a worker with nothing else");
+});
+
 test("a panic with messages queued behind it fails its task only: the queued ones run elsewhere", async () => {
   const r = await withPool(2, async ({ pool, plan }) => {
     const specs = plan({ workload: "tiny", size: 400, tasks: 400, fail_task: 150 });

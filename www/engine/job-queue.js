@@ -8,6 +8,11 @@ export class JobQueue {
   #jobs = [];
   #head = 0;
 
+  /** How many jobs wait. */
+  get length() {
+    return this.#jobs.length - this.#head;
+  }
+
   get empty() {
     return this.#head === this.#jobs.length;
   }

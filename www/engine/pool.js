@@ -27,11 +27,17 @@ const WORKER_URL = new URL("../workers/process.js", import.meta.url);
  * the time of a task that computes for a few µs. So while a worker's last message computed in
  * under this, it gets more, up to MAX_IN_FLIGHT: a task that turns out long keeps at most
  * about this much work waiting behind it, and a task that sleeps hands its queue back
- * (serve.js). Slower tasks go one message at a time, as Python's pool sends them.
- * So do tasks that may sleep (map's `pipeline: false`): a worker about to sleep hands its queue
- * back, but by then the other workers may have started tasks queued after it, and tasks that
- * sleep are where start order shows (Python's executor starts them in order from one shared
- * queue).
+ * (serve.js). A slower task gets one message waiting behind it, as CPython's executor
+ * queues calls ahead of its processes (its call queue holds one more than it has processes):
+ * a worker then starts its next task without waiting on the page, whose answer to a finished
+ * task took 0.2–0.5 ms here, more while the page draws (docs/benchmarks.md). Only while
+ * more jobs wait than there are workers, though: a worker holding a task it has not started
+ * while another has nothing left is the one way this can lengthen a run, so the last jobs go
+ * one message at a time, to whichever worker is free first.
+ * Tasks that may sleep go one message at a time throughout (map's `pipeline: false`): a
+ * worker about to sleep hands its queue back, but by then the other workers may have started
+ * tasks queued after it, and tasks that sleep are where start order shows (Python's executor
+ * starts them in order from one shared queue).
  */
 const PIPELINE_MS = 2;
 /**
@@ -313,7 +319,8 @@ export class ProcessPool {
 
   /** How many messages `slot` may have unanswered now, to take `job` (see PIPELINE_MS). */
   #depth(slot, job) {
-    if (!job.map.pipeline || slot.workMs === null || slot.workMs >= PIPELINE_MS) return 1;
+    if (!job.map.pipeline || slot.workMs === null) return 1;
+    if (slot.workMs >= PIPELINE_MS) return this.#queue.length > this.#size ? 2 : 1;
     return Math.min(MAX_IN_FLIGHT, Math.floor(PIPELINE_MS / Math.max(slot.workMs, 0.01)));
   }
 
