@@ -297,7 +297,7 @@ test(`${ENGINE} | the Python panel on a header-less host under ${SUBPATH}`, asyn
     assert.equal(result.error, null, result.error ?? "");
     const finished = result.lines.find((l) => l.text.startsWith("Finished in"));
     assert.ok(finished, "the program ran to its end");
-    assert.match(result.status, /started ahead of the executor/);
+    assert.match(result.status, /started ahead of the program's request/);
   } finally {
     await page.close();
   }

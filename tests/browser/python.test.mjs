@@ -3,7 +3,11 @@
 // interpreters anyway, and each page would load Python again.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   ENGINE,
   usePlayground,
@@ -27,6 +31,31 @@ async function open() {
   }
   return page;
 }
+
+/**
+ * The lines CPython (the machine's python3) prints for `source` run as a file's __main__ with
+ * the spawn start method: each process imports the program again, as here (CPython 3.14's
+ * default on Linux, forkserver, imports it the same way).
+ */
+function cpythonSays(source) {
+  const dir = mkdtempSync(join(tmpdir(), "pp-cpython-"));
+  try {
+    writeFileSync(join(dir, "main.py"), source);
+    const run = [
+      "import multiprocessing, runpy",
+      "multiprocessing.set_start_method('spawn')",
+      "runpy.run_path('main.py', run_name='__main__')",
+    ].join("; ");
+    return execFileSync("python3", ["-c", run], { cwd: dir, encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pids differ from run to run and machine to machine: "process id: 1234" reads "process id: N". */
+const withoutPids = (lines) => lines.map((line) => line.replace(/\b\d{1,7}\b/g, "N"));
 
 const mains = (result) => result.lines.filter((l) => l.process === "main").map((l) => l.text);
 const fromProcesses = (result) => result.lines.filter((l) => l.process !== "main");
@@ -70,11 +99,11 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
   assert.ok(secondsTaken >= 1.2, `Finished in ${secondsTaken} s: the 12 s sleep at 0.1× is 1.2 s`);
   // Their start-up is said to have come before the executor, and is not in the time from the
   // executor to its first result.
-  const said = /(all|\d+ of them) started ahead of the executor \(/.exec(result.status);
+  const said = /(all|\d+ of them) started ahead of the program's request \(/.exec(result.status);
   assert.ok(said, result.status);
   const ahead = said[1] === "all" ? cpus : Number.parseInt(said[1], 10);
   assert.ok(ahead >= 1, "at least one process was ready");
-  assert.match(result.status, /the first result \d+\.\d\d s after the executor asked for them/);
+  assert.match(result.status, /the first result \d+\.\d\d s after the program asked for them/);
   const lanes = await page.$$eval("#py-timeline .py-row-name", (rows) =>
     rows.map((r) => r.textContent),
   );
@@ -130,6 +159,178 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
   // Work left running by shutdown(wait=False) finishes before the program's end, as in CPython.
   const late = fromProcesses(result).map((l) => l.text);
   assert.ok(late.includes("finished after shutdown"), "the work left running was finished");
+});
+
+test("multiprocessing.Process works as CPython's: start, join with a timeout, exit codes, terminate, kill, close, subclasses, current and parent process", async () => {
+  await open();
+  const source = await readFile(new URL("python/process_api.py", import.meta.url), "utf8");
+  const result = await runPython(page, { source });
+  assert.equal(result.error, null, result.error ?? "");
+  const said = mains(result);
+  assert.deepEqual(
+    said.filter((t) => !t.startsWith("OK ")),
+    ["done"],
+    "every check says OK, and the program ran to its end",
+  );
+  for (const check of [
+    "initial",
+    "pid",
+    "exitcode 0",
+    "repr",
+    "args and kwargs",
+    "an exception: exitcode 1",
+    "sys.exit",
+    "os._exit",
+    "join timeout",
+    "active_children",
+    "terminate",
+    "repr SIGTERM",
+    "kill",
+    "join before start",
+    "start twice",
+    "daemon after start",
+    "closed",
+    "pickling",
+    "subclass",
+    "current and parent",
+    "three at once",
+  ]) {
+    assert.ok(said.includes(`OK ${check}`), `${check}: ${said.find((t) => t.includes(check))}`);
+  }
+  // The process whose target raised printed its traceback, as CPython's does; its lines are
+  // tagged with its pid (Process-3 is the program's third process: pid 4).
+  const failed = result.lines.filter((l) => l.process === "process 4").map((l) => l.text);
+  assert.equal(failed[0], "Process Process-3:");
+  assert.equal(failed[1], "Traceback (most recent call last):");
+  assert.equal(failed.at(-1), "ValueError: no good");
+});
+
+test("the library documentation's Process examples print what CPython prints, pids aside", async () => {
+  await open();
+  const hello = [
+    "from multiprocessing import Process",
+    "",
+    "def f(name):",
+    "    print('hello', name)",
+    "",
+    "if __name__ == '__main__':",
+    "    p = Process(target=f, args=('bob',))",
+    "    p.start()",
+    "    p.join()",
+  ].join("\n");
+  const info = [
+    "from multiprocessing import Process",
+    "import os",
+    "",
+    "def info(title):",
+    "    print(title)",
+    "    print('module name:', __name__)",
+    "    print('parent process:', os.getppid())",
+    "    print('process id:', os.getpid())",
+    "",
+    "def f(name):",
+    "    info('function f')",
+    "    print('hello', name)",
+    "",
+    "if __name__ == '__main__':",
+    "    info('main line')",
+    "    p = Process(target=f, args=('bob',))",
+    "    p.start()",
+    "    p.join()",
+  ].join("\n");
+  for (const source of [hello, info]) {
+    const result = await runPython(page, { source });
+    assert.equal(result.error, null, result.error ?? "");
+    const ours = result.lines.map((l) => l.text);
+    assert.deepEqual(withoutPids(ours), withoutPids(cpythonSays(source)));
+    if (source === info) {
+      // The child's parent is the program: its pid is the one the program printed.
+      const pid = (label, i) => ours.filter((t) => t.startsWith(label))[i].split(": ")[1];
+      assert.equal(pid("parent process", 1), pid("process id", 0));
+      assert.notEqual(pid("process id", 1), pid("process id", 0));
+    }
+  }
+});
+
+test("at a program's end its daemonic processes are terminated and the others joined, as in CPython", async () => {
+  await open();
+  const source = [
+    "from multiprocessing import Process",
+    "import time",
+    "",
+    "def late():",
+    "    time.sleep(0.5)",
+    "    print('late, but joined')",
+    "",
+    "def forever():",
+    "    time.sleep(60)",
+    "    print('a daemon lived on')",
+    "",
+    "if __name__ == '__main__':",
+    "    print('two processes start, and the program ends')",
+    "    Process(target=late).start()",
+    "    Process(target=forever, daemon=True).start()",
+  ].join("\n");
+  const result = await runPython(page, { source, scale: "1" });
+  assert.equal(result.error, null, result.error ?? "");
+  const ours = result.lines.map((l) => l.text);
+  // The program's line is out before its first process starts (CPython flushes there too).
+  assert.deepEqual(ours, ["two processes start, and the program ends", "late, but joined"]);
+  assert.deepEqual(ours, cpythonSays(source));
+});
+
+test("a process that starts a process of its own is told why it cannot here, and exits with 1", async () => {
+  await open();
+  const result = await runPython(page, {
+    source: [
+      "from multiprocessing import Process",
+      "",
+      "def grandchild():",
+      "    pass",
+      "",
+      "def child():",
+      "    Process(target=grandchild).start()",
+      "",
+      "if __name__ == '__main__':",
+      "    p = Process(target=child)",
+      "    p.start()",
+      "    p.join()",
+      "    print('exit code', p.exitcode)",
+    ].join("\n"),
+  });
+  assert.equal(result.error, null, result.error ?? "");
+  assert.deepEqual(mains(result), ["exit code 1"]);
+  const child = fromProcesses(result).map((l) => l.text);
+  assert.equal(child[0], "Process Process-1:");
+  assert.match(
+    child.at(-1),
+    /^RuntimeError: a process started here cannot start processes of its own: the page starts every interpreter for the program's main process/,
+  );
+});
+
+test("the example 'processes share nothing': each child counts in its own memory, the parent's global stays 0", async () => {
+  await open();
+  await page.selectOption("#py-example", "share");
+  await page.waitForFunction(() =>
+    document.querySelector("#py-source").value.includes("share nothing"),
+  );
+  const result = await runPython(page, {});
+  assert.equal(result.error, null, result.error ?? "");
+  const children = fromProcesses(result).map((l) => l.text);
+  assert.equal(children.length, 2);
+  // Each line is tagged with the pid it prints.
+  for (const { process, text } of fromProcesses(result)) {
+    assert.match(text, /^process \d+: counter = 1000$/);
+    assert.equal(text.split(":")[0], process);
+  }
+  assert.match(
+    mains(result)[0],
+    /^main process 1: counter = 0, after both children counted to 1000$/,
+  );
+  assert.deepEqual(mains(result)[1], "process 1: counter = 1");
+  const source = await page.inputValue("#py-source");
+  const sorted = (lines) => withoutPids(lines).sort();
+  assert.deepEqual(sorted(result.lines.map((l) => l.text)), sorted(cpythonSays(source)));
 });
 
 test("calls wait in one queue, as in CPython: with both processes asleep, the next call waits for one to wake", async () => {

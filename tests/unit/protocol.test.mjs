@@ -52,7 +52,7 @@ test("every Driver message is told apart from a reply, and from each other", () 
     Driver.took(),
     Driver.lines([{ text: "hi" }]),
     Driver.span("wait", 1, 2),
-    Driver.spawn(1, ["p1"], null, new SharedArrayBuffer(8)),
+    Driver.spawn(1, ["p1"], [2], null, new SharedArrayBuffer(8)),
     Driver.big(1, 7, new Uint8Array(1)),
     Driver.shutdown(1, false, 3),
   ];

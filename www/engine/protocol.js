@@ -76,9 +76,10 @@ export const Driver = Object.freeze({
   lines: (lines) => ({ lines }),
   span: (kind, from, to) => ({ span: { kind, from, to } }),
   // `calls`: the executor's call queue (call-queue.js), which the driver fills itself;
-  // `results`: its result queue (result-queue.js), which its processes fill.
-  spawn: (pool, names, init, calls, results) => ({
-    spawn: { pool, names: [...names], init, calls, results },
+  // `results`: its result queue (result-queue.js), which its processes fill; `pids`: what
+  // os.getpid() says in each (the program numbers its processes, as CPython does).
+  spawn: (pool, names, pids, init, calls, results) => ({
+    spawn: { pool, names: [...names], pids: [...pids], init, calls, results },
   }),
   // A call too big for the queue: the process that takes it gets it from the page.
   big: (pool, id, payload) => ({ big: { pool, id, payload } }),

@@ -52,7 +52,6 @@ export class PythonSession {
   /** The mailbox's buffer: the processes ring its bell when they answer. */
   #bell = null;
   #run = null;
-  #lanes = 0;
   /** The first main interpreter's memory, just started: every later one starts from it. */
   #snapshot = null;
   /**
@@ -114,7 +113,6 @@ export class PythonSession {
     if (this.#run) throw new Error("a program is already running");
     const run = { source, scale };
     this.#run = run;
-    this.#lanes = 0; // a new program numbers its processes from 1, as CPython does
     try {
       const driver = await this.warm();
       if (this.#run !== run) throw abortError();
@@ -276,9 +274,11 @@ export class PythonSession {
   }
 
   /** An executor's first submit: its processes start, each importing the program. */
-  #spawn({ pool: poolId, names, init, calls, results }) {
+  #spawn({ pool: poolId, names, pids, init, calls, results }) {
     const { source, scale } = this.#run;
-    const lanes = names.map((name) => ({ id: ++this.#lanes, name, spawnAt: now() }));
+    // A process's lane is its pid, which the program gives it (the program is 1, its
+    // processes 2, 3, …): what the process's os.getpid() prints is what tags its lines.
+    const lanes = names.map((name, i) => ({ id: pids[i], name, spawnAt: now() }));
     lanes.forEach((lane) => this.#hooks.onLane?.(lane));
     const pool = new ProcessPool({
       module: null,
@@ -289,7 +289,7 @@ export class PythonSession {
         source,
         init,
         cpus: this.#cpus,
-        pid: 1 + lanes[i].id,
+        pid: pids[i],
         name: names[i],
         scale,
         canBlock: this.#processes,

@@ -236,7 +236,7 @@ class PythonPanel {
 
   /**
    * " 2 processes, each started in 0.9–1.1 s with its own 40.0 MiB of memory; the first
-   * result 1.2 s after the executor asked for them.", or "". A process started ahead (see
+   * result 1.2 s after the program asked for them.", or "". A process started ahead (see
    * PythonSession's #keepProcessesReady) is said to be: its start-up came before the
    * executor, and is not in the time to the first result.
    */
@@ -260,11 +260,11 @@ class PythonPanel {
     const started =
       ahead === 0
         ? `each started in ${each}`
-        : `${ahead === processes.length ? "all" : `${ahead} of them`} started ahead of the executor (${each} each, while the page waited),`;
+        : `${ahead === processes.length ? "all" : `${ahead} of them`} started ahead of the program's request (${each} each, while the page waited),`;
     const first = this.#firstResult(processes);
     status.firstResultMs = first === null ? "" : String(first);
     const result =
-      first === null ? "" : `; the first result ${secs(first)} s after the executor asked for them`;
+      first === null ? "" : `; the first result ${secs(first)} s after the program asked for them`;
     return ` ${plural(processes.length, "process", "processes")}, ${started}${memory}${result}.`;
   }
 
@@ -324,7 +324,7 @@ async function example(id) {
   return response.text();
 }
 
-/** How the output and the timeline name an interpreter: CPython's process names. */
+/** How the output and the timeline name an interpreter: "main", or "process" and its pid. */
 function laneName(id) {
   return id === MAIN_LANE ? "main" : `process ${id}`;
 }

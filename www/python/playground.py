@@ -57,7 +57,7 @@ THREADS = (
     "parallel, use ProcessPoolExecutor."
 )
 ISOLATION = (
-    "ProcessPoolExecutor needs this page cross-origin isolated: the program waits for its "
+    "{what} needs this page cross-origin isolated: the program waits for its "
     "processes with Atomics.wait on shared memory (SharedArrayBuffer), which browsers allow "
     "only then. Serve the page with the headers Cross-Origin-Opener-Policy: same-origin and "
     "Cross-Origin-Embedder-Policy: require-corp, or let its service worker add them (reload "
@@ -71,6 +71,12 @@ BOOTSTRAP = (
     "        ...\n\n"
     "(Each process imports your program again, as CPython's spawn start method does, so the "
     "code that starts processes must sit under that line.)"
+)
+
+CHILDREN = (
+    "a process started here cannot start processes of its own: the page starts every "
+    "interpreter for the program's main process, so start them all from there (pass what a "
+    "process needs to do to it, e.g. through a Queue's results)"
 )
 
 try:  # CPython's own class, so `except BrokenProcessPool` in a program catches ours
@@ -100,6 +106,7 @@ _RemoteTraceback.__module__ = "concurrent.futures.process"
 
 _role = None  # "main" or "process"
 _isolated = False
+_bootstrapping = False  # a process is importing the program (start_process)
 
 
 # ---- Both roles ------------------------------------------------------------------------
@@ -145,6 +152,11 @@ def install(role, cpus, pid, isolated):
     _cf.as_completed = _base.as_completed = as_completed
     _cf.wait = _base.wait = wait
     multiprocessing.Pool = Pool
+    multiprocessing.Process = Process
+    multiprocessing.active_children = active_children
+    # The program is pid 1, its processes 2, 3, … (each started by it); the program itself
+    # was started by the page, which has no pid: 0, as for a process the kernel started.
+    os.getppid = lambda: 1 if role == "process" else 0
     threading.Thread.start = _no_threads
     sys.path.insert(0, os.getcwd())
 
@@ -192,6 +204,11 @@ def _label(fn, args):
     """What a task is called on the timeline: `do_something(8)`."""
     if isinstance(fn, functools.partial) and fn.func is _process_chunk:  # an executor's map
         fn, args = _process_chunk, (fn.args[0], args[0])
+    if fn is _bootstrap:  # a Process's whole life
+        process = args[0]
+        if process._target is None:
+            return f"{type(process).__name__}.run()"
+        return _label(process._target, process._args)
     if fn is _process_chunk:  # one message of a map: a chunk of calls
         inner, chunk = args
         if len(chunk) == 1:
@@ -221,6 +238,8 @@ def start_process(source, init, name):
     _write_main(source)
     module = _fresh_module("__mp_main__")
     sys.modules["__main__"] = module
+    global _bootstrapping
+    _bootstrapping = True
     try:
         exec(compile(source, "main.py", "exec"), module.__dict__)
         if init is not None:
@@ -228,6 +247,8 @@ def start_process(source, init, name):
             initializer(*initargs)
     except BaseException as error:  # noqa: BLE001 - the program's errors are the user's to see
         return "".join(traceback.format_exception(error))
+    finally:
+        _bootstrapping = False
     return None
 
 
@@ -302,6 +323,14 @@ def run_main(source):
 
 
 def _shutdown_all(wait):
+    if wait:  # CPython's exit terminates daemonic processes and joins the others
+        for process in list(_children):
+            if process.daemon and process.is_alive():
+                process.terminate()
+    else:
+        for process in list(_children):
+            process._ended_by_exit()
+    _children.clear()
     for executor in list(_executors.values()):
         if wait:
             executor.shutdown(wait=True)
@@ -439,7 +468,7 @@ class ProcessPoolExecutor(_base.Executor):
         if _role != "main":
             raise RuntimeError(BOOTSTRAP)
         if not _isolated:
-            raise RuntimeError(ISOLATION)
+            raise RuntimeError(ISOLATION.format(what="ProcessPoolExecutor"))
         if max_workers is None:
             # As CPython caps its default on Windows (at 61), silently: a machine with many
             # cores still runs the article's program.
@@ -475,11 +504,15 @@ class ProcessPoolExecutor(_base.Executor):
         self._started = False
         self._shutdown = False
         self._broken = None
+        self._processes = None  # [(name, pid)], or None: named when they start
 
     def _start(self):
         init = to_js(pickle.dumps(self._init)) if self._init is not None else None
-        names = [f"SpawnProcess-{next(_process_numbers)}" for _ in range(self._max_workers)]
-        _pp.spawn(self._id, to_js(names), init)
+        if self._processes is None:  # an executor's own: numbered when they start
+            numbers = [next(_process_numbers) for _ in range(self._max_workers)]
+            self._processes = [(f"SpawnProcess-{n}", 1 + n) for n in numbers]
+        names, pids = zip(*self._processes)
+        _pp.spawn(self._id, to_js(list(names)), init, to_js(list(pids)))
         _executors[self._id] = self
         self._started = True
 
@@ -704,3 +737,260 @@ class Pool:
 
     def __exit__(self, *exc):
         self.terminate()  # as multiprocessing.Pool does: `with` does not wait
+
+
+# ---- multiprocessing.Process ---------------------------------------------------------------
+
+#: The program's started processes, until joined (CPython's multiprocessing.process._children).
+_children = set()
+
+#: CPython's names for the exit codes of processes it ended by a signal.
+_SIGNALS = {-9: "-SIGKILL", -15: "-SIGTERM"}
+
+
+class _ParentProcess:
+    """parent_process() in a process: the program's main process, alive for as long as any
+    of its processes runs (the page ends them all when the program ends)."""
+
+    name = "MainProcess"
+    pid = ident = 1
+    daemon = False
+
+    def is_alive(self):
+        return True
+
+    def __repr__(self):
+        return "<_ParentProcess name='MainProcess' parent=None unknown>"
+
+
+def _bootstrap(process):
+    """A Process's life in its own interpreter, as CPython's BaseProcess._bootstrap: run(),
+    then the exit code; an exception's traceback goes to this process's stderr."""
+    import multiprocessing.process as mp
+
+    mp._current_process = process
+    mp._parent_process = _ParentProcess()
+    try:
+        process.run()
+        code = 0
+    except SystemExit as exit_:
+        if exit_.code is None:
+            code = 0
+        elif isinstance(exit_.code, int):
+            code = exit_.code
+        else:
+            sys.stderr.write(str(exit_.code) + "\n")
+            code = 1
+    except BaseException as error:  # noqa: BLE001 - CPython prints it and exits with 1
+        sys.stderr.write(f"Process {process.name}:\n")
+        tb = _from_program(error.__traceback__)
+        sys.stderr.write("".join(traceback.format_exception(type(error), error, tb)))
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return code
+
+
+def _exit_code(message):
+    """The exit code in the page's word on a process that ended a call (os._exit(3) reads
+    "exit(3)"), or 1 if it does not say (it crashed)."""
+    import re
+
+    found = re.search(r"exit\((-?\d+)\)", message or "")
+    return int(found.group(1)) if found else 1
+
+
+class Process:
+    """multiprocessing.Process: runs `target(*args, **kwargs)`, or run() in a subclass, in a
+    process of its own: an interpreter started for it alone, which imports the program as
+    CPython's spawn start method does and ends when run() returns."""
+
+    _start_method = "spawn"
+
+    def __init__(self, group=None, target=None, name=None, args=(), kwargs={}, *, daemon=None):
+        assert group is None, "group argument must be None for now"
+        self._identity = (next(_process_numbers),)
+        self._target = target
+        self._args = tuple(args)
+        self._kwargs = dict(kwargs)
+        self._name = name or f"{type(self).__name__}-{self._identity[0]}"
+        self._daemon = bool(daemon)
+        self._parent_pid = os.getpid()
+        self._popen = None  # (executor, future) once started, as CPython's Popen object
+        self._code = None  # the exit code, once known
+        self._closed = False
+
+    def __getstate__(self):
+        # What goes to the new process (CPython pickles the whole object for spawn too),
+        # without the parent's hold on it.
+        state = dict(self.__dict__)
+        state["_popen"] = None
+        return state
+
+    def run(self):
+        if self._target is not None:
+            self._target(*self._args, **self._kwargs)
+
+    def start(self):
+        self._check_closed()
+        assert self._popen is None, "cannot start a process twice"
+        assert self._parent_pid == os.getpid(), (
+            "can only start a process object created by current process"
+        )
+        if _role != "main":
+            raise RuntimeError(BOOTSTRAP if _bootstrapping else CHILDREN)
+        if not _isolated:
+            raise RuntimeError(ISOLATION.format(what="multiprocessing.Process"))
+        pickle.dumps(self)  # what cannot go to the process fails here, as in CPython
+        executor = ProcessPoolExecutor(1)
+        executor._processes = [(self._name, self._spawned_pid)]
+        future = executor.submit(_bootstrap, self)
+        executor.shutdown(wait=False)
+        self._popen = (executor, future)
+        _children.add(self)
+
+    @property
+    def _spawned_pid(self):
+        return 1 + self._identity[0]
+
+    def _poll(self):
+        """The exit code if the process has ended, else None; takes answers already here."""
+        if self._code is not None or self._popen is None:
+            return self._code
+        _, future = self._popen
+        while not future.done() and _waiting and _pump(0):
+            pass
+        if future.done():
+            if future.cancelled():
+                self._code = -15
+            elif future.exception() is not None:
+                self._code = _exit_code(str(future.exception()))
+            else:
+                self._code = future.result()
+        return self._code
+
+    def join(self, timeout=None):
+        self._check_closed()
+        assert self._parent_pid == os.getpid(), "can only join a child process"
+        assert self._popen is not None, "can only join a started process"
+        _, future = self._popen
+        try:
+            _until(lambda: self._poll() is not None, timeout)
+        except TimeoutError:
+            return
+        _children.discard(self)
+
+    def is_alive(self):
+        self._check_closed()
+        if self is _current():
+            return True
+        assert self._parent_pid == os.getpid(), "can only test a child process"
+        if self._popen is None:
+            return False
+        if self._poll() is None:
+            return True
+        _children.discard(self)
+        return False
+
+    def _end(self, code):
+        """terminate() and kill(): the page terminates the process's worker at once."""
+        self._check_closed()
+        if self._popen is not None and self._poll() is None:
+            executor, _ = self._popen
+            executor._terminate()
+            self._code = code
+
+    def terminate(self):
+        self._end(-15)
+
+    def kill(self):
+        self._end(-9)
+
+    def _ended_by_exit(self):
+        # The program ended (or raised) without joining: the page ends what still runs.
+        if self._popen is not None and self._code is None:
+            self._code = -15
+
+    def close(self):
+        if self._popen is not None and self._poll() is None:
+            raise ValueError(
+                "Cannot close a process while it is still running. "
+                "You should first call join() or terminate()."
+            )
+        _children.discard(self)
+        self._closed = True
+
+    def _check_closed(self):
+        if self._closed:
+            raise ValueError("process object is closed")
+
+    @property
+    def exitcode(self):
+        self._check_closed()
+        return self._poll()
+
+    @property
+    def pid(self):
+        self._check_closed()
+        if self is _current():
+            return os.getpid()
+        return None if self._popen is None else self._spawned_pid
+
+    ident = pid
+
+    @property
+    def name(self):
+        return self._name
+
+    @name.setter
+    def name(self, name):
+        assert isinstance(name, str), "name must be a string"
+        self._name = name
+
+    @property
+    def daemon(self):
+        return self._daemon
+
+    @daemon.setter
+    def daemon(self, daemonic):
+        assert self._popen is None, "process has already started"
+        self._daemon = bool(daemonic)
+
+    def __repr__(self):
+        code = None
+        if self is _current():
+            status = "started"
+        elif self._closed:
+            status = "closed"
+        elif self._parent_pid != os.getpid():
+            status = "unknown"
+        elif self._popen is None:
+            status = "initial"
+        else:
+            code = self._poll()
+            status = "started" if code is None else "stopped"
+        info = [type(self).__name__, f"name={self._name!r}"]
+        if self._popen is not None:
+            info.append(f"pid={self._spawned_pid}")
+        info.append(f"parent={self._parent_pid}")
+        info.append(status)
+        if code is not None:
+            info.append(f"exitcode={_SIGNALS.get(code, code)}")
+        if self._daemon:
+            info.append("daemon")
+        return "<" + " ".join(info) + ">"
+
+
+def _current():
+    import multiprocessing.process as mp
+
+    return mp._current_process
+
+
+def active_children():
+    """multiprocessing.active_children: the program's processes still running (a process
+    started here has none)."""
+    for process in list(_children):
+        process.is_alive()  # a process that has ended leaves the set
+    return list(_children)

@@ -25,12 +25,15 @@ const WAIT_SHOWN_MS = 1;
 const queues = new Map();
 
 const bridge = {
-  spawn(pool, names, init) {
+  spawn(pool, names, init, pids) {
+    // What the program printed before it started them comes first, as CPython flushes its
+    // streams before it starts a process.
+    output.flush();
     const calls = callQueueBuffer();
     const results = resultQueueBuffer();
     queues.set(pool, { writer: new CallQueueWriter(calls), submitted: 0 });
     mailbox.listen(pool, new ResultQueueReader(results));
-    postMessage(Driver.spawn(pool, names, init, calls, results));
+    postMessage(Driver.spawn(pool, names, pids, init, calls, results));
   },
   // The call goes into the queue the executor's processes take from, as CPython's submit
   // feeds its call queue: no message through the page, whose turn would cost every call a
