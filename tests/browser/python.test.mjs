@@ -57,6 +57,26 @@ function cpythonSays(source) {
 /** Pids differ from run to run and machine to machine: "process id: 1234" reads "process id: N". */
 const withoutPids = (lines) => lines.map((line) => line.replace(/\b\d{1,7}\b/g, "N"));
 
+/**
+ * Runs tests/browser/python/`file`, a program whose every check prints "OK <name>" (or
+ * "FAILED <name>: why") and which ends with "done", in the file's page; asserts that it ran to
+ * its end with every check OK, `checks` among them. Resolves with what the panel showed.
+ */
+async function runChecks(file, checks) {
+  await open();
+  const source = await readFile(new URL(`python/${file}`, import.meta.url), "utf8");
+  const result = await runPython(page, { source });
+  assert.equal(result.error, null, result.error ?? "");
+  const said = mains(result);
+  assert.deepEqual(
+    said.filter((t) => !t.startsWith("OK ")),
+    ["done"],
+    "every check says OK, and the program ran to its end",
+  );
+  for (const check of checks) assert.ok(said.includes(`OK ${check}`), check);
+  return result;
+}
+
 const mains = (result) => result.lines.filter((l) => l.process === "main").map((l) => l.text);
 const fromProcesses = (result) => result.lines.filter((l) => l.process !== "main");
 
@@ -117,17 +137,7 @@ test("the article's program, verbatim, prints its 30 tasks and a Finished line n
 });
 
 test("the executors' API works as CPython's: submit, map, as_completed, wait, timeout, initializer, Pool, shutdown(wait=False), limits, big calls and results", async () => {
-  await open();
-  const source = await readFile(new URL("python/executor_api.py", import.meta.url), "utf8");
-  const result = await runPython(page, { source });
-  assert.equal(result.error, null, result.error ?? "");
-  const said = mains(result);
-  assert.deepEqual(
-    said.filter((t) => !t.startsWith("OK ")),
-    ["done"],
-    "every check says OK, and the program ran to its end",
-  );
-  for (const check of [
+  const result = await runChecks("executor_api.py", [
     "cpu_count",
     "submit",
     "map chunksize",
@@ -153,26 +163,14 @@ test("the executors' API works as CPython's: submit, map, as_completed, wait, ti
     "after oversized",
     "live cap",
     "live cap released",
-  ]) {
-    assert.ok(said.includes(`OK ${check}`), check);
-  }
+  ]);
   // Work left running by shutdown(wait=False) finishes before the program's end, as in CPython.
   const late = fromProcesses(result).map((l) => l.text);
   assert.ok(late.includes("finished after shutdown"), "the work left running was finished");
 });
 
 test("multiprocessing.Process works as CPython's: start, join with a timeout, exit codes, terminate, kill, close, subclasses, current and parent process", async () => {
-  await open();
-  const source = await readFile(new URL("python/process_api.py", import.meta.url), "utf8");
-  const result = await runPython(page, { source });
-  assert.equal(result.error, null, result.error ?? "");
-  const said = mains(result);
-  assert.deepEqual(
-    said.filter((t) => !t.startsWith("OK ")),
-    ["done"],
-    "every check says OK, and the program ran to its end",
-  );
-  for (const check of [
+  const result = await runChecks("process_api.py", [
     "initial",
     "pid",
     "exitcode 0",
@@ -194,9 +192,7 @@ test("multiprocessing.Process works as CPython's: start, join with a timeout, ex
     "subclass",
     "current and parent",
     "three at once",
-  ]) {
-    assert.ok(said.includes(`OK ${check}`), `${check}: ${said.find((t) => t.includes(check))}`);
-  }
+  ]);
   // The process whose target raised printed its traceback, as CPython's does; its lines are
   // tagged with its pid (Process-3 is the program's third process: pid 4).
   const failed = result.lines.filter((l) => l.process === "process 4").map((l) => l.text);

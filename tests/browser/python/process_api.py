@@ -12,6 +12,15 @@ def check(name, condition, detail=""):
     print(f"OK {name}" if condition else f"FAILED {name}: {detail}")
 
 
+def check_raises(name, call, error_type, message):
+    try:
+        call()
+    except error_type as error:
+        check(name, str(error) == message, error)
+    else:
+        check(name, False, "no error")
+
+
 def nothing():
     pass
 
@@ -103,29 +112,17 @@ if __name__ == "__main__":
     check("kill", p.exitcode == -9, p.exitcode)
 
     p = Process(target=nap, args=(0,))
-    try:
-        p.join()
-        check("join before start", False, "no error")
-    except AssertionError as error:
-        check("join before start", str(error) == "can only join a started process", error)
+    check_raises("join before start", p.join, AssertionError, "can only join a started process")
     p.start()
-    try:
-        p.start()
-        check("start twice", False, "no error")
-    except AssertionError as error:
-        check("start twice", str(error) == "cannot start a process twice", error)
-    try:
+    check_raises("start twice", p.start, AssertionError, "cannot start a process twice")
+
+    def make_daemon():
         p.daemon = True
-        check("daemon after start", False, "no error")
-    except AssertionError as error:
-        check("daemon after start", str(error) == "process has already started", error)
+
+    check_raises("daemon after start", make_daemon, AssertionError, "process has already started")
     p.join()
     p.close()
-    try:
-        p.is_alive()
-        check("closed", False, "no error")
-    except ValueError as error:
-        check("closed", str(error) == "process object is closed", error)
+    check_raises("closed", p.is_alive, ValueError, "process object is closed")
 
     try:
         Process(target=lambda: None).start()
