@@ -46,9 +46,8 @@ function cpythonSays(source) {
       "multiprocessing.set_start_method('spawn')",
       "runpy.run_path('main.py', run_name='__main__')",
     ].join("; ");
-    return execFileSync("python3", ["-c", run], { cwd: dir, encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean);
+    const options = { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] };
+    return execFileSync("python3", ["-c", run], options).split("\n").filter(Boolean);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -302,6 +301,31 @@ test("a process that starts a process of its own is told why it cannot here, and
     child.at(-1),
     /^RuntimeError: a process started here cannot start processes of its own: the page starts every interpreter for the program's main process/,
   );
+});
+
+test("a process whose import of the program fails exits with 1, and the reason is shown", async () => {
+  await open();
+  const source = [
+    "from multiprocessing import Process",
+    "",
+    "if __name__ == '__mp_main__':",
+    "    raise ImportError('only in a child')",
+    "",
+    "def f():",
+    "    pass",
+    "",
+    "if __name__ == '__main__':",
+    "    p = Process(target=f)",
+    "    p.start()",
+    "    p.join()",
+    "    print('exit code', p.exitcode)",
+  ].join("\n");
+  const result = await runPython(page, { source });
+  assert.equal(result.error, null, result.error ?? "");
+  assert.deepEqual(mains(result).at(-1), "exit code 1");
+  assert.deepEqual(cpythonSays(source), ["exit code 1"]);
+  const texts = result.lines.map((l) => l.text);
+  assert.ok(texts.includes("ImportError: only in a child"), texts.join("\n"));
 });
 
 test("the example 'processes share nothing': each child counts in its own memory, the parent's global stays 0", async () => {

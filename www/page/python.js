@@ -254,13 +254,13 @@ class PythonPanel {
     const memory =
       memories.length === 0
         ? ""
-        : ` ${ahead > 0 ? "each " : ""}with its own ${mib(Math.min(...memories))} of memory`;
+        : `${ahead > 0 ? ", each" : ""} with its own ${mib(Math.min(...memories))} of memory`;
     const each =
       starts.length === 1 ? `${secs(starts[0])} s` : `${secs(starts[0])}–${secs(starts.at(-1))} s`;
     const started =
       ahead === 0
         ? `each started in ${each}`
-        : `${ahead === processes.length ? "all" : `${ahead} of them`} started ahead of the program's request (${each} each, while the page waited),`;
+        : `${ahead === processes.length ? "all" : `${ahead} of them`} started ahead of the program's request (${each} each, while the page waited)`;
     const first = this.#firstResult(processes);
     status.firstResultMs = first === null ? "" : String(first);
     const result =

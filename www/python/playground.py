@@ -246,7 +246,8 @@ def start_process(source, init, name):
             initializer, initargs = pickle.loads(init.to_bytes())
             initializer(*initargs)
     except BaseException as error:  # noqa: BLE001 - the program's errors are the user's to see
-        return "".join(traceback.format_exception(error))
+        tb = _from_program(error.__traceback__)
+        return "".join(traceback.format_exception(type(error), error, tb))
     finally:
         _bootstrapping = False
     return None
@@ -864,8 +865,11 @@ class Process:
         if future.done():
             if future.cancelled():
                 self._code = -15
-            elif future.exception() is not None:
-                self._code = _exit_code(str(future.exception()))
+            elif future.exception() is not None:  # its worker died, or could not start
+                said = str(future.exception())
+                self._code = _exit_code(said)
+                if "exit(" not in said:  # a crash, or the program failed to import there
+                    sys.stderr.write(said.rstrip("\n") + "\n")
             else:
                 self._code = future.result()
         return self._code
