@@ -353,6 +353,53 @@ test("the example 'processes share nothing': each child counts in its own memory
   assert.deepEqual(sorted(result.lines.map((l) => l.text)), sorted(cpythonSays(source)));
 });
 
+test("multiprocessing's queues work as CPython's, between real processes: Queue, JoinableQueue, SimpleQueue, timeouts, Empty and Full, inheritance only", async () => {
+  await runChecks("queue_api.py", [
+    "empty",
+    "qsize",
+    "oldest first",
+    "Empty after a timeout",
+    "get_nowait",
+    "a timeout already past",
+    "full",
+    "Full after a timeout",
+    "put_nowait",
+    "from a process",
+    "both ways",
+    "JoinableQueue",
+    "task_done too often",
+    "a waiting get is woken",
+    "inheritance only",
+    "SimpleQueue",
+    "closed",
+  ]);
+});
+
+test("the example 'processes talk by message': a producer, a consumer and the program pass numbers through two Queues", async () => {
+  await open();
+  await page.selectOption("#py-example", "queue");
+  await page.waitForFunction(() =>
+    document.querySelector("#py-source").value.includes("talk by message"),
+  );
+  const result = await runPython(page, {});
+  assert.equal(result.error, null, result.error ?? "");
+  const said = mains(result);
+  assert.deepEqual(
+    said.map((t) => t.replace(/, from process \d+$/, "")),
+    Array.from({ length: 10 }, (_, i) => `main, process 1: ${i} squared is ${i * i}`),
+  );
+  // Every answer came from one process, the consumer, whose lines are tagged with that pid.
+  const from = new Set(said.map((t) => t.split("from process ")[1]));
+  assert.equal(from.size, 1);
+  const producer = fromProcesses(result);
+  assert.equal(producer.length, 1);
+  assert.match(producer[0].text, /^producer, process (\d+): put 10 numbers, then None$/);
+  assert.equal(producer[0].process, `process ${producer[0].text.match(/process (\d+)/)[1]}`);
+  const source = await page.inputValue("#py-source");
+  const sorted = (lines) => withoutPids(lines).sort();
+  assert.deepEqual(sorted(result.lines.map((l) => l.text)), sorted(cpythonSays(source)));
+});
+
 test("calls wait in one queue, as in CPython: with both processes asleep, the next call waits for one to wake", async () => {
   await open();
   // Tasks 8 and 12 sleep, as in the article. Whichever process takes a call has finished
@@ -503,10 +550,33 @@ test("a syntax error names its line and nothing runs", async () => {
   assert.equal(result.lines.length, 0, "not even the first line ran");
 });
 
-test("Stop ends an endless loop in a process, and the next run works", async () => {
+/**
+ * Runs `source` until a line of output reads `line`, then presses Stop: every interpreter is
+ * terminated, the panel says so, and the next run works.
+ */
+async function stopOnceItSays(source, line) {
   await open();
-  await page.fill(
-    "#py-source",
+  await page.fill("#py-source", source);
+  const runs = await pythonRuns(page);
+  await page.click("#py-run");
+  await page.waitForFunction(
+    (text) =>
+      [...document.querySelectorAll("#py-output .line")].some((e) => e.textContent === text),
+    line,
+    { timeout: 180_000 },
+  );
+  await page.click("#py-stop");
+  await page.waitForFunction((n) => Number(document.documentElement.dataset.pythonRuns) > n, runs);
+  const stopped = await pythonResult(page);
+  assert.match(stopped.status, /^Stopped after \d+\.\d\d s: every interpreter was terminated/);
+  const next = await runPython(page, { source: "print(6 * 7)" });
+  assert.equal(next.error, null);
+  assert.deepEqual(mains(next), ["42"]);
+  assert.match(next.status, /^Done in/);
+}
+
+test("Stop ends an endless loop in a process, and the next run works", async () => {
+  await stopOnceItSays(
     [
       "import concurrent.futures",
       "",
@@ -519,23 +589,26 @@ test("Stop ends an endless loop in a process, and the next run works", async () 
       "    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as executor:",
       "        executor.submit(spin).result()",
     ].join("\n"),
+    "spinning",
   );
-  const runs = await pythonRuns(page);
-  await page.click("#py-run");
-  await page.waitForFunction(
-    () =>
-      [...document.querySelectorAll("#py-output .line")].some((e) => e.textContent === "spinning"),
-    undefined,
-    { timeout: 180_000 },
+});
+
+test("Stop ends a program and a process each waiting on a Queue nobody puts in, and the next run works", async () => {
+  await stopOnceItSays(
+    [
+      "from multiprocessing import Process, Queue",
+      "",
+      "def wait(q):",
+      "    print('waiting')",
+      "    q.get()",
+      "",
+      "if __name__ == '__main__':",
+      "    never = Queue()",
+      "    Process(target=wait, args=(never,)).start()",
+      "    never.get()",
+    ].join("\n"),
+    "waiting",
   );
-  await page.click("#py-stop");
-  await page.waitForFunction((n) => Number(document.documentElement.dataset.pythonRuns) > n, runs);
-  const stopped = await pythonResult(page);
-  assert.match(stopped.status, /^Stopped after \d+\.\d\d s: every interpreter was terminated/);
-  const next = await runPython(page, { source: "print(6 * 7)" });
-  assert.equal(next.error, null);
-  assert.deepEqual(mains(next), ["42"]);
-  assert.match(next.status, /^Done in/);
 });
 
 test("a program printing without end keeps the page answering: Stop works, the newest lines stay", async () => {

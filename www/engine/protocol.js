@@ -77,9 +77,11 @@ export const Driver = Object.freeze({
   span: (kind, from, to) => ({ span: { kind, from, to } }),
   // `calls`: the executor's call queue (call-queue.js), which the driver fills itself;
   // `results`: its result queue (result-queue.js), which its processes fill; `pids`: what
-  // os.getpid() says in each (the program numbers its processes, as CPython does).
-  spawn: (pool, names, pids, init, calls, results) => ({
-    spawn: { pool, names: [...names], pids: [...pids], init, calls, results },
+  // os.getpid() says in each (the program numbers its processes, as CPython does); `shared`:
+  // the program's multiprocessing queues so far, id → buffer (shared-queue.js), which a new
+  // process may have been given.
+  spawn: (pool, names, pids, init, calls, results, shared = {}) => ({
+    spawn: { pool, names: [...names], pids: [...pids], init, calls, results, shared },
   }),
   // A call too big for the queue: the process that takes it gets it from the page.
   big: (pool, id, payload) => ({ big: { pool, id, payload } }),

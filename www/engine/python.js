@@ -274,7 +274,7 @@ export class PythonSession {
   }
 
   /** An executor's first submit: its processes start, each importing the program. */
-  #spawn({ pool: poolId, names, pids, init, calls, results }) {
+  #spawn({ pool: poolId, names, pids, init, calls, results, shared }) {
     const { source, scale } = this.#run;
     // A process's lane is its pid, which the program gives it (the program is 1, its
     // processes 2, 3, …): what the process's os.getpid() prints is what tags its lines.
@@ -290,6 +290,7 @@ export class PythonSession {
         init,
         cpus: this.#cpus,
         pid: pids[i],
+        shared,
         name: names[i],
         scale,
         canBlock: this.#processes,

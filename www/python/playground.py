@@ -154,6 +154,9 @@ def install(role, cpus, pid, isolated):
     multiprocessing.Pool = Pool
     multiprocessing.Process = Process
     multiprocessing.active_children = active_children
+    multiprocessing.Queue = Queue
+    multiprocessing.SimpleQueue = SimpleQueue
+    multiprocessing.JoinableQueue = JoinableQueue
     # The program is pid 1, its processes 2, 3, … (each started by it); the program itself
     # was started by the page, which has no pid: 0, as for a process the kernel started.
     os.getppid = lambda: 1 if role == "process" else 0
@@ -843,10 +846,15 @@ class Process:
             raise RuntimeError(BOOTSTRAP if _bootstrapping else CHILDREN)
         if not _isolated:
             raise RuntimeError(ISOLATION.format(what="multiprocessing.Process"))
-        pickle.dumps(self)  # what cannot go to the process fails here, as in CPython
-        executor = ProcessPoolExecutor(1)
-        executor._processes = [(self._name, self._spawned_pid)]
-        future = executor.submit(_bootstrap, self)
+        global _spawning
+        _spawning = True  # a Queue among its arguments may go along (see _check_spawning)
+        try:
+            pickle.dumps(self)  # what cannot go to the process fails here, as in CPython
+            executor = ProcessPoolExecutor(1)
+            executor._processes = [(self._name, self._spawned_pid)]
+            future = executor.submit(_bootstrap, self)
+        finally:
+            _spawning = False
         executor.shutdown(wait=False)
         self._popen = (executor, future)
         _children.add(self)
@@ -998,3 +1006,122 @@ def active_children():
     for process in list(_children):
         process.is_alive()  # a process that has ended leaves the set
     return list(_children)
+
+
+# ---- multiprocessing.Queue -------------------------------------------------------------------
+
+#: True while a Process is pickled for the process it starts: the one time a queue may be.
+_spawning = False
+
+
+def _check_spawning(obj):
+    # CPython's multiprocessing.context.assert_spawning, with its words.
+    if not _spawning:
+        raise RuntimeError(
+            f"{type(obj).__name__} objects should only be shared between processes through "
+            "inheritance"
+        )
+
+
+def _wait_ms(block, timeout):
+    """What the bridge's waits take: -1 blocks, 0 does not wait, else milliseconds."""
+    if not block:
+        return 0
+    if timeout is None:
+        return -1
+    return max(timeout, 0) * 1000.0  # CPython's: a timeout already past is no wait
+
+
+class Queue:
+    """multiprocessing.Queue: pickles in shared memory that the program and its processes
+    all map (www/engine/shared-queue.js). A put in one interpreter is a get in another, with
+    no message through the page, and a get that waits sleeps until a put wakes it. Give a
+    queue to a process when it starts (in its args), as CPython requires."""
+
+    def __init__(self, maxsize=0, *, ctx=None):
+        if not _isolated:
+            raise RuntimeError(ISOLATION.format(what=f"multiprocessing.{type(self).__name__}"))
+        self._maxsize = maxsize if maxsize > 0 else 0
+        self._id = _pp.queue_new(self._maxsize)
+        self._closed = False
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return {"_maxsize": self._maxsize, "_id": self._id, "_closed": False}
+
+    def _check_closed(self):
+        if self._closed:
+            raise ValueError(f"Queue {self!r} is closed")
+
+    def put(self, obj, block=True, timeout=None):
+        self._check_closed()
+        data = to_js(pickle.dumps(obj))
+        try:
+            put = _pp.queue_put(self._id, data, _wait_ms(block, timeout))
+        except Exception as error:  # an item over the queue's size: the bridge says so
+            raise ValueError(str(error).removeprefix("RangeError: ")) from None
+        if not put:
+            raise _queue().Full
+
+    def get(self, block=True, timeout=None):
+        self._check_closed()
+        data = _pp.queue_get(self._id, _wait_ms(block, timeout))
+        if data is None:
+            raise _queue().Empty
+        return pickle.loads(data.to_bytes())
+
+    def put_nowait(self, obj):
+        return self.put(obj, False)
+
+    def get_nowait(self):
+        return self.get(False)
+
+    def qsize(self):
+        return _pp.queue_size(self._id)
+
+    def empty(self):
+        return self.qsize() == 0
+
+    def full(self):
+        return self._maxsize > 0 and self.qsize() >= self._maxsize
+
+    def close(self):
+        self._closed = True
+
+    def join_thread(self):
+        # CPython joins the queue's feeder thread; here a put is in the queue when it returns.
+        assert self._closed, f"Queue {self!r} not closed"
+
+    def cancel_join_thread(self):
+        pass
+
+
+class JoinableQueue(Queue):
+    """multiprocessing.JoinableQueue: a Queue whose join() waits until every item put was
+    marked task_done()."""
+
+    def task_done(self):
+        if not _pp.queue_task_done(self._id):
+            raise ValueError("task_done() called too many times")
+
+    def join(self):
+        _pp.queue_join(self._id, -1)
+
+
+class SimpleQueue(Queue):
+    """multiprocessing.SimpleQueue: put, get, empty and close."""
+
+    def __init__(self, *, ctx=None):
+        super().__init__()
+
+    def put(self, obj):
+        super().put(obj)
+
+    def get(self):
+        return super().get()
+
+
+def _queue():
+    import queue
+
+    return queue

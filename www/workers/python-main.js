@@ -8,6 +8,7 @@ import { MailboxReader } from "../engine/mailbox.js";
 import { CallQueueWriter, INLINE_MAX, callQueueBuffer } from "../engine/call-queue.js";
 import { ResultQueueReader, resultQueueBuffer } from "../engine/result-queue.js";
 import { Driver, Kind } from "../engine/protocol.js";
+import { queueBridge } from "../engine/shared-queue.js";
 import { respond } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, startPython } from "./python-runtime.js";
@@ -24,7 +25,11 @@ const WAIT_SHOWN_MS = 1;
 /** Each executor's call queue, which submit() fills: pool id → {writer, submitted}. */
 const queues = new Map();
 
+/** The program's multiprocessing queues (playground.py's Queue), in shared memory. */
+const shared = queueBridge({ prefix: () => "", onBlock: () => output.flush() });
+
 const bridge = {
+  ...shared.functions,
   spawn(pool, names, init, pids) {
     // What the program printed before it started them comes first, as CPython flushes its
     // streams before it starts a process.
@@ -33,7 +38,10 @@ const bridge = {
     const results = resultQueueBuffer();
     queues.set(pool, { writer: new CallQueueWriter(calls), submitted: 0 });
     mailbox.listen(pool, new ResultQueueReader(results));
-    postMessage(Driver.spawn(pool, names, pids, init, calls, results));
+    // Every queue the program has made: one passed to a Process goes with it (a process can
+    // only be given a queue at its start, as in CPython).
+    const given = Object.fromEntries([...shared.queues].map(([id, q]) => [id, q.buffer]));
+    postMessage(Driver.spawn(pool, names, pids, init, calls, results, given));
   },
   // The call goes into the queue the executor's processes take from, as CPython's submit
   // feeds its call queue: no message through the page, whose turn would cost every call a

@@ -11,6 +11,7 @@ import { serve } from "../engine/serve.js";
 import { CallQueueReader } from "../engine/call-queue.js";
 import { ResultQueueWriter } from "../engine/result-queue.js";
 import { now } from "../engine/measure.js";
+import { queueBridge } from "../engine/shared-queue.js";
 import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
 let python;
@@ -18,6 +19,9 @@ let booting = null;
 let scale = 1;
 const news = (item) => postMessage(newsMessage(item));
 const output = lineBatcher((lines) => news({ type: "lines", lines }));
+let pid = 0;
+/** The program's multiprocessing queues this process was given at its start, and its own. */
+const shared = queueBridge({ prefix: () => `${pid}:`, onBlock: () => output.flush() });
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
 
@@ -40,6 +44,7 @@ function byMessage(id) {
 /** Starts this process's interpreter, once: ahead of an executor, or when one asks. */
 function boot({ snapshot, runtime, canBlock }) {
   booting ??= startPython({
+    bridge: shared.functions,
     canBlock,
     snapshot,
     runtime,
@@ -60,8 +65,10 @@ serve({
     await boot(options);
   },
 
-  async [Kind.init]({ source, init, cpus, pid, name, scale: timeScale, canBlock, ...options }) {
+  async [Kind.init]({ source, init, cpus, name, scale: timeScale, canBlock, ...options }) {
     scale = timeScale;
+    pid = options.pid;
+    shared.adopt(options.shared);
     python = await boot({ canBlock, ...options });
     const from = now();
     python.playground.install("process", cpus, pid, canBlock);

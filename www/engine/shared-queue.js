@@ -1,0 +1,208 @@
+// multiprocessing.Queue's memory: a queue of pickles in a SharedArrayBuffer that the program
+// and its processes all map, so a put in one interpreter is a get in another with no message
+// through the page, and a get that waits really sleeps (Atomics.wait) until a put wakes it,
+// as CPython's processes block on their queue's pipe.
+//
+// Many writers, many readers (any interpreter may put or get), taking turns through a lock
+// word held only while an item is copied in or out. A ring of bytes like the executors'
+// queues (ring.js): each item is its length (4 bytes), then its pickle. A put waits while the
+// queue holds maxsize items or has no room for the pickle; a get while it holds none. Waiters
+// sleep on a counter the other side bumps (PUTS, TAKES), read under the lock, so a wake-up
+// between the look and the sleep is never missed. UNFINISHED counts puts not yet matched by
+// task_done(), for JoinableQueue.join().
+import { ByteRing } from "./ring.js";
+
+const HEAD = 0;
+const TAIL = 1;
+const LOCK = 2;
+const COUNT = 3;
+const MAXSIZE = 4; // 0: no limit but the ring's room
+const PUTS = 5;
+const TAKES = 6;
+const UNFINISHED = 7;
+const HEADER_BYTES = 32;
+const LENGTH_BYTES = 4;
+/** The ring's bytes: a power of two, so that positions wrap with the counters. */
+export const QUEUE_BYTES = 1 << 20;
+/** The biggest pickle one item may be. */
+export const ITEM_MAX = QUEUE_BYTES - LENGTH_BYTES;
+
+/** The memory of a new, empty queue of at most `maxsize` items (0: any number). */
+export function sharedQueueBuffer(maxsize = 0) {
+  const buffer = new SharedArrayBuffer(HEADER_BYTES + QUEUE_BYTES);
+  new Int32Array(buffer, 0, HEADER_BYTES / 4)[MAXSIZE] = Math.max(0, maxsize | 0);
+  return buffer;
+}
+
+/** One interpreter's view of a queue. Waits are in ms: Infinity blocks, 0 does not wait. */
+export class SharedQueue {
+  #ring;
+  #length = new DataView(new ArrayBuffer(LENGTH_BYTES));
+
+  constructor(buffer) {
+    this.buffer = buffer;
+    this.#ring = new ByteRing(buffer, HEADER_BYTES);
+  }
+
+  /** How many items it holds now. */
+  get size() {
+    return Atomics.load(this.#ring.header, COUNT);
+  }
+
+  /**
+   * Puts `payload` (a Uint8Array, at most ITEM_MAX bytes: RangeError beyond), waiting up to
+   * `ms` for room; false if there was none in time.
+   */
+  put(payload, ms = Infinity) {
+    if (payload.length > ITEM_MAX) {
+      throw new RangeError(
+        `an item pickles to ${payload.length.toLocaleString("en-US")} bytes: a Queue here holds items of at most ${ITEM_MAX.toLocaleString("en-US")} bytes (send it in pieces)`,
+      );
+    }
+    const ring = this.#ring;
+    const { header } = ring;
+    return this.#waitFor(TAKES, ms, () => {
+      const max = header[MAXSIZE];
+      const full = max > 0 && header[COUNT] >= max;
+      if (full || LENGTH_BYTES + payload.length > ring.free(header[HEAD], header[TAIL]))
+        return false;
+      const tail = header[TAIL];
+      this.#length.setUint32(0, payload.length, true);
+      ring.write(tail, new Uint8Array(this.#length.buffer));
+      ring.write(tail + LENGTH_BYTES, payload);
+      header[TAIL] = (tail + LENGTH_BYTES + payload.length) | 0;
+      header[COUNT] += 1;
+      header[UNFINISHED] += 1;
+      header[PUTS] += 1;
+      return true;
+    });
+  }
+
+  /** The oldest item, waiting up to `ms` for one; undefined if none came in time. */
+  get(ms = Infinity) {
+    const ring = this.#ring;
+    const { header } = ring;
+    let item;
+    const got = this.#waitFor(PUTS, ms, () => {
+      if (header[COUNT] === 0) return false;
+      const head = header[HEAD];
+      const length = new DataView(ring.read(head, LENGTH_BYTES).buffer).getUint32(0, true);
+      item = ring.read(head + LENGTH_BYTES, length);
+      header[HEAD] = (head + LENGTH_BYTES + length) | 0;
+      header[COUNT] -= 1;
+      header[TAKES] += 1;
+      return true;
+    });
+    return got ? item : undefined;
+  }
+
+  /** JoinableQueue.task_done(): false if more were called than items were put. */
+  taskDone() {
+    const { header } = this.#ring;
+    this.#lock();
+    try {
+      if (header[UNFINISHED] <= 0) return false;
+      header[UNFINISHED] -= 1;
+      return true;
+    } finally {
+      this.#unlock();
+      Atomics.notify(header, UNFINISHED);
+    }
+  }
+
+  /** JoinableQueue.join(): waits up to `ms` until every item put was task_done(). */
+  join(ms = Infinity) {
+    const { header } = this.#ring;
+    const deadline = performance.now() + ms;
+    for (;;) {
+      const left = Atomics.load(header, UNFINISHED);
+      if (left <= 0) return true;
+      const wait = deadline - performance.now();
+      if (wait <= 0) return false;
+      Atomics.wait(header, UNFINISHED, left, wait);
+    }
+  }
+
+  // Tries `attempt()` under the lock until it succeeds or `ms` pass, sleeping between tries
+  // on the counter `word` the other side bumps; wakes that side's sleepers after a success.
+  #waitFor(word, ms, attempt) {
+    const { header } = this.#ring;
+    const other = word === PUTS ? TAKES : PUTS;
+    const deadline = performance.now() + ms;
+    for (;;) {
+      this.#lock();
+      let done;
+      let seen;
+      try {
+        done = attempt();
+        seen = header[word];
+      } finally {
+        this.#unlock();
+      }
+      if (done) {
+        Atomics.notify(header, other);
+        return true;
+      }
+      const wait = deadline - performance.now();
+      if (!(wait > 0)) return false;
+      Atomics.wait(header, word, seen, wait);
+    }
+  }
+
+  #lock() {
+    const { header } = this.#ring;
+    while (Atomics.compareExchange(header, LOCK, 0, 1) !== 0) Atomics.wait(header, LOCK, 1);
+  }
+
+  #unlock() {
+    const { header } = this.#ring;
+    Atomics.store(header, LOCK, 0);
+    Atomics.notify(header, LOCK, 1);
+  }
+}
+
+/**
+ * The `_pp` functions of an interpreter's queues (playground.py's Queue): `prefix()` makes its
+ * ids its own (each interpreter may make queues); `onBlock()` is called before any wait (the
+ * worker sends its printed lines first). `queues` maps id → SharedQueue: the driver hands
+ * their buffers to each process it starts, which adopt()s them.
+ */
+export function queueBridge({ prefix, onBlock }) {
+  const queues = new Map();
+  let made = 0;
+  const queue = (id) => {
+    const found = queues.get(id);
+    if (!found) throw new Error(`no queue ${id} in this process (was it passed at its start?)`);
+    return found;
+  };
+  const waitMs = (ms) => (ms < 0 ? Infinity : ms);
+  return {
+    queues,
+    adopt(buffers) {
+      for (const [id, buffer] of Object.entries(buffers ?? {})) {
+        if (!queues.has(id)) queues.set(id, new SharedQueue(buffer));
+      }
+    },
+    functions: {
+      queue_new(maxsize) {
+        const id = `${prefix()}q${++made}`;
+        queues.set(id, new SharedQueue(sharedQueueBuffer(maxsize)));
+        return id;
+      },
+      queue_put(id, payload, ms) {
+        if (ms !== 0) onBlock?.();
+        return queue(id).put(payload, waitMs(ms));
+      },
+      queue_get(id, ms) {
+        if (ms !== 0) onBlock?.();
+        return queue(id).get(waitMs(ms));
+      },
+      queue_size: (id) => queue(id).size,
+      queue_task_done: (id) => queue(id).taskDone(),
+      queue_join(id, ms) {
+        onBlock?.();
+        return queue(id).join(waitMs(ms));
+      },
+    },
+  };
+}
