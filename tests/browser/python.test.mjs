@@ -395,6 +395,8 @@ test("the example 'processes talk by message': a producer, a consumer and the pr
   assert.equal(producer.length, 1);
   assert.match(producer[0].text, /^producer, process (\d+): put 10 numbers, then None$/);
   assert.equal(producer[0].process, `process ${producer[0].text.match(/process (\d+)/)[1]}`);
+  // The program's first get waited at least for both processes to start: drawn as a wait.
+  assert.ok((await page.count("#py-timeline .py-span.ph-queue")) >= 1, "a wait on a queue drawn");
   const source = await page.inputValue("#py-source");
   const sorted = (lines) => withoutPids(lines).sort();
   assert.deepEqual(sorted(result.lines.map((l) => l.text)), sorted(cpythonSays(source)));

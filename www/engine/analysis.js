@@ -16,6 +16,7 @@ export const PHASES = {
   sleep: "sleeping",
   return: "result back to the page",
   await: "waiting for results",
+  queue: "waiting on a multiprocessing queue",
 };
 
 const laneId = (worker) => (worker === MAIN ? MAIN : Number(worker));

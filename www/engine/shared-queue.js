@@ -11,6 +11,10 @@
 // between the look and the sleep is never missed. UNFINISHED counts puts not yet matched by
 // task_done(), for JoinableQueue.join().
 import { ByteRing } from "./ring.js";
+import { now } from "./measure.js";
+
+/** Waits shorter than this are not worth a span on the timeline. */
+const WAIT_SHOWN_MS = 1;
 
 const HEAD = 0;
 const TAIL = 1;
@@ -164,10 +168,11 @@ export class SharedQueue {
 /**
  * The `_pp` functions of an interpreter's queues (playground.py's Queue): `prefix()` makes its
  * ids its own (each interpreter may make queues); `onBlock()` is called before any wait (the
- * worker sends its printed lines first). `queues` maps id → SharedQueue: the driver hands
- * their buffers to each process it starts, which adopt()s them.
+ * worker sends its printed lines first), and `onWait(from, to)` after one that lasted (for the
+ * timeline). `queues` maps id → SharedQueue: the driver hands their buffers to each process
+ * it starts, which adopt()s them.
  */
-export function queueBridge({ prefix, onBlock }) {
+export function queueBridge({ prefix, onBlock, onWait }) {
   const queues = new Map();
   let made = 0;
   const queue = (id) => {
@@ -176,6 +181,18 @@ export function queueBridge({ prefix, onBlock }) {
     return found;
   };
   const waitMs = (ms) => (ms < 0 ? Infinity : ms);
+  // `op()`, a put, get or join that may wait `ms`, with the wait told.
+  const waiting = (ms, op) => {
+    if (ms === 0) return op();
+    onBlock?.();
+    const from = now();
+    try {
+      return op();
+    } finally {
+      const to = now();
+      if (to - from >= WAIT_SHOWN_MS) onWait?.(from, to);
+    }
+  };
   return {
     queues,
     adopt(buffers) {
@@ -189,20 +206,11 @@ export function queueBridge({ prefix, onBlock }) {
         queues.set(id, new SharedQueue(sharedQueueBuffer(maxsize)));
         return id;
       },
-      queue_put(id, payload, ms) {
-        if (ms !== 0) onBlock?.();
-        return queue(id).put(payload, waitMs(ms));
-      },
-      queue_get(id, ms) {
-        if (ms !== 0) onBlock?.();
-        return queue(id).get(waitMs(ms));
-      },
+      queue_put: (id, payload, ms) => waiting(ms, () => queue(id).put(payload, waitMs(ms))),
+      queue_get: (id, ms) => waiting(ms, () => queue(id).get(waitMs(ms))),
       queue_size: (id) => queue(id).size,
       queue_task_done: (id) => queue(id).taskDone(),
-      queue_join(id, ms) {
-        onBlock?.();
-        return queue(id).join(waitMs(ms));
-      },
+      queue_join: (id, ms) => waiting(ms, () => queue(id).join(waitMs(ms))),
     },
   };
 }

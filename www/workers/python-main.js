@@ -26,7 +26,11 @@ const WAIT_SHOWN_MS = 1;
 const queues = new Map();
 
 /** The program's multiprocessing queues (playground.py's Queue), in shared memory. */
-const shared = queueBridge({ prefix: () => "", onBlock: () => output.flush() });
+const shared = queueBridge({
+  prefix: () => "",
+  onBlock: () => output.flush(),
+  onWait: (from, to) => postMessage(Driver.span("queue", from, to)),
+});
 
 const bridge = {
   ...shared.functions,

@@ -21,7 +21,11 @@ const news = (item) => postMessage(newsMessage(item));
 const output = lineBatcher((lines) => news({ type: "lines", lines }));
 let pid = 0;
 /** The program's multiprocessing queues this process was given at its start, and its own. */
-const shared = queueBridge({ prefix: () => `${pid}:`, onBlock: () => output.flush() });
+const shared = queueBridge({
+  prefix: () => `${pid}:`,
+  onBlock: () => output.flush(),
+  onWait: (from, to) => news({ type: "span", kind: "queue", from, to }),
+});
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
 
