@@ -375,6 +375,31 @@ test("multiprocessing's queues work as CPython's, between real processes: Queue,
   ]);
 });
 
+test("where a queue here differs from CPython's: an item over 256 KiB is refused with why, and the queue goes on", async () => {
+  await open();
+  const result = await runPython(page, {
+    source: [
+      "from multiprocessing import Queue",
+      "",
+      "if __name__ == '__main__':",
+      "    q = Queue()",
+      "    try:",
+      "        q.put(bytes(300_000))",
+      "    except ValueError as error:",
+      "        print('refused:', error)",
+      "    q.put('small')",
+      "    print(q.get(timeout=5))",
+    ].join("\n"),
+  });
+  assert.equal(result.error, null, result.error ?? "");
+  const said = mains(result);
+  assert.match(
+    said[0],
+    /^refused: an item pickles to 300,\d{3} bytes: a Queue here holds items of at most 262,140 bytes/,
+  );
+  assert.equal(said[1], "small");
+});
+
 test("the example 'processes talk by message': a producer, a consumer and the program pass numbers through two Queues", async () => {
   await open();
   await page.selectOption("#py-example", "queue");

@@ -4,7 +4,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
-import { ITEM_MAX, SharedQueue, sharedQueueBuffer } from "../../www/engine/shared-queue.js";
+import {
+  ITEM_MAX,
+  MAX_QUEUES,
+  SharedQueue,
+  queueBridge,
+  sharedQueueBuffer,
+} from "../../www/engine/shared-queue.js";
 
 const bytes = (n, seed) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
 
@@ -38,7 +44,23 @@ test("maxsize and the ring's room hold puts back; a wait times out; an item too 
   const big = new SharedQueue(sharedQueueBuffer());
   assert.ok(big.put(new Uint8Array(ITEM_MAX), 0), "the largest item fits an empty queue");
   assert.equal(big.put(new Uint8Array(1), 0), false, "and nothing more");
-  assert.throws(() => big.put(new Uint8Array(ITEM_MAX + 1), 0), /at most 1,048,572 bytes/);
+  assert.throws(() => big.put(new Uint8Array(ITEM_MAX + 1), 0), /at most 262,140 bytes/);
+});
+
+test("an interpreter's queues: ids of its own, what it was given adopted, and a limit that says why", () => {
+  const waits = [];
+  const program = queueBridge({ prefix: () => "", onWait: (from, to) => waits.push(to - from) });
+  const process = queueBridge({ prefix: () => "7:" });
+  const id = program.functions.queue_new(0);
+  process.adopt({ [id]: program.queues.get(id).buffer });
+  assert.ok(process.functions.queue_put(id, bytes(5, 1), 0));
+  assert.deepEqual(program.functions.queue_get(id, 0), bytes(5, 1), "one queue, two views");
+  assert.equal(program.functions.queue_get(id, 20), undefined);
+  assert.equal(waits.length, 1, "the get that waited 20 ms was told");
+  assert.match(process.functions.queue_new(0), /^7:q1$/);
+  assert.throws(() => process.functions.queue_get("q99", 0), /no queue q99 in this process/);
+  for (let n = 1; n < MAX_QUEUES; n++) program.functions.queue_new(0);
+  assert.throws(() => program.functions.queue_new(0), /at most 256 queues/);
 });
 
 test("task_done counts the puts, once each, and join waits for all of them", () => {

@@ -26,8 +26,13 @@ const TAKES = 6;
 const UNFINISHED = 7;
 const HEADER_BYTES = 32;
 const LENGTH_BYTES = 4;
-/** The ring's bytes: a power of two, so that positions wrap with the counters. */
-export const QUEUE_BYTES = 1 << 20;
+/**
+ * The ring's bytes: a power of two, so that positions wrap with the counters. Each queue is
+ * this much shared memory for as long as the program runs, whatever it holds.
+ */
+export const QUEUE_BYTES = 1 << 18;
+/** The most queues one interpreter may make: MAX_QUEUES × QUEUE_BYTES is 64 MiB. */
+export const MAX_QUEUES = 256;
 /** The biggest pickle one item may be. */
 export const ITEM_MAX = QUEUE_BYTES - LENGTH_BYTES;
 
@@ -202,6 +207,11 @@ export function queueBridge({ prefix, onBlock, onWait }) {
     },
     functions: {
       queue_new(maxsize) {
+        if (made >= MAX_QUEUES) {
+          throw new RangeError(
+            `a program here may make at most ${MAX_QUEUES} queues (each is ${QUEUE_BYTES >> 10} KiB of memory its processes share, kept until the program ends): pass one queue around rather than making one per task`,
+          );
+        }
         const id = `${prefix()}q${++made}`;
         queues.set(id, new SharedQueue(sharedQueueBuffer(maxsize)));
         return id;

@@ -1042,7 +1042,10 @@ class Queue:
         if not _isolated:
             raise RuntimeError(ISOLATION.format(what=f"multiprocessing.{type(self).__name__}"))
         self._maxsize = maxsize if maxsize > 0 else 0
-        self._id = _pp.queue_new(self._maxsize)
+        try:
+            self._id = _pp.queue_new(self._maxsize)
+        except Exception as error:  # too many queues: the bridge says why
+            raise RuntimeError(str(error).removeprefix("RangeError: ")) from None
         self._closed = False
 
     def __getstate__(self):
