@@ -400,6 +400,43 @@ test("where a queue here differs from CPython's: an item over 256 KiB is refused
   assert.equal(said[1], "small");
 });
 
+test("multiprocessing's Lock, RLock and Value work as CPython's, between real processes: a locked count loses nothing", async () => {
+  await runChecks("value_api.py", [
+    "initial",
+    "set",
+    "double by default 0.0",
+    "a ctypes type",
+    "a big long",
+    "lock=False",
+    "acquire",
+    "acquire again times out",
+    "release twice",
+    "RLock again",
+    "RLock not held",
+    "a locked count loses nothing",
+    "a racy count never gains",
+    "held by another process",
+    "taken once it is released",
+  ]);
+});
+
+test("the example 'unless asked': two processes add to one shared Value, with its lock none of 40,000 is lost", async () => {
+  await open();
+  await page.selectOption("#py-example", "value");
+  await page.waitForFunction(() =>
+    document.querySelector("#py-source").value.includes("unless asked"),
+  );
+  const result = await runPython(page, {});
+  assert.equal(result.error, null, result.error ?? "");
+  const [without, withLock] = mains(result);
+  // How many the racy count loses depends on how the processes interleave: not asserted.
+  const lost = /^without the lock: ([\d,]+) of 40,000 \(([\d,]+) lost\)$/.exec(without);
+  assert.ok(lost, without);
+  const count = Number(lost[1].replaceAll(",", ""));
+  assert.ok(count > 0 && count <= 40_000 && 40_000 - count === Number(lost[2].replaceAll(",", "")));
+  assert.equal(withLock, "with the lock:    40,000 of 40,000 (0 lost)");
+});
+
 test("the example 'processes talk by message': a producer, a consumer and the program pass numbers through two Queues", async () => {
   await open();
   await page.selectOption("#py-example", "queue");

@@ -17,6 +17,7 @@ export const PHASES = {
   return: "result back to the page",
   await: "waiting for results",
   queue: "waiting on a multiprocessing queue",
+  lock: "waiting for a multiprocessing lock",
 };
 
 const laneId = (worker) => (worker === MAIN ? MAIN : Number(worker));

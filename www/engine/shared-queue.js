@@ -202,7 +202,7 @@ export function queueBridge({ prefix, onBlock, onWait }) {
     queues,
     adopt(buffers) {
       for (const [id, buffer] of Object.entries(buffers ?? {})) {
-        if (!queues.has(id)) queues.set(id, new SharedQueue(buffer));
+        if (/q\d+$/.test(id) && !queues.has(id)) queues.set(id, new SharedQueue(buffer));
       }
     },
     functions: {

@@ -15,7 +15,7 @@ import { MAX_PROGRAM_BYTES, pack, programInLink, putProgramInLink, unpack } from
 const $ = (id) => document.getElementById(id);
 
 /** The phases a Python timeline draws, in PHASES' words. */
-const KINDS = ["start", "import", "run", "sleep", "queue", "await"];
+const KINDS = ["start", "import", "run", "sleep", "queue", "lock", "await"];
 
 let opened = null;
 

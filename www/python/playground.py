@@ -157,6 +157,9 @@ def install(role, cpus, pid, isolated):
     multiprocessing.Queue = Queue
     multiprocessing.SimpleQueue = SimpleQueue
     multiprocessing.JoinableQueue = JoinableQueue
+    multiprocessing.Lock = Lock
+    multiprocessing.RLock = RLock
+    multiprocessing.Value = Value
     # The program is pid 1, its processes 2, 3, … (each started by it); the program itself
     # was started by the page, which has no pid: 0, as for a process the kernel started.
     os.getppid = lambda: 1 if role == "process" else 0
@@ -1128,3 +1131,148 @@ def _queue():
     import queue
 
     return queue
+
+
+# ---- multiprocessing.Lock, RLock and Value -----------------------------------------------------
+
+
+class Lock:
+    """multiprocessing.Lock: a word of memory every process shares (www/engine/shared-value.js).
+    Held against every other interpreter; a waiting acquire sleeps until a release wakes it."""
+
+    _reentrant = False
+
+    def __init__(self, *, ctx=None):
+        if not _isolated:
+            raise RuntimeError(ISOLATION.format(what=f"multiprocessing.{type(self).__name__}"))
+        self._id = _pp.memory_new(8)
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return {"_id": self._id}
+
+    def acquire(self, block=True, timeout=None):
+        return bool(_pp.lock_acquire(self._id, self._reentrant, _wait_ms(block, timeout)))
+
+    def release(self):
+        why = _pp.lock_release(self._id, self._reentrant)
+        if why is not None:
+            raise (AssertionError if self._reentrant else ValueError)(why)
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def __repr__(self):
+        return f"<{type(self).__name__}({self._id})>"
+
+
+class RLock(Lock):
+    """multiprocessing.RLock: a Lock its holder may take again (and must release as often)."""
+
+    _reentrant = True
+
+
+#: ctypes' type codes by name, for Value(ctypes.c_int, …) as well as Value('i', …).
+_CTYPES = {"c_byte": "b", "c_ubyte": "B", "c_short": "h", "c_ushort": "H", "c_int": "i",
+           "c_uint": "I", "c_long": "l", "c_ulong": "L", "c_longlong": "q", "c_ulonglong": "Q",
+           "c_float": "f", "c_double": "d", "c_int8": "b", "c_uint8": "B", "c_int16": "h",
+           "c_uint16": "H", "c_int32": "i", "c_uint32": "I", "c_int64": "q", "c_uint64": "Q"}
+_SIZES = {"b": 1, "B": 1, "h": 2, "H": 2, "i": 4, "I": 4, "l": 8, "L": 8, "q": 8, "Q": 8,
+          "f": 4, "d": 8}
+
+
+class _SharedNumber:
+    """What Value() returns without a lock (CPython's is a ctypes object): `.value`, read and
+    written whole in memory every process shares."""
+
+    def __init__(self, code, value):
+        self._code = code
+        self._id = _pp.memory_new(_SIZES[code])
+        self.value = value
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return dict(self.__dict__)
+
+    @property
+    def value(self):
+        return _pp.value_get(self._id, self._code)
+
+    @value.setter
+    def value(self, value):
+        if self._code in "fd":
+            value = float(value)
+        elif not isinstance(value, int):
+            raise TypeError(f"an integer is required (got type {type(value).__name__})")
+        _pp.value_set(self._id, self._code, value)
+
+    def __repr__(self):
+        return f"<shared {self._code!r} {self.value!r}>"
+
+
+class _Synchronized(_SharedNumber):
+    """What Value() returns with a lock (CPython's multiprocessing.sharedctypes.Synchronized):
+    its `value` is read and written under the lock, and get_lock() gives it for `+=`."""
+
+    def __init__(self, code, value, lock):
+        self._lock = lock
+        super().__init__(code, value)
+
+    def get_lock(self):
+        return self._lock
+
+    def get_obj(self):
+        plain = _SharedNumber.__new__(_SharedNumber)
+        plain.__dict__.update(_code=self._code, _id=self._id)
+        return plain
+
+    def acquire(self, *args):
+        return self._lock.acquire(*args)
+
+    def release(self):
+        return self._lock.release()
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self._lock.__exit__(*exc)
+
+    @property
+    def value(self):
+        with self._lock:
+            return _SharedNumber.value.fget(self)
+
+    @value.setter
+    def value(self, value):
+        with self._lock:
+            _SharedNumber.value.fset(self, value)
+
+    def __repr__(self):
+        return f"<Synchronized wrapper for {self._code!r} {self.value!r}>"
+
+
+def Value(typecode_or_type, *args, lock=True, ctx=None):
+    """multiprocessing.Value: a number in memory every process shares, guarded by an RLock
+    unless `lock=False` (or by the lock given)."""
+    if not _isolated:
+        raise RuntimeError(ISOLATION.format(what="multiprocessing.Value"))
+    code = typecode_or_type
+    if not isinstance(code, str):
+        code = _CTYPES.get(getattr(code, "__name__", ""), "")
+    if code not in _SIZES:
+        raise TypeError(
+            f"Value here holds numbers of the struct codes {' '.join(_SIZES)} (or the ctypes "
+            f"types c_int, c_double, …), not {typecode_or_type!r}"
+        )
+    value = args[0] if args else (0.0 if code in "fd" else 0)
+    if lock is False:
+        return _SharedNumber(code, value)
+    if lock in (True, None):
+        lock = RLock()
+    if not hasattr(lock, "acquire"):
+        raise AttributeError(f"{lock!r} has no method 'acquire'")
+    return _Synchronized(code, value, lock)

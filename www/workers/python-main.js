@@ -9,6 +9,7 @@ import { CallQueueWriter, INLINE_MAX, callQueueBuffer } from "../engine/call-que
 import { ResultQueueReader, resultQueueBuffer } from "../engine/result-queue.js";
 import { Driver, Kind } from "../engine/protocol.js";
 import { queueBridge } from "../engine/shared-queue.js";
+import { memoryBridge } from "../engine/shared-value.js";
 import { respond } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, startPython } from "./python-runtime.js";
@@ -32,8 +33,18 @@ const shared = queueBridge({
   onWait: (from, to) => postMessage(Driver.span("queue", from, to)),
 });
 
+/** The program's multiprocessing locks and values, in shared memory (its pid is 1). */
+const memory = memoryBridge({
+  prefix: () => "",
+  me: () => 1,
+  now,
+  onBlock: () => output.flush(),
+  onWait: (from, to) => to - from >= WAIT_SHOWN_MS && postMessage(Driver.span("lock", from, to)),
+});
+
 const bridge = {
   ...shared.functions,
+  ...memory.functions,
   spawn(pool, names, init, pids) {
     // What the program printed before it started them comes first, as CPython flushes its
     // streams before it starts a process.
@@ -42,9 +53,12 @@ const bridge = {
     const results = resultQueueBuffer();
     queues.set(pool, { writer: new CallQueueWriter(calls), submitted: 0 });
     mailbox.listen(pool, new ResultQueueReader(results));
-    // Every queue the program has made: one passed to a Process goes with it (a process can
-    // only be given a queue at its start, as in CPython).
-    const given = Object.fromEntries([...shared.queues].map(([id, q]) => [id, q.buffer]));
+    // Every queue, lock and value the program has made: one passed to a Process goes with it
+    // (a process can only be given them at its start, as in CPython).
+    const given = Object.fromEntries([
+      ...[...shared.queues].map(([id, q]) => [id, q.buffer]),
+      ...memory.buffers,
+    ]);
     postMessage(Driver.spawn(pool, names, pids, init, calls, results, given));
   },
   // The call goes into the queue the executor's processes take from, as CPython's submit

@@ -12,6 +12,7 @@ import { CallQueueReader } from "../engine/call-queue.js";
 import { ResultQueueWriter } from "../engine/result-queue.js";
 import { now } from "../engine/measure.js";
 import { queueBridge } from "../engine/shared-queue.js";
+import { memoryBridge } from "../engine/shared-value.js";
 import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
 let python;
@@ -25,6 +26,14 @@ const shared = queueBridge({
   prefix: () => `${pid}:`,
   onBlock: () => output.flush(),
   onWait: (from, to) => news({ type: "span", kind: "queue", from, to }),
+});
+/** The program's locks and values this process was given at its start, and its own. */
+const memory = memoryBridge({
+  prefix: () => `${pid}:`,
+  me: () => pid,
+  now,
+  onBlock: () => output.flush(),
+  onWait: (from, to) => to - from >= 1 && news({ type: "span", kind: "lock", from, to }),
 });
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
@@ -48,7 +57,7 @@ function byMessage(id) {
 /** Starts this process's interpreter, once: ahead of an executor, or when one asks. */
 function boot({ snapshot, runtime, canBlock }) {
   booting ??= startPython({
-    bridge: shared.functions,
+    bridge: { ...shared.functions, ...memory.functions },
     canBlock,
     snapshot,
     runtime,
@@ -73,6 +82,7 @@ serve({
     scale = timeScale;
     pid = options.pid;
     shared.adopt(options.shared);
+    memory.adopt(options.shared);
     python = await boot({ canBlock, ...options });
     const from = now();
     python.playground.install("process", cpus, pid, canBlock);

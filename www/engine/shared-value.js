@@ -1,0 +1,170 @@
+// multiprocessing's Lock, RLock and Value: a few words of a SharedArrayBuffer that the program
+// and its processes all map, so a lock taken in one interpreter is held against every other,
+// and a Value written in one is read in another. A waiting acquire sleeps on Atomics.wait
+// until a release wakes it, as CPython's processes block on their semaphore.
+
+const OWNER = 0; // 0: free; else the pid of the interpreter that holds it
+const COUNT = 1; // how many times its holder took it (RLock), 1 for a Lock
+/** A lock's bytes: two Int32 words. */
+export const LOCK_BYTES = 8;
+
+/** A lock over `buffer`'s first two words; `reentrant`: an RLock, which its holder may retake. */
+export class SharedLock {
+  #words;
+  #reentrant;
+
+  constructor(buffer, reentrant) {
+    this.#words = new Int32Array(buffer, 0, 2);
+    this.#reentrant = reentrant;
+  }
+
+  /** Takes it for `me` (a pid), waiting up to `ms` (Infinity: no limit); false if not in time. */
+  acquire(me, ms = Infinity) {
+    const words = this.#words;
+    if (this.#reentrant && Atomics.load(words, OWNER) === me) {
+      words[COUNT] += 1;
+      return true;
+    }
+    const deadline = performance.now() + ms;
+    for (;;) {
+      const holder = Atomics.compareExchange(words, OWNER, 0, me);
+      if (holder === 0) {
+        words[COUNT] = 1;
+        return true;
+      }
+      const wait = deadline - performance.now();
+      if (!(wait > 0)) return false;
+      Atomics.wait(words, OWNER, holder, wait);
+    }
+  }
+
+  /**
+   * Lets it go for `me`: undefined, or an error message (CPython's) if it may not: an RLock
+   * held by another, or a lock not held at all.
+   */
+  release(me) {
+    const words = this.#words;
+    const holder = Atomics.load(words, OWNER);
+    if (this.#reentrant && holder !== me) {
+      return "attempt to release recursive lock not owned by thread";
+    }
+    if (holder === 0) return "semaphore or lock released too many times";
+    if (this.#reentrant && words[COUNT] > 1) {
+      words[COUNT] -= 1;
+      return undefined;
+    }
+    words[COUNT] = 0;
+    Atomics.store(words, OWNER, 0);
+    Atomics.notify(words, OWNER, 1);
+    return undefined; // not null: Python would see it as jsnull, not None
+  }
+}
+
+/** The struct codes a Value may hold: [bytes, DataView getter, setter]. */
+const CODES = {
+  b: [1, "getInt8", "setInt8"],
+  B: [1, "getUint8", "setUint8"],
+  h: [2, "getInt16", "setInt16"],
+  H: [2, "getUint16", "setUint16"],
+  i: [4, "getInt32", "setInt32"],
+  I: [4, "getUint32", "setUint32"],
+  l: [8, "getBigInt64", "setBigInt64"],
+  L: [8, "getBigUint64", "setBigUint64"],
+  q: [8, "getBigInt64", "setBigInt64"],
+  Q: [8, "getBigUint64", "setBigUint64"],
+  f: [4, "getFloat32", "setFloat32"],
+  d: [8, "getFloat64", "setFloat64"],
+};
+
+/** The bytes a Value of struct code `code` takes, or 0 if it is not one a Value holds here. */
+export function valueBytes(code) {
+  return CODES[code]?.[0] ?? 0;
+}
+
+/** A number of struct code `code` at the start of `buffer`, read and written whole. */
+export class SharedValue {
+  #view;
+  #get;
+  #set;
+  #big;
+
+  constructor(buffer, code) {
+    const [bytes, get, set] = CODES[code];
+    this.#view = new DataView(buffer, 0, bytes);
+    this.#get = get;
+    this.#set = set;
+    this.#big = get.startsWith("getBig");
+  }
+
+  get() {
+    const value = this.#view[this.#get](0, true);
+    // Python gets an int either way; a Number is quicker where it is exact.
+    return this.#big && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  }
+
+  set(value) {
+    this.#view[this.#set](0, this.#big ? BigInt(value) : value, true);
+  }
+}
+
+/**
+ * The `_pp` functions of an interpreter's locks and values (playground.py's Lock, RLock and
+ * Value): `prefix()` makes its ids its own, `me()` is its pid (a lock's holder); `onBlock()`
+ * is called before a wait, `onWait(from, to)` after one that lasted. `buffers` maps id →
+ * buffer: the driver hands them to each process it starts, which adopt()s them.
+ */
+export function memoryBridge({ prefix, me, onBlock, onWait, now }) {
+  const buffers = new Map();
+  const locks = new Map();
+  const values = new Map();
+  let made = 0;
+  const buffer = (id) => {
+    const found = buffers.get(id);
+    if (!found)
+      throw new Error(`no shared object ${id} in this process (was it passed at its start?)`);
+    return found;
+  };
+  return {
+    buffers,
+    adopt(given) {
+      for (const [id, shared] of Object.entries(given ?? {})) {
+        if (/m\d+$/.test(id) && !buffers.has(id)) buffers.set(id, shared);
+      }
+    },
+    functions: {
+      memory_new(bytes) {
+        const id = `${prefix()}m${++made}`;
+        buffers.set(id, new SharedArrayBuffer(Math.max(bytes, LOCK_BYTES)));
+        return id;
+      },
+      lock_acquire(id, reentrant, ms) {
+        let lock = locks.get(id);
+        if (!lock) locks.set(id, (lock = new SharedLock(buffer(id), reentrant)));
+        if (lock.acquire(me(), 0)) return true;
+        if (ms === 0) return false;
+        onBlock?.();
+        const from = now();
+        try {
+          return lock.acquire(me(), ms < 0 ? Infinity : ms);
+        } finally {
+          onWait?.(from, now());
+        }
+      },
+      lock_release(id, reentrant) {
+        let lock = locks.get(id);
+        if (!lock) locks.set(id, (lock = new SharedLock(buffer(id), reentrant)));
+        return lock.release(me());
+      },
+      value_get(id, code) {
+        let value = values.get(id);
+        if (!value) values.set(id, (value = new SharedValue(buffer(id), code)));
+        return value.get();
+      },
+      value_set(id, code, to) {
+        let value = values.get(id);
+        if (!value) values.set(id, (value = new SharedValue(buffer(id), code)));
+        value.set(to);
+      },
+    },
+  };
+}
