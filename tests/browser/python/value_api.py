@@ -60,22 +60,20 @@ if __name__ == "__main__":
     check_raises("RLock not held", rlock.release, AssertionError,
                  "attempt to release recursive lock not owned by thread")
 
-    counter = Value("i", 0)
-    workers = [Process(target=add, args=(counter, 2000, True)) for _ in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    check("a locked count loses nothing", counter.value == 4000, counter.value)
+    def counted_by_two(locked):
+        counter = Value("i", 0)
+        workers = [Process(target=add, args=(counter, 2000, locked)) for _ in range(2)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        return counter.value
 
-    racy = Value("i", 0)
-    workers = [Process(target=add, args=(racy, 2000, False)) for _ in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    locked = counted_by_two(True)
+    check("a locked count loses nothing", locked == 4000, locked)
+    racy = counted_by_two(False)
     # How many it loses depends on how the two interleave: only this much is certain.
-    check("a racy count never gains", 0 < racy.value <= 4000, racy.value)
+    check("a racy count never gains", 0 < racy <= 4000, racy)
 
     lock, held, go = Lock(), Queue(), Queue()
     p = Process(target=hold, args=(lock, held, go))
