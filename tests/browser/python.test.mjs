@@ -370,6 +370,7 @@ test("multiprocessing's queues work as CPython's, between real processes: Queue,
     "task_done too often",
     "a waiting get is woken",
     "inheritance only",
+    "a queue through Pool's initargs",
     "SimpleQueue",
     "closed",
   ]);

@@ -514,7 +514,12 @@ class ProcessPoolExecutor(_base.Executor):
         self._processes = None  # [(name, pid)], or None: named when they start
 
     def _start(self):
-        init = to_js(pickle.dumps(self._init)) if self._init is not None else None
+        global _spawning
+        was, _spawning = _spawning, True  # initargs go to processes as they start
+        try:
+            init = to_js(pickle.dumps(self._init)) if self._init is not None else None
+        finally:
+            _spawning = was
         if self._processes is None:  # an executor's own: numbered when they start
             numbers = [next(_process_numbers) for _ in range(self._max_workers)]
             self._processes = [(f"SpawnProcess-{n}", 1 + n) for n in numbers]
@@ -850,14 +855,14 @@ class Process:
         if not _isolated:
             raise RuntimeError(ISOLATION.format(what="multiprocessing.Process"))
         global _spawning
-        _spawning = True  # a Queue among its arguments may go along (see _check_spawning)
+        was, _spawning = _spawning, True  # a Queue among its arguments may go along
         try:
             pickle.dumps(self)  # what cannot go to the process fails here, as in CPython
             executor = ProcessPoolExecutor(1)
             executor._processes = [(self._name, self._spawned_pid)]
             future = executor.submit(_bootstrap, self)
         finally:
-            _spawning = False
+            _spawning = was
         executor.shutdown(wait=False)
         self._popen = (executor, future)
         _children.add(self)

@@ -40,6 +40,16 @@ def square(tasks, results):
         tasks.task_done()
 
 
+def keep(q):
+    global kept
+    kept = q
+
+
+def report(x):
+    kept.put(x)
+    return x
+
+
 def put_late(q):
     time.sleep(0.3)
     q.put("late")
@@ -103,6 +113,11 @@ if __name__ == "__main__":
 
     check_raises("inheritance only", lambda: pickle.dumps(Queue()), RuntimeError,
                  "Queue objects should only be shared between processes through inheritance")
+
+    q = Queue()
+    with multiprocessing.Pool(2, initializer=keep, initargs=(q,)) as pool:
+        pool.map(report, range(5))
+    check("a queue through Pool's initargs", sorted(q.get(timeout=30) for _ in range(5)) == [0, 1, 2, 3, 4])
 
     simple = SimpleQueue()
     simple.put(3)
