@@ -64,7 +64,7 @@ test("values round-trip in every code, 64-bit ones beyond 2^53 as BigInt", () =>
 });
 
 test("four threads adding 5,000 each under the lock lose nothing, and the bridge's ids are its own", async () => {
-  const bridge = memoryBridge({ prefix: () => "", me: () => 1, now: () => performance.now() });
+  const bridge = memoryBridge({ prefix: () => "", me: () => 1 });
   const lockId = bridge.functions.memory_new(LOCK_BYTES);
   const countId = bridge.functions.memory_new(4);
   assert.deepEqual([lockId, countId], ["m1", "m2"]);
@@ -87,7 +87,7 @@ test("four threads adding 5,000 each under the lock lose nothing, and the bridge
   );
   await Promise.all(threads.map((t) => new Promise((resolve) => t.once("exit", resolve))));
   assert.equal(bridge.functions.value_get(countId, "i"), 20_000);
-  const process = memoryBridge({ prefix: () => "4:", me: () => 4, now: () => 0 });
+  const process = memoryBridge({ prefix: () => "4:", me: () => 4 });
   process.adopt({ [countId]: count, q1: new SharedArrayBuffer(8) });
   assert.deepEqual([...process.buffers.keys()], ["m2"], "a queue's id is not a value's");
   assert.equal(process.functions.value_get(countId, "i"), 20_000, "the same memory");

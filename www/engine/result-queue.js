@@ -16,7 +16,7 @@
 // full result queue can never wait for each other. Answers taken in an order other than they
 // ran in are fine: each settles its own future.
 import { ringBell } from "./mailbox.js";
-import { ByteRing } from "./ring.js";
+import { ByteRing, lockWord, unlockWord } from "./ring.js";
 
 const HEAD = 0;
 const TAIL = 1;
@@ -54,8 +54,7 @@ export class ResultQueueWriter {
     if (payload.length > INLINE_MAX) return false;
     const ring = this.#ring;
     const { header } = ring;
-    // Another process may be copying its answer in: a few microseconds.
-    while (Atomics.compareExchange(header, LOCK, 0, 1) !== 0) Atomics.wait(header, LOCK, 1);
+    lockWord(header, LOCK); // another process may be copying its answer in
     try {
       const head = Atomics.load(header, HEAD);
       const tail = Atomics.load(header, TAIL);
@@ -67,8 +66,7 @@ export class ResultQueueWriter {
       ring.write(tail + ENTRY_BYTES, payload);
       Atomics.store(header, TAIL, (tail + ENTRY_BYTES + payload.length) | 0);
     } finally {
-      Atomics.store(header, LOCK, 0);
-      Atomics.notify(header, LOCK, 1);
+      unlockWord(header, LOCK);
     }
     ringBell(this.#bell);
     return true;

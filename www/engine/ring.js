@@ -3,6 +3,20 @@
 // the ring, a power of two in size, so that positions counted since the start (wrapping at
 // 2^32) wrap with it; an entry may run across the ring's end.
 
+/**
+ * Takes the lock word `header[index]` (0 free, 1 held) for a copy in or out of a ring shared
+ * by several threads, sleeping while another holds it (a few microseconds).
+ */
+export function lockWord(header, index) {
+  while (Atomics.compareExchange(header, index, 0, 1) !== 0) Atomics.wait(header, index, 1);
+}
+
+/** Lets the lock word `header[index]` go, waking one thread that waits for it. */
+export function unlockWord(header, index) {
+  Atomics.store(header, index, 0);
+  Atomics.notify(header, index, 1);
+}
+
 export class ByteRing {
   /** `headerBytes`: the header's size (a multiple of 4); the ring is the rest of `buffer`. */
   constructor(buffer, headerBytes) {

@@ -10,11 +10,28 @@
 // sleep on a counter the other side bumps (PUTS, TAKES), read under the lock, so a wake-up
 // between the look and the sleep is never missed. UNFINISHED counts puts not yet matched by
 // task_done(), for JoinableQueue.join().
-import { ByteRing } from "./ring.js";
+import { ByteRing, lockWord, unlockWord } from "./ring.js";
 import { now } from "./measure.js";
 
 /** Waits shorter than this are not worth a span on the timeline. */
 const WAIT_SHOWN_MS = 1;
+
+/**
+ * `op()`, a put, get, join or acquire that may wait `ms` (0: it does not), told: `onBlock()`
+ * before it (the worker sends its printed lines first), `onWait(from, to)` after it if it
+ * lasted WAIT_SHOWN_MS or more (for the timeline).
+ */
+export function toldWait(ms, op, { onBlock, onWait }) {
+  if (ms === 0) return op();
+  onBlock?.();
+  const from = now();
+  try {
+    return op();
+  } finally {
+    const to = now();
+    if (to - from >= WAIT_SHOWN_MS) onWait?.(from, to);
+  }
+}
 
 const HEAD = 0;
 const TAIL = 1;
@@ -108,13 +125,13 @@ export class SharedQueue {
   /** JoinableQueue.task_done(): false if more were called than items were put. */
   taskDone() {
     const { header } = this.#ring;
-    this.#lock();
+    lockWord(header, LOCK);
     try {
       if (header[UNFINISHED] <= 0) return false;
       header[UNFINISHED] -= 1;
       return true;
     } finally {
-      this.#unlock();
+      unlockWord(header, LOCK);
       Atomics.notify(header, UNFINISHED);
     }
   }
@@ -139,14 +156,14 @@ export class SharedQueue {
     const other = word === PUTS ? TAKES : PUTS;
     const deadline = performance.now() + ms;
     for (;;) {
-      this.#lock();
+      lockWord(header, LOCK);
       let done;
       let seen;
       try {
         done = attempt();
         seen = header[word];
       } finally {
-        this.#unlock();
+        unlockWord(header, LOCK);
       }
       if (done) {
         Atomics.notify(header, other);
@@ -156,17 +173,6 @@ export class SharedQueue {
       if (!(wait > 0)) return false;
       Atomics.wait(header, word, seen, wait);
     }
-  }
-
-  #lock() {
-    const { header } = this.#ring;
-    while (Atomics.compareExchange(header, LOCK, 0, 1) !== 0) Atomics.wait(header, LOCK, 1);
-  }
-
-  #unlock() {
-    const { header } = this.#ring;
-    Atomics.store(header, LOCK, 0);
-    Atomics.notify(header, LOCK, 1);
   }
 }
 
@@ -186,18 +192,7 @@ export function queueBridge({ prefix, onBlock, onWait }) {
     return found;
   };
   const waitMs = (ms) => (ms < 0 ? Infinity : ms);
-  // `op()`, a put, get or join that may wait `ms`, with the wait told.
-  const waiting = (ms, op) => {
-    if (ms === 0) return op();
-    onBlock?.();
-    const from = now();
-    try {
-      return op();
-    } finally {
-      const to = now();
-      if (to - from >= WAIT_SHOWN_MS) onWait?.(from, to);
-    }
-  };
+  const waiting = (ms, op) => toldWait(ms, op, { onBlock, onWait });
   return {
     queues,
     adopt(buffers) {

@@ -2,6 +2,7 @@
 // and its processes all map, so a lock taken in one interpreter is held against every other,
 // and a Value written in one is read in another. A waiting acquire sleeps on Atomics.wait
 // until a release wakes it, as CPython's processes block on their semaphore.
+import { toldWait } from "./shared-queue.js";
 
 const OWNER = 0; // 0: free; else the pid of the interpreter that holds it
 const COUNT = 1; // how many times its holder took it (RLock), 1 for a Lock
@@ -109,15 +110,23 @@ export class SharedValue {
 
 /**
  * The `_pp` functions of an interpreter's locks and values (playground.py's Lock, RLock and
- * Value): `prefix()` makes its ids its own, `me()` is its pid (a lock's holder); `onBlock()`
- * is called before a wait, `onWait(from, to)` after one that lasted. `buffers` maps id →
- * buffer: the driver hands them to each process it starts, which adopt()s them.
+ * Value): `prefix()` makes its ids its own, `me()` is its pid (a lock's holder); `onBlock`
+ * and `onWait` tell a wait (toldWait). `buffers` maps id → buffer: the driver hands them to
+ * each process it starts, which adopt()s them.
  */
-export function memoryBridge({ prefix, me, onBlock, onWait, now }) {
+export function memoryBridge({ prefix, me, onBlock, onWait }) {
   const buffers = new Map();
   const locks = new Map();
   const values = new Map();
   let made = 0;
+  // One view per object and interpreter, made at its first use.
+  const view = (views, id, make) => {
+    let found = views.get(id);
+    if (!found) views.set(id, (found = make(buffer(id))));
+    return found;
+  };
+  const lock = (id, reentrant) => view(locks, id, (b) => new SharedLock(b, reentrant));
+  const value = (id, code) => view(values, id, (b) => new SharedValue(b, code));
   const buffer = (id) => {
     const found = buffers.get(id);
     if (!found)
@@ -138,33 +147,15 @@ export function memoryBridge({ prefix, me, onBlock, onWait, now }) {
         return id;
       },
       lock_acquire(id, reentrant, ms) {
-        let lock = locks.get(id);
-        if (!lock) locks.set(id, (lock = new SharedLock(buffer(id), reentrant)));
-        if (lock.acquire(me(), 0)) return true;
+        const held = lock(id, reentrant);
+        // Free (or an RLock of ours): taken with no wait to tell.
+        if (held.acquire(me(), 0)) return true;
         if (ms === 0) return false;
-        onBlock?.();
-        const from = now();
-        try {
-          return lock.acquire(me(), ms < 0 ? Infinity : ms);
-        } finally {
-          onWait?.(from, now());
-        }
+        return toldWait(ms, () => held.acquire(me(), ms < 0 ? Infinity : ms), { onBlock, onWait });
       },
-      lock_release(id, reentrant) {
-        let lock = locks.get(id);
-        if (!lock) locks.set(id, (lock = new SharedLock(buffer(id), reentrant)));
-        return lock.release(me());
-      },
-      value_get(id, code) {
-        let value = values.get(id);
-        if (!value) values.set(id, (value = new SharedValue(buffer(id), code)));
-        return value.get();
-      },
-      value_set(id, code, to) {
-        let value = values.get(id);
-        if (!value) values.set(id, (value = new SharedValue(buffer(id), code)));
-        value.set(to);
-      },
+      lock_release: (id, reentrant) => lock(id, reentrant).release(me()),
+      value_get: (id, code) => value(id, code).get(),
+      value_set: (id, code, to) => value(id, code).set(to),
     },
   };
 }

@@ -31,9 +31,8 @@ const shared = queueBridge({
 const memory = memoryBridge({
   prefix: () => `${pid}:`,
   me: () => pid,
-  now,
   onBlock: () => output.flush(),
-  onWait: (from, to) => to - from >= 1 && news({ type: "span", kind: "lock", from, to }),
+  onWait: (from, to) => news({ type: "span", kind: "lock", from, to }),
 });
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
