@@ -34,17 +34,20 @@ async function open() {
 
 /**
  * The lines CPython (the machine's python3) prints for `source` run as a file's __main__ with
- * the spawn start method: each process imports the program again, as here (CPython 3.14's
+ * the start method `method`, by default spawn: each process imports the program again, as here (CPython 3.14's
  * default on Linux, forkserver, imports it the same way).
  */
-function cpythonSays(source) {
+function cpythonSays(source, method = "spawn") {
   const dir = mkdtempSync(join(tmpdir(), "pp-cpython-"));
   try {
     writeFileSync(join(dir, "main.py"), source);
+    // Spawn as the default, not set: a program may still set it itself. The program's
+    // globals are kept (g) until the interpreter exits, as a script's are: its processes
+    // may still be starting, and need what it made (a Lock), when it ends.
     const run = [
-      "import multiprocessing, runpy",
-      "multiprocessing.set_start_method('spawn')",
-      "runpy.run_path('main.py', run_name='__main__')",
+      "import multiprocessing.context as c, runpy",
+      `c._default_context._default_context = c._concrete_contexts['${method}']`,
+      "g = runpy.run_path('main.py', run_name='__main__')",
     ].join("; ");
     const options = { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] };
     return execFileSync("python3", ["-c", run], options).split("\n").filter(Boolean);
@@ -200,45 +203,62 @@ test("multiprocessing.Process works as CPython's: start, join with a timeout, ex
   assert.equal(failed.at(-1), "ValueError: no good");
 });
 
-test("the library documentation's Process examples print what CPython prints, pids aside", async () => {
+/**
+ * The library documentation's examples (tests/browser/python/docs/), each with what of its
+ * output is certain: `same(lines)` gives what must match CPython's, in order; `method` is the
+ * start method CPython runs it with.
+ */
+const DOC_EXAMPLES = {
+  "pool_map.py": {},
+  "process_hello.py": {},
+  "process_info.py": { same: withoutPids },
+  "start_method.py": {},
+  "get_context.py": {},
+  "queue.py": {},
+  "pipe.py": {},
+  // Ten processes print in whatever order they take the lock. CPython's spawn (and 3.14's
+  // forkserver) fail on this example when the program ends before its processes have
+  // opened the lock (FileNotFoundError, python/cpython#94765); fork prints the ten lines.
+  "lock.py": { same: (lines) => lines.toSorted(), method: "fork" },
+  "shared_memory.py": {},
+  // imap_unordered's ten results come in any order; two lines are pids.
+  "pool.py": {
+    same: (lines) => [
+      lines[0],
+      ...lines.slice(1, 11).toSorted(),
+      ...lines.slice(11, 12),
+      ...withoutPids(lines.slice(12, 14)),
+      ...lines.slice(14),
+    ],
+  },
+  // Which process computed what, and in which order the results came, is the scheduler's.
+  "workers.py": {
+    same: (lines) => [
+      lines[0],
+      ...lines
+        .slice(1, 21)
+        .map((l) => l.replace(/Process-\d+/, "Process-N"))
+        .toSorted(),
+      ...lines
+        .slice(21)
+        .map((l) => l.replace(/Process-\d+/, "Process-N"))
+        .toSorted(),
+    ],
+    scale: "0.1",
+  },
+};
+
+test("the library documentation's multiprocessing examples, unchanged, print what CPython prints (what is certain of it)", async () => {
   await open();
-  const hello = [
-    "from multiprocessing import Process",
-    "",
-    "def f(name):",
-    "    print('hello', name)",
-    "",
-    "if __name__ == '__main__':",
-    "    p = Process(target=f, args=('bob',))",
-    "    p.start()",
-    "    p.join()",
-  ].join("\n");
-  const info = [
-    "from multiprocessing import Process",
-    "import os",
-    "",
-    "def info(title):",
-    "    print(title)",
-    "    print('module name:', __name__)",
-    "    print('parent process:', os.getppid())",
-    "    print('process id:', os.getpid())",
-    "",
-    "def f(name):",
-    "    info('function f')",
-    "    print('hello', name)",
-    "",
-    "if __name__ == '__main__':",
-    "    info('main line')",
-    "    p = Process(target=f, args=('bob',))",
-    "    p.start()",
-    "    p.join()",
-  ].join("\n");
-  for (const source of [hello, info]) {
-    const result = await runPython(page, { source });
-    assert.equal(result.error, null, result.error ?? "");
+  for (const [file, { same = (lines) => lines, method, scale = "1" }] of Object.entries(
+    DOC_EXAMPLES,
+  )) {
+    const source = await readFile(new URL(`python/docs/${file}`, import.meta.url), "utf8");
+    const result = await runPython(page, { source, scale });
+    assert.equal(result.error, null, `${file}: ${result.error}`);
     const ours = result.lines.map((l) => l.text);
-    assert.deepEqual(withoutPids(ours), withoutPids(cpythonSays(source)));
-    if (source === info) {
+    assert.deepEqual(same(ours), same(cpythonSays(source, method)), file);
+    if (file === "process_info.py") {
       // The child's parent is the program: its pid is the one the program printed.
       const pid = (label, i) => ours.filter((t) => t.startsWith(label))[i].split(": ")[1];
       assert.equal(pid("parent process", 1), pid("process id", 0));
@@ -396,7 +416,7 @@ test("where a queue here differs from CPython's: an item over 256 KiB is refused
   const said = mains(result);
   assert.match(
     said[0],
-    /^refused: an item pickles to 300,\d{3} bytes: a Queue here holds items of at most 262,140 bytes/,
+    /^refused: an item pickles to 300,\d{3} bytes: a Queue or Pipe here holds items of at most 262,140 bytes/,
   );
   assert.equal(said[1], "small");
 });
@@ -418,6 +438,34 @@ test("multiprocessing's Lock, RLock and Value work as CPython's, between real pr
     "a racy count never gains",
     "held by another process",
     "taken once it is released",
+  ]);
+});
+
+test("multiprocessing's Pipe, Semaphore, Event, Condition, Barrier and Array work as CPython's, between real processes; fork and Manager say why not", async () => {
+  await runChecks("sync_api.py", [
+    "start method set once",
+    "a context's Process",
+    "a pipe both ways",
+    "poll waits for it",
+    "EOFError once the other end closed",
+    "what was sent outlives the sender",
+    "then poll says EOF is there",
+    "and recv raises EOFError",
+    "sending to no reader",
+    "send_bytes with offset and size",
+    "semaphore at 0 times out",
+    "bounded released too often",
+    "a semaphore of 2 lets 2 in at most",
+    "set wakes its waiter",
+    "notify wakes wait_for",
+    "wait needs the lock",
+    "a barrier of 2",
+    "a barrier that times out breaks",
+    "an array changed in a process",
+    "slice assignment",
+    "fork",
+    "Manager",
+    "os.fork",
   ]);
 });
 

@@ -1,13 +1,15 @@
-// multiprocessing's Lock, RLock and Value memory (www/engine/shared-value.js), without a
-// browser: a lock is held against every other holder and waited for, an RLock counts, the
-// errors are CPython's, values round-trip in every code, and threads counting under the lock
-// lose nothing.
+// multiprocessing's Lock, RLock, Semaphore, Value and Array memory (www/engine/shared-value.js),
+// without a browser: a lock is held against every other holder and waited for, an RLock
+// counts, a semaphore counts and is bounded, the errors are CPython's, values round-trip in
+// every code, an array's items are each their own, and threads counting under the lock, or
+// taking a semaphore's slots, lose nothing and overrun nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import {
   LOCK_BYTES,
   SharedLock,
+  SharedSemaphore,
   SharedValue,
   memoryBridge,
   valueBytes,
@@ -92,4 +94,77 @@ test("four threads adding 5,000 each under the lock lose nothing, and the bridge
   assert.deepEqual([...process.buffers.keys()], ["m2"], "a queue's id is not a value's");
   assert.equal(process.functions.value_get(countId, "i"), 20_000, "the same memory");
   assert.equal(process.functions.memory_new(8), "4:m1");
+});
+
+test("a semaphore counts down to 0 and waits there; a bounded one refuses a release past its start", () => {
+  const buffer = new SharedArrayBuffer(8);
+  SharedSemaphore.init(buffer, 2, -1);
+  const free = new SharedSemaphore(buffer);
+  assert.ok(free.acquire(0) && free.acquire(0));
+  const t0 = performance.now();
+  assert.equal(free.acquire(20), false);
+  assert.ok(performance.now() - t0 >= 19, "it waited its 20 ms");
+  for (let i = 0; i < 3; i++) assert.equal(free.release(), undefined);
+  assert.equal(free.value, 3, "an unbounded one goes past its start");
+  const bounded = new SharedArrayBuffer(8);
+  SharedSemaphore.init(bounded, 1, 1);
+  const held = new SharedSemaphore(bounded);
+  assert.equal(held.release(), "semaphore or lock released too many times");
+  assert.ok(held.acquire(0));
+  assert.equal(held.release(), undefined);
+  assert.equal(held.value, 1);
+});
+
+test("a lock says who holds it and how often: Condition.wait lets it go that many times", () => {
+  const buffer = new SharedArrayBuffer(LOCK_BYTES);
+  const rlock = new SharedLock(buffer, true);
+  assert.equal(rlock.owner, 0);
+  rlock.acquire(2, 0);
+  rlock.acquire(2, 0);
+  assert.equal(rlock.owner, 2);
+  assert.equal(rlock.heldBy(2), 2);
+  assert.equal(rlock.heldBy(3), 0, "not held by another");
+});
+
+test("an array's items are read and written each in its place, slices too", () => {
+  const ints = new SharedValue(new SharedArrayBuffer(5 * 4), "i");
+  ints.write(0, [1, -2, 3, -4, 5]);
+  ints.set(40, 3);
+  assert.deepEqual(ints.slice(0, 5), [1, -2, 3, 40, 5]);
+  assert.deepEqual(ints.slice(2, 4), [3, 40]);
+  const longs = new SharedValue(new SharedArrayBuffer(2 * 8), "q");
+  longs.write(0, [2 ** 40, 2n ** 62n]);
+  assert.deepEqual(longs.slice(0, 2), [2 ** 40, 2n ** 62n]);
+});
+
+test("three threads through a semaphore of 2: never more than 2 inside at once", async () => {
+  const bridge = memoryBridge({ prefix: () => "", me: () => 1 });
+  const id = bridge.functions.semaphore_new(2, 2);
+  const gate = bridge.buffers.get(id);
+  const counts = new SharedArrayBuffer(8); // [inside now, most inside at once]
+  const module = new URL("../../www/engine/shared-value.js", import.meta.url).href;
+  const source = `
+    const { workerData } = require("node:worker_threads");
+    import(workerData.module).then(({ SharedSemaphore }) => {
+      const gate = new SharedSemaphore(workerData.gate);
+      const counts = new Int32Array(workerData.counts);
+      for (let k = 0; k < 2000; k++) {
+        gate.acquire(Infinity);
+        const inside = Atomics.add(counts, 0, 1) + 1;
+        for (;;) {
+          const most = Atomics.load(counts, 1);
+          if (inside <= most || Atomics.compareExchange(counts, 1, most, inside) === most) break;
+        }
+        Atomics.sub(counts, 0, 1);
+        gate.release();
+      }
+    });`;
+  const threads = [2, 3, 4].map(
+    () => new Worker(source, { eval: true, workerData: { module, gate, counts } }),
+  );
+  await Promise.all(threads.map((t) => new Promise((resolve) => t.once("exit", resolve))));
+  const [inside, most] = new Int32Array(counts);
+  assert.equal(inside, 0);
+  assert.ok(most >= 1 && most <= 2, `${most} inside at once`);
+  assert.equal(bridge.functions.semaphore_value(id), 2, "every slot given back");
 });

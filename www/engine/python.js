@@ -15,6 +15,8 @@ import { now } from "./measure.js";
 import { startWorker, startsWorkersOneByOne } from "./start-worker.js";
 import { compileWasm } from "./core.js";
 import { closeCallQueue } from "./call-queue.js";
+import { forgetHolder } from "./shared-pipe.js";
+import { SharedQueue } from "./shared-queue.js";
 
 const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
 const PROCESS_URL = new URL("../workers/python.js", import.meta.url);
@@ -303,6 +305,7 @@ export class PythonSession {
       pool,
       lanes,
       calls,
+      shared,
       // Answers given, and (once the driver has shut the pool down) calls it put in the queue.
       answered: 0,
       submitted: null,
@@ -385,6 +388,11 @@ export class PythonSession {
   #close(poolId, entry) {
     closeCallQueue(entry.calls); // a driver waiting for room in it stops waiting
     entry.pool.shutdown();
+    // Its processes' pipe ends close with them, however they ended (a crash, os._exit): a
+    // program waiting in recv() on the other end gets its EOFError, as in CPython.
+    const pipes = Object.entries(entry.shared ?? {}).filter(([id]) => /p\d+$/.test(id));
+    const queueOf = (id) => entry.shared[id] && new SharedQueue(entry.shared[id]);
+    for (const lane of entry.lanes) forgetHolder(lane.id, pipes, queueOf);
     if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);
     entry.onClosed();
   }

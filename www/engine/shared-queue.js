@@ -77,17 +77,20 @@ export class SharedQueue {
 
   /**
    * Puts `payload` (a Uint8Array, at most ITEM_MAX bytes: RangeError beyond), waiting up to
-   * `ms` for room; false if there was none in time.
+   * `ms` for room; false if there was none in time, or if `gone()` (a pipe's reader closed
+   * everywhere) became true first.
    */
-  put(payload, ms = Infinity) {
+  put(payload, ms = Infinity, gone = undefined) {
     if (payload.length > ITEM_MAX) {
       throw new RangeError(
-        `an item pickles to ${payload.length.toLocaleString("en-US")} bytes: a Queue here holds items of at most ${ITEM_MAX.toLocaleString("en-US")} bytes (send it in pieces)`,
+        `an item pickles to ${payload.length.toLocaleString("en-US")} bytes: a Queue or Pipe here holds items of at most ${ITEM_MAX.toLocaleString("en-US")} bytes (send it in pieces)`,
       );
     }
     const ring = this.#ring;
     const { header } = ring;
-    return this.#waitFor(TAKES, ms, () => {
+    let refused = false;
+    const put = this.#waitFor(TAKES, ms, () => {
+      if (gone?.()) return (refused = true);
       const max = header[MAXSIZE];
       const full = max > 0 && header[COUNT] >= max;
       if (full || LENGTH_BYTES + payload.length > ring.free(header[HEAD], header[TAIL]))
@@ -102,15 +105,19 @@ export class SharedQueue {
       header[PUTS] += 1;
       return true;
     });
+    return put && !refused;
   }
 
-  /** The oldest item, waiting up to `ms` for one; undefined if none came in time. */
-  get(ms = Infinity) {
+  /**
+   * The oldest item, waiting up to `ms` for one; undefined if none came in time, or if the
+   * queue was empty when `gone()` (a pipe's writer closed everywhere) said true.
+   */
+  get(ms = Infinity, gone = undefined) {
     const ring = this.#ring;
     const { header } = ring;
     let item;
     const got = this.#waitFor(PUTS, ms, () => {
-      if (header[COUNT] === 0) return false;
+      if (header[COUNT] === 0) return gone?.() ?? false;
       const head = header[HEAD];
       const length = new DataView(ring.read(head, LENGTH_BYTES).buffer).getUint32(0, true);
       item = ring.read(head + LENGTH_BYTES, length);
@@ -120,6 +127,23 @@ export class SharedQueue {
       return true;
     });
     return got ? item : undefined;
+  }
+
+  /** Whether it holds an item, or `gone()` says none will come, waiting up to `ms`. */
+  readable(ms, gone) {
+    const { header } = this.#ring;
+    return this.#waitFor(PUTS, ms, () => header[COUNT] > 0 || gone());
+  }
+
+  /** Wakes every waiter on either side to look again (a pipe's end was closed). */
+  wake() {
+    const { header } = this.#ring;
+    lockWord(header, LOCK);
+    header[PUTS] += 1;
+    header[TAKES] += 1;
+    unlockWord(header, LOCK);
+    Atomics.notify(header, PUTS);
+    Atomics.notify(header, TAKES);
   }
 
   /** JoinableQueue.task_done(): false if more were called than items were put. */

@@ -29,6 +29,7 @@ import pickle
 import sys
 import time
 import traceback
+import threading
 import types
 from concurrent import futures as _cf
 from concurrent.futures import _base
@@ -145,7 +146,7 @@ def install(role, cpus, pid, isolated):
         time.sleep = _sleep
     os.cpu_count = lambda: cpus
     os.process_cpu_count = lambda: cpus
-    os.getpid = lambda: pid
+    os.getpid = _as_os("getpid", lambda: pid)
     multiprocessing.cpu_count = lambda: cpus
     _cf.ProcessPoolExecutor = ProcessPoolExecutor
     _cf.ThreadPoolExecutor = ThreadPoolExecutor
@@ -157,14 +158,23 @@ def install(role, cpus, pid, isolated):
     multiprocessing.Queue = Queue
     multiprocessing.SimpleQueue = SimpleQueue
     multiprocessing.JoinableQueue = JoinableQueue
-    multiprocessing.Lock = Lock
-    multiprocessing.RLock = RLock
-    multiprocessing.Value = Value
+    for name in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event",
+                 "Barrier", "Value", "Array", "Pipe", "Manager", "get_context",
+                 "get_start_method", "set_start_method", "get_all_start_methods"):
+        setattr(multiprocessing, name, globals()[name])
+    os.fork = _no_fork
     # The program is pid 1, its processes 2, 3, … (each started by it); the program itself
     # was started by the page, which has no pid: 0, as for a process the kernel started.
-    os.getppid = lambda: 1 if role == "process" else 0
+    os.getppid = _as_os("getppid", lambda: 1 if role == "process" else 0)
     threading.Thread.start = _no_threads
     sys.path.insert(0, os.getcwd())
+
+
+def _as_os(name, function):
+    """`function` as os.`name`: pickled by that name (pool.apply_async(os.getpid) in the
+    library's documentation), so that a process calls its own."""
+    function.__module__, function.__name__, function.__qualname__ = "os", name, name
+    return function
 
 
 def _write_main(source):
@@ -515,15 +525,15 @@ class ProcessPoolExecutor(_base.Executor):
 
     def _start(self):
         global _spawning
-        was, _spawning = _spawning, True  # initargs go to processes as they start
-        try:
-            init = to_js(pickle.dumps(self._init)) if self._init is not None else None
-        finally:
-            _spawning = was
         if self._processes is None:  # an executor's own: numbered when they start
             numbers = [next(_process_numbers) for _ in range(self._max_workers)]
             self._processes = [(f"SpawnProcess-{n}", 1 + n) for n in numbers]
         names, pids = zip(*self._processes)
+        was, _spawning = _spawning, pids  # initargs go to processes as they start
+        try:
+            init = to_js(pickle.dumps(self._init)) if self._init is not None else None
+        finally:
+            _spawning = was
         _pp.spawn(self._id, to_js(list(names)), init, to_js(list(pids)))
         _executors[self._id] = self
         self._started = True
@@ -801,6 +811,7 @@ def _bootstrap(process):
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
+        _close_connections()
     return code
 
 
@@ -855,7 +866,8 @@ class Process:
         if not _isolated:
             raise RuntimeError(ISOLATION.format(what="multiprocessing.Process"))
         global _spawning
-        was, _spawning = _spawning, True  # a Queue among its arguments may go along
+        # A Queue or Pipe among its arguments may go along.
+        was, _spawning = _spawning, (self._spawned_pid,)
         try:
             pickle.dumps(self)  # what cannot go to the process fails here, as in CPython
             executor = ProcessPoolExecutor(1)
@@ -888,6 +900,7 @@ class Process:
                     sys.stderr.write(said.rstrip("\n") + "\n")
             else:
                 self._code = future.result()
+            _pp.pipe_forget(self._spawned_pid)  # its pipe ends are closed with it
         return self._code
 
     def join(self, timeout=None):
@@ -920,6 +933,7 @@ class Process:
             executor, _ = self._popen
             executor._terminate()
             self._code = code
+            _pp.pipe_forget(self._spawned_pid)
 
     def terminate(self):
         self._end(-15)
@@ -1018,8 +1032,9 @@ def active_children():
 
 # ---- multiprocessing.Queue -------------------------------------------------------------------
 
-#: True while a Process is pickled for the process it starts: the one time a queue may be.
-_spawning = False
+#: While a Process (or an executor's initargs) is pickled for the processes it starts, their
+#: pids: the one time a queue, pipe or lock may be pickled, and who will hold a pipe's end.
+_spawning = ()
 
 
 def _check_spawning(obj):
@@ -1138,7 +1153,167 @@ def _queue():
     return queue
 
 
-# ---- multiprocessing.Lock, RLock and Value -----------------------------------------------------
+# ---- multiprocessing.Pipe --------------------------------------------------------------------
+
+#: This interpreter's pipe ends not closed yet: a process closes its own when it ends.
+_connections = set()
+
+
+class Connection:
+    """multiprocessing.connection.Connection: one end of a Pipe, over memory the program and
+    its processes share (www/engine/shared-pipe.js). recv() on a pipe whose other end is
+    closed in every process (or held only by processes that ended) raises EOFError."""
+
+    def __init__(self, pipe, end, readable, writable):
+        self._pipe = pipe
+        self._end = end
+        self._readable = readable
+        self._writable = writable
+        self._closed = False
+        _connections.add(self)
+
+    def __getstate__(self):
+        _check_spawning(self)
+        self._check_closed()
+        # Each process it goes to holds this end from now, as CPython duplicates the handle
+        # for the child before the parent can close its own copy.
+        for pid in _spawning:
+            if not _pp.pipe_hold(self._pipe, self._end, pid):
+                raise RuntimeError("too many processes hold this end of the pipe")
+        return {k: v for k, v in self.__dict__.items() if k != "_closed"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, _closed=False)
+        _connections.add(self)
+
+    def _check_closed(self):
+        if self._closed:
+            raise OSError("handle is closed")
+
+    def _check_readable(self):
+        if not self._readable:
+            raise OSError("connection is write-only")
+
+    def _check_writable(self):
+        if not self._writable:
+            raise OSError("connection is read-only")
+
+    @property
+    def closed(self):
+        return self._closed
+
+    @property
+    def readable(self):
+        return self._readable
+
+    @property
+    def writable(self):
+        return self._writable
+
+    def send_bytes(self, buf, offset=0, size=None):
+        self._check_closed()
+        self._check_writable()
+        view = memoryview(buf).cast("B")
+        if offset < 0:
+            raise ValueError("offset is negative")
+        if len(view) < offset:
+            raise ValueError("buffer length < offset")
+        if size is None:
+            size = len(view) - offset
+        elif size < 0:
+            raise ValueError("size is negative")
+        elif offset + size > len(view):
+            raise ValueError("buffer length < offset + size")
+        self._send(to_js(bytes(view[offset : offset + size])))
+
+    def send(self, obj):
+        self._check_closed()
+        self._check_writable()
+        self._send(to_js(pickle.dumps(obj)))
+
+    def _send(self, data):
+        try:
+            broken = _pp.pipe_send(self._pipe, self._end, data, -1)
+        except Exception as error:  # an item over the pipe's size: the bridge says so
+            raise ValueError(str(error).removeprefix("RangeError: ")) from None
+        if broken:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    def _recv(self):
+        data = _pp.pipe_recv(self._pipe, self._end, -1)
+        if isinstance(data, str):  # "eof": nobody holds the other end any more
+            raise EOFError
+        return data.to_bytes()
+
+    def recv_bytes(self, maxlength=None):
+        self._check_closed()
+        self._check_readable()
+        if maxlength is not None and maxlength < 0:
+            raise ValueError("negative maxlength")
+        data = self._recv()
+        if maxlength is not None and len(data) > maxlength:
+            self.close()
+            raise OSError("bad message length")
+        return data
+
+    def recv_bytes_into(self, buf, offset=0):
+        self._check_closed()
+        self._check_readable()
+        with memoryview(buf) as whole, whole.cast("B") as view:
+            if not 0 <= offset <= len(view):
+                raise ValueError("negative offset" if offset < 0 else "offset too large")
+            data = self._recv()
+            if len(data) > len(view) - offset:
+                from multiprocessing import BufferTooShort
+
+                raise BufferTooShort(data)
+            view[offset : offset + len(data)] = data
+        return len(data)
+
+    def recv(self):
+        self._check_closed()
+        self._check_readable()
+        return pickle.loads(self._recv())
+
+    def poll(self, timeout=0.0):
+        self._check_closed()
+        self._check_readable()
+        return bool(_pp.pipe_poll(self._pipe, self._end, _wait_ms(True, timeout)))
+
+    def close(self):
+        if not self._closed:
+            self._closed = True
+            _connections.discard(self)
+            _pp.pipe_close(self._pipe, self._end)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def Pipe(duplex=True):
+    """multiprocessing.Pipe: two Connections; each sends to the other, or (duplex=False) the
+    first only receives and the second only sends."""
+    if not _isolated:
+        raise RuntimeError(ISOLATION.format(what="multiprocessing.Pipe"))
+    try:
+        pipe = _pp.pipe_new(bool(duplex))
+    except Exception as error:  # too many pipes: the bridge says why
+        raise RuntimeError(str(error).removeprefix("RangeError: ")) from None
+    if duplex:
+        return Connection(pipe, 0, True, True), Connection(pipe, 1, True, True)
+    return Connection(pipe, 0, True, False), Connection(pipe, 1, False, True)
+
+
+def _close_connections():
+    """A process that ends closes the pipe ends it holds, as its exit closes its handles."""
+    for connection in list(_connections):
+        connection.close()
+
+
+# ---- multiprocessing's locks, semaphores, conditions, events and barriers ----------------------
 
 
 class Lock:
@@ -1170,14 +1345,234 @@ class Lock:
     def __exit__(self, *exc):
         self.release()
 
+    def _count(self):
+        """How many times this process holds it (0: it does not)."""
+        return _pp.lock_held(self._id, self._reentrant)
+
     def __repr__(self):
-        return f"<{type(self).__name__}({self._id})>"
+        # CPython's words: the holder's name if it is this process, else whether anyone.
+        count = self._count()
+        owner = _pp.lock_owner(self._id, self._reentrant)
+        name = _current().name if count else "None" if owner == 0 else "SomeOtherProcess"
+        if self._reentrant:
+            held = count if count else 0 if owner == 0 else "nonzero"
+            return f"<{type(self).__name__}({name}, {held})>"
+        return f"<{type(self).__name__}(owner={name})>"
 
 
 class RLock(Lock):
     """multiprocessing.RLock: a Lock its holder may take again (and must release as often)."""
 
     _reentrant = True
+
+
+class Semaphore:
+    """multiprocessing.Semaphore: a count in memory every process shares; acquire() takes one,
+    sleeping while it is 0, release() gives one back and wakes a sleeper."""
+
+    _bounded = False
+
+    def __init__(self, value=1, *, ctx=None):
+        if not _isolated:
+            raise RuntimeError(ISOLATION.format(what=f"multiprocessing.{type(self).__name__}"))
+        if value < 0:
+            raise OSError(22, "Invalid argument")  # CPython's, from sem_open
+        self._id = _pp.semaphore_new(value, value if self._bounded else -1)
+        self._maxvalue = value
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return dict(self.__dict__)
+
+    def acquire(self, block=True, timeout=None):
+        return bool(_pp.semaphore_acquire(self._id, _wait_ms(block, timeout)))
+
+    def release(self):
+        why = _pp.semaphore_release(self._id)
+        if why is not None:
+            raise ValueError(why)
+
+    def get_value(self):
+        return _pp.semaphore_value(self._id)
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def __repr__(self):
+        return f"<{type(self).__name__}(value={self.get_value()})>"
+
+
+class BoundedSemaphore(Semaphore):
+    """multiprocessing.BoundedSemaphore: a Semaphore that may not be released above its start."""
+
+    _bounded = True
+
+    def __repr__(self):
+        return f"<{type(self).__name__}(value={self.get_value()}, maxvalue={self._maxvalue})>"
+
+
+class Condition:
+    """multiprocessing.Condition, as CPython builds it: a lock (an RLock unless given one) and
+    three semaphores that count the sleepers, wake them and hear that they woke."""
+
+    def __init__(self, lock=None, *, ctx=None):
+        self._lock = lock or RLock()
+        self._sleeping_count = Semaphore(0)
+        self._woken_count = Semaphore(0)
+        self._wait_semaphore = Semaphore(0)
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return dict(self.__dict__)
+
+    def acquire(self, *args):
+        return self._lock.acquire(*args)
+
+    def release(self):
+        return self._lock.release()
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *args):
+        return self._lock.__exit__(*args)
+
+    def wait(self, timeout=None):
+        count = self._lock._count()
+        assert count, "must acquire() condition before using wait()"
+        self._sleeping_count.release()  # one more sleeper
+        for _ in range(count):  # let the lock go however often this process holds it
+            self._lock.release()
+        try:
+            return self._wait_semaphore.acquire(True, timeout)
+        finally:
+            self._woken_count.release()  # tell notify() this sleeper woke
+            for _ in range(count):
+                self._lock.acquire()
+
+    def notify(self, n=1):
+        assert self._lock._count(), "lock is not owned"
+        assert not self._wait_semaphore.acquire(False)
+        # Sleepers whose wait timed out since the last notify are sleepers no more.
+        while self._woken_count.acquire(False):
+            assert self._sleeping_count.acquire(False)
+        sleepers = 0
+        while sleepers < n and self._sleeping_count.acquire(False):
+            self._wait_semaphore.release()  # wake one
+            sleepers += 1
+        if sleepers:
+            for _ in range(sleepers):
+                self._woken_count.acquire()  # until it has woken
+            while self._wait_semaphore.acquire(False):  # one that timed out meanwhile
+                pass
+
+    def notify_all(self):
+        self.notify(n=sys.maxsize)
+
+    def wait_for(self, predicate, timeout=None):
+        result = predicate()
+        if result:
+            return result
+        end = None if timeout is None else time.monotonic() + timeout
+        wait = None
+        while not result:
+            if end is not None:
+                wait = end - time.monotonic()
+                if wait <= 0:
+                    break
+            self.wait(wait)
+            result = predicate()
+        return result
+
+    def __repr__(self):
+        waiters = self._sleeping_count.get_value() - self._woken_count.get_value()
+        return f"<{type(self).__name__}({self._lock}, {waiters})>"
+
+
+class Event:
+    """multiprocessing.Event, as CPython builds it: a flag (a Semaphore of 0 or 1) and a
+    Condition its waiters sleep on."""
+
+    def __init__(self, *, ctx=None):
+        self._cond = Condition(Lock())
+        self._flag = Semaphore(0)
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return dict(self.__dict__)
+
+    def is_set(self):
+        with self._cond:
+            if self._flag.acquire(False):
+                self._flag.release()
+                return True
+            return False
+
+    def set(self):
+        with self._cond:
+            self._flag.acquire(False)
+            self._flag.release()
+            self._cond.notify_all()
+
+    def clear(self):
+        with self._cond:
+            self._flag.acquire(False)
+
+    def wait(self, timeout=None):
+        with self._cond:
+            if self._flag.acquire(False):
+                self._flag.release()
+            else:
+                self._cond.wait(timeout)
+            if self._flag.acquire(False):
+                self._flag.release()
+                return True
+            return False
+
+    def __repr__(self):
+        return f"<{type(self).__module__}.{type(self).__qualname__} at {id(self):#x}: " + (
+            "set>" if self.is_set() else "unset>"
+        )
+
+
+class Barrier(threading.Barrier):
+    """multiprocessing.Barrier, as CPython builds it: threading.Barrier's logic over a
+    Condition and two numbers (its state and count) that every process shares."""
+
+    def __init__(self, parties, action=None, timeout=None, *, ctx=None):
+        if parties < 1:
+            raise ValueError("parties must be >= 1")
+        self._cond = Condition()
+        self._action = action
+        self._timeout = timeout
+        self._parties = parties
+        self._array = Array("i", 2, lock=False)
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return dict(self.__dict__)
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    @property
+    def _state(self):
+        return self._array[0]
+
+    @_state.setter
+    def _state(self, value):
+        self._array[0] = value
+
+    @property
+    def _count(self):
+        return self._array[1]
+
+    @_count.setter
+    def _count(self, value):
+        self._array[1] = value
 
 
 #: ctypes' type codes by name, for Value(ctypes.c_int, …) as well as Value('i', …).
@@ -1208,31 +1603,25 @@ class _SharedNumber:
 
     @value.setter
     def value(self, value):
-        if self._code in "fd":
-            value = float(value)
-        elif not isinstance(value, int):
-            raise TypeError(f"an integer is required (got type {type(value).__name__})")
-        _pp.value_set(self._id, self._code, value)
+        _pp.value_set(self._id, self._code, _number(self._code, value))
 
     def __repr__(self):
         return f"<shared {self._code!r} {self.value!r}>"
 
 
-class _Synchronized(_SharedNumber):
+class _Synchronized:
     """What Value() returns with a lock (CPython's multiprocessing.sharedctypes.Synchronized):
     its `value` is read and written under the lock, and get_lock() gives it for `+=`."""
 
-    def __init__(self, code, value, lock):
+    def __init__(self, raw, lock):
+        self._raw = raw
         self._lock = lock
-        super().__init__(code, value)
 
     def get_lock(self):
         return self._lock
 
     def get_obj(self):
-        plain = _SharedNumber.__new__(_SharedNumber)
-        plain.__dict__.update(_code=self._code, _id=self._id)
-        return plain
+        return self._raw
 
     def acquire(self, *args):
         return self._lock.acquire(*args)
@@ -1249,15 +1638,39 @@ class _Synchronized(_SharedNumber):
     @property
     def value(self):
         with self._lock:
-            return _SharedNumber.value.fget(self)
+            return self._raw.value
 
     @value.setter
     def value(self, value):
         with self._lock:
-            _SharedNumber.value.fset(self, value)
+            self._raw.value = value
 
     def __repr__(self):
-        return f"<Synchronized wrapper for {self._code!r} {self.value!r}>"
+        return f"<Synchronized wrapper for {self._raw._code!r} {self.value!r}>"
+
+
+def _typecode(typecode_or_type, what):
+    """The struct code of a Value's or Array's items, from a code ('i') or a ctypes type."""
+    code = typecode_or_type
+    if not isinstance(code, str):
+        code = _CTYPES.get(getattr(code, "__name__", ""), "")
+    if code not in _SIZES:
+        raise TypeError(
+            f"{what} here holds numbers of the struct codes {' '.join(_SIZES)} (or the ctypes "
+            f"types c_int, c_double, …), not {typecode_or_type!r}"
+        )
+    return code
+
+
+def _guarded(raw, lock, wrapper):
+    # CPython's sharedctypes.synchronized: an RLock of its own unless given one, or none.
+    if lock is False:
+        return raw
+    if lock in (True, None):
+        lock = RLock()
+    if not hasattr(lock, "acquire"):
+        raise AttributeError(f"{lock!r} has no method 'acquire'")
+    return wrapper(raw, lock)
 
 
 def Value(typecode_or_type, *args, lock=True, ctx=None):
@@ -1265,19 +1678,242 @@ def Value(typecode_or_type, *args, lock=True, ctx=None):
     unless `lock=False` (or by the lock given)."""
     if not _isolated:
         raise RuntimeError(ISOLATION.format(what="multiprocessing.Value"))
-    code = typecode_or_type
-    if not isinstance(code, str):
-        code = _CTYPES.get(getattr(code, "__name__", ""), "")
-    if code not in _SIZES:
-        raise TypeError(
-            f"Value here holds numbers of the struct codes {' '.join(_SIZES)} (or the ctypes "
-            f"types c_int, c_double, …), not {typecode_or_type!r}"
-        )
+    code = _typecode(typecode_or_type, "Value")
     value = args[0] if args else (0.0 if code in "fd" else 0)
-    if lock is False:
-        return _SharedNumber(code, value)
-    if lock in (True, None):
-        lock = RLock()
-    if not hasattr(lock, "acquire"):
-        raise AttributeError(f"{lock!r} has no method 'acquire'")
-    return _Synchronized(code, value, lock)
+    return _guarded(_SharedNumber(code, value), lock, _Synchronized)
+
+
+def _number(code, value):
+    """`value` as an item of struct code `code` holds it, or CPython's TypeError."""
+    if code in "fd":
+        if not isinstance(value, (int, float)):
+            raise TypeError(f"must be real number, not {type(value).__name__}")
+        return float(value)
+    if not isinstance(value, int):
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    return value
+
+
+class _SharedArray:
+    """What Array() returns without a lock (CPython's is a ctypes array): items read and
+    written one at a time, or a slice at once, in memory every process shares."""
+
+    def __init__(self, code, length, items):
+        self._code = code
+        self._length = length
+        self._id = _pp.memory_new(max(1, length) * _SIZES[code])
+        if items is not None:
+            self[:] = items
+
+    def __getstate__(self):
+        _check_spawning(self)
+        return dict(self.__dict__)
+
+    def __len__(self):
+        return self._length
+
+    def _index(self, index):
+        index = index.__index__()
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("invalid index")
+        return index
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._length)
+            if step == 1:
+                return _pp.array_get(self._id, self._code, start, max(start, stop)).to_py()
+            return [self[i] for i in range(start, stop, step)]
+        i = self._index(index)
+        return _pp.array_get(self._id, self._code, i, i + 1)[0]
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            span = range(*index.indices(self._length))
+            items = [_number(self._code, v) for v in value]
+            if len(items) != len(span):
+                raise ValueError("Can only assign sequence of same size")
+            if span.step == 1:
+                _pp.array_set(self._id, self._code, span.start, to_js(items))
+            else:
+                for i, item in zip(span, items):
+                    _pp.array_set(self._id, self._code, i, to_js([item]))
+            return
+        i = self._index(index)
+        _pp.array_set(self._id, self._code, i, to_js([_number(self._code, value)]))
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __repr__(self):
+        return f"<shared array {self._code!r} {self[:]!r}>"
+
+
+class _SynchronizedArray:
+    """What Array() returns with a lock (CPython's sharedctypes.SynchronizedArray): each item
+    and slice read and written under the lock, and get_lock() for a longer change."""
+
+    def __init__(self, raw, lock):
+        self._raw = raw
+        self._lock = lock
+
+    def get_lock(self):
+        return self._lock
+
+    def get_obj(self):
+        return self._raw
+
+    def acquire(self, *args):
+        return self._lock.acquire(*args)
+
+    def release(self):
+        return self._lock.release()
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self._lock.__exit__(*exc)
+
+    def __len__(self):
+        return len(self._raw)
+
+    def __getitem__(self, index):
+        with self._lock:
+            return self._raw[index]
+
+    def __setitem__(self, index, value):
+        with self._lock:
+            self._raw[index] = value
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __repr__(self):
+        return f"<SynchronizedArray wrapper for {self._raw!r}>"
+
+
+def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):
+    """multiprocessing.Array: numbers in memory every process shares, guarded by an RLock
+    unless `lock=False` (or by the lock given)."""
+    if not _isolated:
+        raise RuntimeError(ISOLATION.format(what="multiprocessing.Array"))
+    code = _typecode(typecode_or_type, "Array")
+    if isinstance(size_or_initializer, int):
+        length, items = size_or_initializer, None
+    else:
+        items = list(size_or_initializer)
+        length = len(items)
+    if length < 0:
+        raise ValueError("Array length must be >= 0")
+    return _guarded(_SharedArray(code, length, items), lock, _SynchronizedArray)
+
+
+# ---- Start methods, contexts, and what cannot exist here --------------------------------------
+
+#: The start methods a process may be started by here: each imports the program again in a
+#: new interpreter, which is what spawn (and forkserver, for the program) does.
+_METHODS = ("spawn", "forkserver")
+FORK = (
+    "the 'fork' start method cannot work here: it copies the running process's memory into "
+    "a new one, and a browser cannot copy a running interpreter into a new worker. Use "
+    "'spawn' (each process imports the program again, so keep the code that starts "
+    "processes under `if __name__ == '__main__':`)."
+)
+MANAGER = (
+    "multiprocessing.Manager() cannot work here: a manager is a server process that the "
+    "others reach over a socket, and a page cannot open one. Share data through "
+    "multiprocessing.Value, Array, Queue or Pipe, which are real shared memory here."
+)
+
+_start_method = None  # set_start_method's choice; None: not chosen yet
+
+
+def _process_class(method):
+    """The Process class of a context (CPython's SpawnProcess, ForkServerProcess)."""
+    return {"spawn": SpawnProcess, "forkserver": ForkServerProcess}[method]
+
+
+class SpawnProcess(Process):
+    _start_method = "spawn"
+
+
+class ForkServerProcess(Process):
+    _start_method = "forkserver"
+
+
+class _Context:
+    """What multiprocessing.get_context(method) returns: this module's Process, Queue, Lock,
+    Pool, … under the context's start method (CPython's SpawnContext, ForkServerContext)."""
+
+    def __init__(self, method):
+        self._name = method
+        self.Process = _process_class(method)
+
+    def get_start_method(self, allow_none=False):
+        return self._name
+
+    def get_context(self, method=None):
+        return get_context(method)
+
+    def __getattr__(self, name):
+        import multiprocessing
+
+        return getattr(multiprocessing, name)
+
+
+def _check_method(method):
+    if method == "fork":
+        raise ValueError(FORK)
+    if method not in _METHODS:
+        raise ValueError(f"cannot find context for {method!r}")
+
+
+def get_context(method=None):
+    """multiprocessing.get_context: a context for `method`, or the current default."""
+    if method is None:
+        method = get_start_method()
+    _check_method(method)
+    return _Context(method)
+
+
+def get_start_method(allow_none=False):
+    global _start_method
+    if _start_method is None:
+        if allow_none:
+            return None
+        _start_method = "spawn"
+    return _start_method
+
+
+def set_start_method(method, force=False):
+    global _start_method
+    if _start_method is not None and not force:
+        raise RuntimeError("context has already been set")
+    if method is None and force:
+        _start_method = None
+        return
+    _check_method(method)
+    _start_method = method
+
+
+def get_all_start_methods():
+    return list(_METHODS)
+
+
+def Manager(*args, **kwargs):
+    raise NotImplementedError(MANAGER)
+
+
+def _no_fork():
+    # Pyodide's os.fork exists and fails with a bare "Function not implemented": say why.
+    import errno
+
+    raise OSError(
+        errno.ENOSYS,
+        "os.fork() cannot work here: a browser cannot copy a running interpreter into a new "
+        "worker. Start a multiprocessing.Process instead: it imports the program again, as "
+        "the 'spawn' start method does.",
+    )

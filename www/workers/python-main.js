@@ -10,6 +10,7 @@ import { ResultQueueReader, resultQueueBuffer } from "../engine/result-queue.js"
 import { Driver, Kind } from "../engine/protocol.js";
 import { queueBridge } from "../engine/shared-queue.js";
 import { memoryBridge } from "../engine/shared-value.js";
+import { pipeBridge } from "../engine/shared-pipe.js";
 import { respond } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, startPython } from "./python-runtime.js";
@@ -41,9 +42,19 @@ const memory = memoryBridge({
   onWait: (from, to) => postMessage(Driver.span("lock", from, to)),
 });
 
+/** The program's multiprocessing pipes: their holders, and their queues among `shared`'s. */
+const pipes = pipeBridge({
+  prefix: () => "",
+  me: () => 1,
+  queues: shared.queues,
+  onBlock: () => output.flush(),
+  onWait: (from, to) => postMessage(Driver.span("queue", from, to)),
+});
+
 const bridge = {
   ...shared.functions,
   ...memory.functions,
+  ...pipes.functions,
   spawn(pool, names, init, pids) {
     // What the program printed before it started them comes first, as CPython flushes its
     // streams before it starts a process.
@@ -52,11 +63,12 @@ const bridge = {
     const results = resultQueueBuffer();
     queues.set(pool, { writer: new CallQueueWriter(calls), submitted: 0 });
     mailbox.listen(pool, new ResultQueueReader(results));
-    // Every queue, lock and value the program has made: one passed to a Process goes with it
-    // (a process can only be given them at its start, as in CPython).
+    // Every queue, pipe, lock and value the program has made: one passed to a Process goes
+    // with it (a process can only be given them at its start, as in CPython).
     const given = Object.fromEntries([
       ...[...shared.queues].map(([id, q]) => [id, q.buffer]),
       ...memory.buffers,
+      ...pipes.buffers,
     ]);
     postMessage(Driver.spawn(pool, names, pids, init, calls, results, given));
   },

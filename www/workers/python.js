@@ -13,6 +13,7 @@ import { ResultQueueWriter } from "../engine/result-queue.js";
 import { now } from "../engine/measure.js";
 import { queueBridge } from "../engine/shared-queue.js";
 import { memoryBridge } from "../engine/shared-value.js";
+import { pipeBridge } from "../engine/shared-pipe.js";
 import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
 let python;
@@ -33,6 +34,14 @@ const memory = memoryBridge({
   me: () => pid,
   onBlock: () => output.flush(),
   onWait: (from, to) => news({ type: "span", kind: "lock", from, to }),
+});
+/** The program's pipes this process was given at its start, and its own. */
+const pipes = pipeBridge({
+  prefix: () => `${pid}:`,
+  me: () => pid,
+  queues: shared.queues,
+  onBlock: () => output.flush(),
+  onWait: (from, to) => news({ type: "span", kind: "queue", from, to }),
 });
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
@@ -56,7 +65,7 @@ function byMessage(id) {
 /** Starts this process's interpreter, once: ahead of an executor, or when one asks. */
 function boot({ snapshot, runtime, canBlock }) {
   booting ??= startPython({
-    bridge: { ...shared.functions, ...memory.functions },
+    bridge: { ...shared.functions, ...memory.functions, ...pipes.functions },
     canBlock,
     snapshot,
     runtime,
@@ -82,6 +91,7 @@ serve({
     pid = options.pid;
     shared.adopt(options.shared);
     memory.adopt(options.shared);
+    pipes.adopt(options.shared);
     python = await boot({ canBlock, ...options });
     const from = now();
     python.playground.install("process", cpus, pid, canBlock);
