@@ -49,7 +49,12 @@ function cpythonSays(source, method = "spawn") {
       `c._default_context._default_context = c._concrete_contexts['${method}']`,
       "g = runpy.run_path('main.py', run_name='__main__')",
     ].join("; ");
-    const options = { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] };
+    // Buffered, as CPython's output to a pipe is by default: each process then writes its
+    // lines at once (as it starts a process, and as it ends), whole. With PYTHONUNBUFFERED
+    // (set on some machines, this one included), print() writes a line and its newline
+    // apart, and two processes printing at once may interleave them ("…1000process 3: …").
+    const { PYTHONUNBUFFERED, ...env } = process.env;
+    const options = { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] };
     return execFileSync("python3", ["-c", run], options).split("\n").filter(Boolean);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -221,6 +226,7 @@ const DOC_EXAMPLES = {
   // opened the lock (FileNotFoundError, python/cpython#94765); fork prints the ten lines.
   "lock.py": { same: (lines) => lines.toSorted(), method: "fork" },
   "shared_memory.py": {},
+  "shared_memory_repl.py": {},
   // imap_unordered's ten results come in any order; two lines are pids.
   "pool.py": {
     same: (lines) => [
@@ -441,7 +447,7 @@ test("multiprocessing's Lock, RLock and Value work as CPython's, between real pr
   ]);
 });
 
-test("multiprocessing's Pipe, Semaphore, Event, Condition, Barrier and Array work as CPython's, between real processes; fork and Manager say why not", async () => {
+test("multiprocessing's Pipe, Semaphore, Event, Condition, Barrier, Array and shared_memory work as CPython's, between real processes; fork and Manager say why not", async () => {
   await runChecks("sync_api.py", [
     "start method set once",
     "a context's Process",
@@ -463,6 +469,9 @@ test("multiprocessing's Pipe, Semaphore, Event, Condition, Barrier and Array wor
     "a barrier that times out breaks",
     "an array changed in a process",
     "slice assignment",
+    "a block written by a process",
+    "a ShareableList written by a process",
+    "no block of that name",
     "fork",
     "Manager",
     "os.fork",
@@ -508,6 +517,27 @@ test("the example 'processes talk by message': a producer, a consumer and the pr
   assert.equal(producer[0].process, `process ${producer[0].text.match(/process (\d+)/)[1]}`);
   // The program's first get waited at least for both processes to start: drawn as a wait.
   assert.ok((await page.count("#py-timeline .py-span.ph-queue")) >= 1, "a wait on a queue drawn");
+  // Every message is marked on its row, put (top) and taken (foot): 10 numbers and a None
+  // each way. A mark stands for all of its row's in one pixel: its title says how many.
+  const marks = await page.$$eval("#py-timeline .py-row", (rows) =>
+    rows.map((row) => {
+      const count = (kind) =>
+        [...row.querySelectorAll(`.py-mark.mk-${kind}`)]
+          .map((m) => Number(/^(\d+) × /.exec(m.title)?.[1] ?? 1))
+          .reduce((a, b) => a + b, 0);
+      return `${row.querySelector(".py-row-name").textContent}: ${count("sent")} sent, ${count("got")} got`;
+    }),
+  );
+  const producerPid = producer[0].process.split(" ")[1];
+  const consumerPid = [...from][0];
+  assert.deepEqual(
+    marks.toSorted(),
+    [
+      "main: 0 sent, 11 got",
+      `process ${consumerPid}: 11 sent, 11 got`,
+      `process ${producerPid}: 11 sent, 0 got`,
+    ].toSorted(),
+  );
   const source = await page.inputValue("#py-source");
   const sorted = (lines) => withoutPids(lines).sort();
   assert.deepEqual(sorted(result.lines.map((l) => l.text)), sorted(cpythonSays(source)));
