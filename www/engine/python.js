@@ -75,14 +75,15 @@ export class PythonSession {
    * onLine({lane, text, stream, at}) for each printed line (they come in batches: see
    * lineBatcher in workers/python-runtime.js); onSpan({lane, kind, from, to, label}) for each
    * stretch of the timeline (kind: one of analysis.js's PHASES: start, import, run, sleep,
-   * await). `processes`: whether executors may start processes here (modeSupport's
+   * await, queue, lock); onMark({lane, mark, at}) for each message an interpreter put or sent
+   * ("sent") or took ("got") through a multiprocessing Queue or Pipe. `processes`: whether executors may start processes here (modeSupport's
    * pythonProcesses is true): the page then gives the driver a mailbox to block on, and every
    * interpreter may block.
    */
-  constructor({ cpus, processes = false, onLane, onLine, onSpan } = {}) {
+  constructor({ cpus, processes = false, onLane, onLine, onSpan, onMark } = {}) {
     this.#cpus = cpus;
     this.#processes = processes;
-    this.#hooks = { onLane, onLine, onSpan };
+    this.#hooks = { onLane, onLine, onSpan, onMark };
   }
 
   /** Whether a program is running. */
@@ -390,7 +391,7 @@ export class PythonSession {
     entry.pool.shutdown();
     // Its processes' pipe ends close with them, however they ended (a crash, os._exit): a
     // program waiting in recv() on the other end gets its EOFError, as in CPython.
-    const pipes = Object.entries(entry.shared ?? {}).filter(([id]) => /p\d+$/.test(id));
+    const pipes = Object.entries(entry.shared ?? {}).filter(([id]) => /^(\d+:)?p\d+$/.test(id));
     const queueOf = (id) => entry.shared[id] && new SharedQueue(entry.shared[id]);
     for (const lane of entry.lanes) forgetHolder(lane.id, pipes, queueOf);
     if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);
@@ -424,7 +425,11 @@ export class PythonSession {
     }
   }
 
+  /** A batch of printed lines and message marks (lineBatcher), in the order they came. */
   #lines(lane, lines) {
-    for (const line of lines) this.#hooks.onLine?.({ lane, ...line });
+    for (const line of lines) {
+      if (line.mark) this.#hooks.onMark?.({ lane, ...line });
+      else this.#hooks.onLine?.({ lane, ...line });
+    }
   }
 }

@@ -80,10 +80,10 @@ export function forgetHolder(pid, pipes, queueOf) {
  * The `_pp` functions of an interpreter's pipes (playground.py's Pipe and Connection):
  * `prefix()` makes its ids its own, `me()` is its pid; `queues` is the queue bridge's map,
  * where each pipe's one or two queues live (so that they go to processes with the others);
- * `onBlock` and `onWait` tell a wait (toldWait). A pipe's id names its holders' buffer; its
+ * `onBlock` and `onWait` tell a wait (toldWait), `onMessage("sent" | "got")` each message. A pipe's id names its holders' buffer; its
  * directions are the queues `${id}q0` (end 0 reads, end 1 writes) and, if duplex, `${id}q1`.
  */
-export function pipeBridge({ prefix, me, queues, onBlock, onWait }) {
+export function pipeBridge({ prefix, me, queues, onBlock, onWait, onMessage }) {
   const buffers = new Map();
   const holders = new Map();
   let made = 0;
@@ -104,7 +104,7 @@ export function pipeBridge({ prefix, me, queues, onBlock, onWait }) {
     buffers,
     adopt(given) {
       for (const [id, buffer] of Object.entries(given ?? {})) {
-        if (/p\d+$/.test(id) && !buffers.has(id)) buffers.set(id, buffer);
+        if (/^(\d+:)?p\d+$/.test(id) && !buffers.has(id)) buffers.set(id, buffer);
       }
     },
     functions: {
@@ -144,7 +144,9 @@ export function pipeBridge({ prefix, me, queues, onBlock, onWait }) {
           onBlock,
           onWait,
         });
-        return sent ? undefined : "broken";
+        if (!sent) return "broken";
+        onMessage?.("sent");
+        return undefined;
       },
       /**
        * The next item `end` receives, waiting up to `ms` (< 0: no limit): the payload, "eof"
@@ -158,6 +160,7 @@ export function pipeBridge({ prefix, me, queues, onBlock, onWait }) {
           onBlock,
           onWait,
         });
+        if (got) onMessage?.("got");
         return got ?? (eof ? "eof" : undefined);
       },
       /** Whether `end` has something to read (or will never have), waiting up to `ms`. */

@@ -204,10 +204,10 @@ export class SharedQueue {
  * The `_pp` functions of an interpreter's queues (playground.py's Queue): `prefix()` makes its
  * ids its own (each interpreter may make queues); `onBlock()` is called before any wait (the
  * worker sends its printed lines first), and `onWait(from, to)` after one that lasted (for the
- * timeline). `queues` maps id → SharedQueue: the driver hands their buffers to each process
- * it starts, which adopt()s them.
+ * timeline), `onMessage("sent" | "got")` after each item put or taken. `queues` maps id →
+ * SharedQueue: the driver hands their buffers to each process it starts, which adopt()s them.
  */
-export function queueBridge({ prefix, onBlock, onWait }) {
+export function queueBridge({ prefix, onBlock, onWait, onMessage }) {
   const queues = new Map();
   let made = 0;
   const queue = (id) => {
@@ -221,7 +221,8 @@ export function queueBridge({ prefix, onBlock, onWait }) {
     queues,
     adopt(buffers) {
       for (const [id, buffer] of Object.entries(buffers ?? {})) {
-        if (/q\d+$/.test(id) && !queues.has(id)) queues.set(id, new SharedQueue(buffer));
+        if (/^(\d+:)?(p\d+)?q\d+$/.test(id) && !queues.has(id))
+          queues.set(id, new SharedQueue(buffer));
       }
     },
     functions: {
@@ -235,8 +236,16 @@ export function queueBridge({ prefix, onBlock, onWait }) {
         queues.set(id, new SharedQueue(sharedQueueBuffer(maxsize)));
         return id;
       },
-      queue_put: (id, payload, ms) => waiting(ms, () => queue(id).put(payload, waitMs(ms))),
-      queue_get: (id, ms) => waiting(ms, () => queue(id).get(waitMs(ms))),
+      queue_put(id, payload, ms) {
+        const put = waiting(ms, () => queue(id).put(payload, waitMs(ms)));
+        if (put) onMessage?.("sent");
+        return put;
+      },
+      queue_get(id, ms) {
+        const item = waiting(ms, () => queue(id).get(waitMs(ms)));
+        if (item) onMessage?.("got");
+        return item;
+      },
       queue_size: (id) => queue(id).size,
       queue_task_done: (id) => queue(id).taskDone(),
       queue_join: (id, ms) => waiting(ms, () => queue(id).join(waitMs(ms))),

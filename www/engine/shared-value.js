@@ -228,7 +228,7 @@ export function memoryBridge({ prefix, me, onBlock, onWait }) {
     buffers,
     adopt(given) {
       for (const [id, shared] of Object.entries(given ?? {})) {
-        if (/m\d+$/.test(id) && !buffers.has(id)) buffers.set(id, shared);
+        if (/^(\d+:)?m\d+$/.test(id) && !buffers.has(id)) buffers.set(id, shared);
       }
     },
     functions: {

@@ -16,6 +16,8 @@ const $ = (id) => document.getElementById(id);
 
 /** The phases a Python timeline draws, in PHASES' words. */
 const KINDS = ["start", "import", "run", "sleep", "queue", "lock", "await"];
+/** The marks of messages through a Queue or Pipe, at the top of a row (sent) or its foot. */
+const MARKS = { sent: "a message put or sent", got: "a message taken or received" };
 
 let opened = null;
 
@@ -34,6 +36,7 @@ class PythonPanel {
   #log = new Log($("py-output"), $("py-dropped"));
   #lanes = new Map();
   #spans = [];
+  #marks = [];
   #run = null;
   #stopRedraws = () => {};
   #linkTimer = null;
@@ -42,15 +45,19 @@ class PythonPanel {
 
   constructor(cpus, processes) {
     this.#processes = processes;
-    $("py-legend").innerHTML = KINDS.map(
-      (kind) => `<li><span class="py-swatch ph-${kind}"></span>${PHASES[kind]}</li>`,
-    ).join("");
+    $("py-legend").innerHTML = [
+      ...KINDS.map((kind) => `<li><span class="py-swatch ph-${kind}"></span>${PHASES[kind]}</li>`),
+      ...Object.entries(MARKS).map(
+        ([mark, text]) => `<li><span class="py-swatch py-mark-key mk-${mark}"></span>${text}</li>`,
+      ),
+    ].join("");
     this.#session = new PythonSession({
       cpus,
       processes: processes === true,
       onLane: (lane) => this.#lanes.set(lane.id, lane),
       onLine: ({ lane, text, stream }) => this.#log.add(text, laneName(lane), stream),
       onSpan: (span) => this.#spans.push(span),
+      onMark: (mark) => this.#marks.push(mark),
     });
     this.#wire();
     this.#load();
@@ -180,6 +187,7 @@ class PythonPanel {
     this.#link();
     this.#lanes = new Map([[MAIN_LANE, { id: MAIN_LANE, name: "main" }]]);
     this.#spans = [];
+    this.#marks = [];
     this.#log.clear();
     $("py-error").hidden = true;
     $("py-run").disabled = true;
@@ -313,7 +321,7 @@ class PythonPanel {
   /** Output and timeline, as they stand (`run`: the finished run, else the live one). */
   #draw(run = this.#run) {
     this.#log.flush();
-    if (run) drawTimeline($("py-timeline"), this.#lanes, this.#spans, run);
+    if (run) drawTimeline($("py-timeline"), this.#lanes, this.#spans, this.#marks, run);
   }
 }
 
@@ -335,8 +343,11 @@ function button(text, onClick) {
   return el;
 }
 
-/** The timeline: one row per interpreter, from Run (0 s) to the end of the run. */
-function drawTimeline(box, lanes, spans, run) {
+/**
+ * The timeline: one row per interpreter, from Run (0 s) to the end of the run; its spans, and
+ * a mark per message it sent or took (one per pixel and kind, however many fall in it).
+ */
+function drawTimeline(box, lanes, spans, marks, run) {
   const from = run.clicked;
   const to = Math.max(run.ended ?? now(), from + 1);
   const width = to - from;
@@ -349,7 +360,8 @@ function drawTimeline(box, lanes, spans, run) {
       Object.assign(document.createElement("div"), { className: "py-track" }),
     ]),
   );
-  for (const bar of mergeSpans(clipped, width / Math.max(box.clientWidth, 280))) {
+  const msPerPixel = width / Math.max(box.clientWidth, 280);
+  for (const bar of mergeSpans(clipped, msPerPixel)) {
     const el = Object.assign(document.createElement("span"), {
       className: `py-span ph-${bar.kind}`,
       title: spanTitle(bar),
@@ -357,6 +369,14 @@ function drawTimeline(box, lanes, spans, run) {
     el.style.left = `${(100 * bar.from) / width}%`;
     el.style.width = `${(100 * (bar.to - bar.from)) / width}%`;
     tracks.get(bar.lane)?.append(el);
+  }
+  for (const { lane, mark, at, count } of binMarks(marks, from, to, msPerPixel)) {
+    const el = Object.assign(document.createElement("span"), {
+      className: `py-mark mk-${mark}`,
+      title: `${count === 1 ? MARKS[mark] : `${count} × ${MARKS[mark]}`} at ${secs(at)} s`,
+    });
+    el.style.left = `${(100 * at) / width}%`;
+    tracks.get(lane)?.append(el);
   }
   const rows = [...lanes.values()].map((lane) => {
     const row = Object.assign(document.createElement("div"), { className: "py-row" });
@@ -374,6 +394,20 @@ function drawTimeline(box, lanes, spans, run) {
     "aria-label",
     `Timeline of the run: ${rows.length} interpreters over ${secs(width)} s`,
   );
+}
+
+/** Marks within the run, one per lane, kind and pixel: {lane, mark, at (ms from Run), count}. */
+function binMarks(marks, from, to, msPerPixel) {
+  const bins = new Map();
+  for (const { lane, mark, at } of marks) {
+    if (at < from || at > to) continue;
+    const pixel = Math.floor((at - from) / msPerPixel);
+    const key = `${lane} ${mark} ${pixel}`;
+    const bin = bins.get(key);
+    if (bin) bin.count += 1;
+    else bins.set(key, { lane, mark, at: at - from, count: 1 });
+  }
+  return bins.values();
 }
 
 /** A bar's tooltip: "f(3): 12 ms", or "computing, 1,000 tasks: 48 ms in all" (merged). */

@@ -163,6 +163,7 @@ def install(role, cpus, pid, isolated):
                  "get_start_method", "set_start_method", "get_all_start_methods"):
         setattr(multiprocessing, name, globals()[name])
     os.fork = _no_fork
+    _install_shared_memory()
     # The program is pid 1, its processes 2, 3, … (each started by it); the program itself
     # was started by the page, which has no pid: 0, as for a process the kernel started.
     os.getppid = _as_os("getppid", lambda: 1 if role == "process" else 0)
@@ -1917,3 +1918,123 @@ def _no_fork():
         "worker. Start a multiprocessing.Process instead: it imports the program again, as "
         "the 'spawn' start method does.",
     )
+
+
+# ---- multiprocessing.shared_memory ------------------------------------------------------------
+
+#: This interpreter's copy of each shared memory block it has attached (shared-memory.js: the
+#: copies meet their blocks at every call into the bridge), and how many SharedMemory use it.
+_shm_copies = {}
+_shm_users = {}
+
+SHM_VISIBLE = (
+    "Here a process sees the shared memory blocks the program made before starting it, and "
+    "those it made itself: pass the name of one the program made first."
+)
+
+
+class SharedMemory:
+    """multiprocessing.shared_memory.SharedMemory: a named block of memory that the program
+    and its processes share (www/engine/shared-memory.js). `buf` is a memoryview of this
+    interpreter's copy of it; what one process writes there reaches the block, and the
+    others' copies, whenever each next calls into the page (a sleep, a lock, a queue, a
+    join…), as a lock or a queue orders the writes of CPython's processes."""
+
+    _buf = None
+
+    def __init__(self, name=None, create=False, size=0, *, track=True):
+        import errno
+        import secrets
+
+        if not size >= 0:
+            raise ValueError("'size' must be a positive integer")
+        if not _isolated:
+            raise RuntimeError(ISOLATION.format(what="multiprocessing.shared_memory"))
+        if create:
+            if size == 0:
+                raise ValueError("'size' must be a positive number different from zero")
+            try:
+                if name is None:  # CPython's names: psm_ and 8 hex digits
+                    while not _pp.shm_new(name := f"psm_{secrets.token_hex(4)}", size):
+                        pass
+                elif not _pp.shm_new(name, size):
+                    raise FileExistsError(errno.EEXIST, "File exists", "/" + name)
+            except FileExistsError:
+                raise
+            except Exception as error:  # a block too big: the bridge says why
+                raise ValueError(str(error).removeprefix("RangeError: ")) from None
+        else:
+            if name is None:
+                raise ValueError("'name' can only be None if create=True")
+            size = _pp.shm_size(name)
+            if size < 0:
+                error = FileNotFoundError(errno.ENOENT, "No such file or directory", "/" + name)
+                error.add_note(SHM_VISIBLE)
+                raise error
+        self._name = name
+        self._size = size
+        copy = _shm_copies.get(name)
+        if copy is None:
+            copy = _shm_copies[name] = bytearray(size)
+            _pp.shm_map(name, copy)
+        _shm_users[name] = _shm_users.get(name, 0) + 1
+        self._buf = memoryview(copy)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - as CPython's, a finaliser says nothing
+            pass
+
+    def __reduce__(self):
+        return (self.__class__, (self.name, False, self.size))
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.name!r}, size={self.size})"
+
+    @property
+    def buf(self):
+        return self._buf
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def size(self):
+        return self._size
+
+    def close(self):
+        if self._buf is None:
+            return
+        self._buf.release()
+        self._buf = None
+        _shm_users[self._name] -= 1
+        if _shm_users[self._name] == 0:  # nobody here uses the copy any more
+            del _shm_users[self._name], _shm_copies[self._name]
+            _pp.shm_unmap(self._name)
+
+    def unlink(self):
+        import errno
+
+        if not _pp.shm_unlink(self._name):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", "/" + self._name)
+
+
+def _install_shared_memory():
+    """Makes `multiprocessing.shared_memory` importable, with SharedMemory this module's:
+    CPython's own module (its ShareableList included) needs _posixshmem, which this Python
+    lacks, and its resource tracker, a process of its own."""
+    import importlib
+
+    if "_posixshmem" not in sys.modules:
+        sys.modules["_posixshmem"] = types.ModuleType("_posixshmem")
+    try:
+        importlib.import_module("multiprocessing.resource_tracker")
+    except ImportError:  # it needs _multiprocessing: here nothing is left behind to track
+        tracker = types.ModuleType("multiprocessing.resource_tracker")
+        tracker.register = tracker.unregister = lambda name, rtype: None
+        sys.modules["multiprocessing.resource_tracker"] = tracker
+    shared_memory = importlib.import_module("multiprocessing.shared_memory")
+    shared_memory.SharedMemory = SharedMemory
+    SharedMemory.__module__ = "multiprocessing.shared_memory"

@@ -11,6 +11,7 @@ import { Driver, Kind } from "../engine/protocol.js";
 import { queueBridge } from "../engine/shared-queue.js";
 import { memoryBridge } from "../engine/shared-value.js";
 import { pipeBridge } from "../engine/shared-pipe.js";
+import { sharedMemoryBridge } from "../engine/shared-memory.js";
 import { respond } from "../engine/serve.js";
 import { now } from "../engine/measure.js";
 import { lineBatcher, startPython } from "./python-runtime.js";
@@ -32,6 +33,7 @@ const shared = queueBridge({
   prefix: () => "",
   onBlock: () => output.flush(),
   onWait: (from, to) => postMessage(Driver.span("queue", from, to)),
+  onMessage: output.mark,
 });
 
 /** The program's multiprocessing locks and values, in shared memory (its pid is 1). */
@@ -49,12 +51,17 @@ const pipes = pipeBridge({
   queues: shared.queues,
   onBlock: () => output.flush(),
   onWait: (from, to) => postMessage(Driver.span("queue", from, to)),
+  onMessage: output.mark,
 });
+
+/** The program's multiprocessing.shared_memory blocks, by name. */
+const blocks = sharedMemoryBridge();
 
 const bridge = {
   ...shared.functions,
   ...memory.functions,
   ...pipes.functions,
+  ...blocks.functions,
   spawn(pool, names, init, pids) {
     // What the program printed before it started them comes first, as CPython flushes its
     // streams before it starts a process.
@@ -69,6 +76,7 @@ const bridge = {
       ...[...shared.queues].map(([id, q]) => [id, q.buffer]),
       ...memory.buffers,
       ...pipes.buffers,
+      ...Object.entries(blocks.given()),
     ]);
     postMessage(Driver.spawn(pool, names, pids, init, calls, results, given));
   },
@@ -124,6 +132,7 @@ const handlers = {
       onLine: output.add,
       onSleep: (from, to) => postMessage(Driver.span("sleep", from, to)),
       onBlock: output.flush,
+      sync: blocks.sync,
       snapshot,
       makeSnapshot: !snapshot,
       runtime,

@@ -4,6 +4,7 @@
 // Pyodide 314 is an ES module, so its workers are module workers.
 import { loadPyodide } from "../../pyodide/pyodide.mjs";
 import { now } from "../engine/measure.js";
+import { synced } from "../engine/shared-memory.js";
 
 const RUNTIME = new URL("../../pyodide/", import.meta.url).href;
 const PLAYGROUND = new URL("../python/playground.py", import.meta.url);
@@ -13,7 +14,9 @@ const PLAYGROUND = new URL("../python/playground.py", import.meta.url);
  * per line, more than the page can take (its Stop button stopped answering). A line goes at
  * once when none went in the last BATCH_MS, else with the others when BATCH_MS have passed
  * or BATCH_LINES wait; flush() sends the rest, and the workers call it before the
- * interpreter blocks (a sleep, a wait for results) and when a run or a task ends.
+ * interpreter blocks (a sleep, a wait for results) and when a run or a task ends. Messages
+ * through a multiprocessing Queue or Pipe go with them, in order, as marks ({mark: "sent" or
+ * "got", at}) for the timeline: a program passing thousands would post as many otherwise.
  */
 const BATCH_MS = 20;
 const BATCH_LINES = 500;
@@ -30,6 +33,10 @@ export function lineBatcher(send) {
     add(text, stream) {
       lines.push({ text, stream, at: now() });
       if (lines.length >= BATCH_LINES || performance.now() - sentAt >= BATCH_MS) flush();
+    },
+    mark(kind) {
+      lines.push({ mark: kind, at: now() });
+      if (lines.length >= BATCH_LINES) flush();
     },
     flush,
   };
@@ -130,6 +137,8 @@ function fromCompiled(runtime) {
  * memory (the page's modeSupport decides: Python's processes need it), which time.sleep then
  * does without burning a core (Pyodide's own time.sleep busy-waits), and which the program's
  * executors need;
+ * `sync()`, if given, runs before and after every call into `_pp` (shared-memory.js: where an
+ * interpreter's copies of shared memory blocks meet them);
  * `snapshot`, `makeSnapshot`, `runtime`: see interpreter() and fromCompiled(). Resolves with {pyodide, playground (the
  * module, as a PyProxy), snapshot (when made)}.
  */
@@ -140,6 +149,7 @@ export async function startPython({
   onSleep,
   onBlock,
   canBlock,
+  sync = null,
   snapshot = null,
   makeSnapshot = false,
   runtime = null,
@@ -157,7 +167,7 @@ export async function startPython({
   pyodide.setStdout({ batched: (text) => onLine(text, "stdout") });
   pyodide.setStderr({ batched: (text) => onLine(text, "stderr") });
   const cell = canBlock ? new Int32Array(new SharedArrayBuffer(4)) : null;
-  pyodide.registerJsModule("_pp", {
+  const functions = {
     ...bridge,
     sleep(ms) {
       onBlock?.();
@@ -165,7 +175,8 @@ export async function startPython({
       Atomics.wait(cell, 0, 0, ms * scale());
       onSleep(from, now());
     },
-  });
+  };
+  pyodide.registerJsModule("_pp", sync ? synced(functions, sync) : functions);
   writePlayground(pyodide, await source); // a restored memory has the module, not the file
   const playground = pyodide.pyimport("playground"); // from the snapshot, or imported now
   return { pyodide, playground, snapshot: made ?? null };

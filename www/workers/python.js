@@ -14,6 +14,7 @@ import { now } from "../engine/measure.js";
 import { queueBridge } from "../engine/shared-queue.js";
 import { memoryBridge } from "../engine/shared-value.js";
 import { pipeBridge } from "../engine/shared-pipe.js";
+import { sharedMemoryBridge } from "../engine/shared-memory.js";
 import { lineBatcher, memoryBytes, startPython } from "./python-runtime.js";
 
 let python;
@@ -27,6 +28,7 @@ const shared = queueBridge({
   prefix: () => `${pid}:`,
   onBlock: () => output.flush(),
   onWait: (from, to) => news({ type: "span", kind: "queue", from, to }),
+  onMessage: output.mark,
 });
 /** The program's locks and values this process was given at its start, and its own. */
 const memory = memoryBridge({
@@ -42,7 +44,10 @@ const pipes = pipeBridge({
   queues: shared.queues,
   onBlock: () => output.flush(),
   onWait: (from, to) => news({ type: "span", kind: "queue", from, to }),
+  onMessage: output.mark,
 });
+/** The program's shared memory blocks this process was given at its start, and its own. */
+const blocks = sharedMemoryBridge();
 /** Calls too big for the call queue, asked for and not here yet: id → resolve. */
 const arriving = new Map();
 
@@ -65,7 +70,8 @@ function byMessage(id) {
 /** Starts this process's interpreter, once: ahead of an executor, or when one asks. */
 function boot({ snapshot, runtime, canBlock }) {
   booting ??= startPython({
-    bridge: { ...shared.functions, ...memory.functions, ...pipes.functions },
+    bridge: { ...shared.functions, ...memory.functions, ...pipes.functions, ...blocks.functions },
+    sync: blocks.sync,
     canBlock,
     snapshot,
     runtime,
@@ -92,6 +98,7 @@ serve({
     shared.adopt(options.shared);
     memory.adopt(options.shared);
     pipes.adopt(options.shared);
+    blocks.adopt(options.shared);
     python = await boot({ canBlock, ...options });
     const from = now();
     python.playground.install("process", cpus, pid, canBlock);
@@ -129,7 +136,9 @@ serve({
         const call = calls.take(0) ?? (tell(), calls.take());
         const pickled = call.payload ?? (await byMessage(call.id));
         const start = now();
+        blocks.sync(); // what the program wrote to its shared memory before the call
         const answer = python.playground.run_task(pickled);
+        blocks.sync(); // and what this task wrote, before the program can hear of its end
         const end = now();
         output.flush();
         const [ok, result, label] = answer;

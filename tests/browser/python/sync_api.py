@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import time
+from multiprocessing import shared_memory
 from multiprocessing import (Array, Barrier, BoundedSemaphore, Condition, Event, Lock, Pipe,
                              Process, Queue, Semaphore)
 
@@ -64,6 +65,15 @@ def steps(event, condition, items, barrier, numbers, said):
     said.put(barrier.wait(10))
     for i in range(len(numbers)):
         numbers[i] = -numbers[i]
+
+
+def write_block(name, items):
+    # Attaches to the program's block by name, as another process would; the list comes
+    # pickled, which attaches it by its name too.
+    block = shared_memory.SharedMemory(name)
+    block.buf[:5] = b"howdy"
+    block.close()
+    items[0] = "from a process"
 
 
 if __name__ == "__main__":
@@ -190,6 +200,29 @@ if __name__ == "__main__":
     check("lock=False, zeros first", doubles[:] == [1.5, 0.0, 0.0]
           and not hasattr(doubles, "get_lock"))
     check("get_lock", hasattr(numbers.get_lock(), "acquire"))
+
+    # shared_memory between processes: a block and a ShareableList, attached by name.
+    block = shared_memory.SharedMemory(create=True, size=16)
+    block.buf[:5] = b"hello"
+    items = shared_memory.ShareableList(["room for sixteen", 1, 2.5])
+    p = Process(target=write_block, args=(block.name, items))
+    p.start()
+    p.join()
+    check("a block written by a process", bytes(block.buf[:5]) == b"howdy", bytes(block.buf[:5]))
+    check("a ShareableList written by a process", list(items) == ["from a process", 1, 2.5],
+          list(items))
+    check_raises("no block of that name", lambda: shared_memory.SharedMemory("pp-none"),
+                 FileNotFoundError, "No such file or directory")
+    check_raises("a name taken", lambda: shared_memory.SharedMemory(block.name, create=True,
+                                                                     size=4), FileExistsError)
+    check_raises("a size of 0", lambda: shared_memory.SharedMemory(create=True, size=0),
+                 ValueError, "'size' must be a positive number different from zero")
+    items.shm.close()
+    items.shm.unlink()
+    block.close()
+    block.unlink()
+    check_raises("unlinked", lambda: shared_memory.SharedMemory(block.name),
+                 FileNotFoundError)
 
     # What cannot exist in a browser says why, and what to use instead.
     if IN_BROWSER:
