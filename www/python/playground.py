@@ -155,12 +155,10 @@ def install(role, cpus, pid, isolated):
     multiprocessing.Pool = Pool
     multiprocessing.Process = Process
     multiprocessing.active_children = active_children
-    multiprocessing.Queue = Queue
-    multiprocessing.SimpleQueue = SimpleQueue
-    multiprocessing.JoinableQueue = JoinableQueue
-    for name in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event",
-                 "Barrier", "Value", "Array", "Pipe", "Manager", "get_context",
-                 "get_start_method", "set_start_method", "get_all_start_methods"):
+    for name in ("Queue", "SimpleQueue", "JoinableQueue", "Pipe", "Lock", "RLock", "Semaphore",
+                 "BoundedSemaphore", "Condition", "Event", "Barrier", "Value", "Array",
+                 "RawValue", "RawArray", "Manager", "get_context", "get_start_method",
+                 "set_start_method", "get_all_start_methods"):
         setattr(multiprocessing, name, globals()[name])
     os.fork = _no_fork
     _install_shared_memory()
@@ -1794,6 +1792,16 @@ class _SynchronizedArray:
 
     def __repr__(self):
         return f"<SynchronizedArray wrapper for {self._raw!r}>"
+
+
+def RawValue(typecode_or_type, *args):
+    """multiprocessing.RawValue: a Value with no lock."""
+    return Value(typecode_or_type, *args, lock=False)
+
+
+def RawArray(typecode_or_type, size_or_initializer):
+    """multiprocessing.RawArray: an Array with no lock."""
+    return Array(typecode_or_type, size_or_initializer, lock=False)
 
 
 def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):

@@ -43,6 +43,10 @@ def end_at_once():
     pass
 
 
+def exit_holding(conn):
+    os._exit(3)  # no cleanup: the end it holds closes with the process, as its files would
+
+
 def take_slot(semaphore, inside, most, lock):
     # How many processes are inside at once: never more than the semaphore lets in.
     with semaphore:
@@ -116,6 +120,14 @@ if __name__ == "__main__":
     check("what was sent outlives the sender", reader.recv() == "last words")
     check("then poll says EOF is there", reader.poll(0) is True)
     check_raises("and recv raises EOFError", reader.recv, EOFError)
+
+    here, there = Pipe()
+    p = Process(target=exit_holding, args=(there,))
+    p.start()
+    there.close()
+    check_raises("EOFError once the process holding the other end died", here.recv, EOFError)
+    p.join()
+    check("and it exited with its code", p.exitcode == 3, p.exitcode)
 
     reader, writer = Pipe(duplex=False)
     reader.close()
@@ -195,6 +207,10 @@ if __name__ == "__main__":
     check_raises("an index past the end", lambda: numbers[10], IndexError, "invalid index")
     check_raises("a slice of the wrong size", lambda: numbers.__setitem__(slice(0, 2), [1]),
                  ValueError, "Can only assign sequence of same size")
+    raw = multiprocessing.RawArray("i", 3)
+    raw[1] = 5
+    check("RawArray and RawValue", raw[:] == [0, 5, 0] and multiprocessing.RawValue("d", 2.5).value
+          == 2.5 and not hasattr(raw, "get_lock"))
     doubles = Array("d", 3, lock=False)
     doubles[0] = 1.5
     check("lock=False, zeros first", doubles[:] == [1.5, 0.0, 0.0]
