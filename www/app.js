@@ -226,7 +226,8 @@ export class App {
     }
     this.#history.add(series, baseline);
     if (isEmbedded()) this.#view.reveal();
-    for (const id of ["copy-markdown", "download-json", "download-csv"]) $(id).disabled = false;
+    for (const id of ["copy-markdown", "download-json", "download-csv", "download-trace"])
+      $(id).disabled = false;
     const stopped = series.status === "stopped" || series.status === "timed out";
     if (stopped && !isBaseline(settings)) {
       $("pool-status").textContent = MODES[settings.mode].stoppedPool;

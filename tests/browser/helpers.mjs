@@ -3,6 +3,7 @@
 // form, press Run, read what the page says) live in tools/browser.mjs, which the benchmark
 // uses too.
 import { after, before } from "node:test";
+import assert from "node:assert/strict";
 import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,4 +105,74 @@ export async function wordpressSized(tab, frame, { timeout = 30_000 } = {}) {
     if (Date.now() > end) throw new Error("WordPress never sized the frame to the page");
     await new Promise((ok) => setTimeout(ok, 100));
   }
+}
+
+/**
+ * The file a download button offers: {name, text}, read in the page. The page saves through a
+ * Blob URL and a link's click; the test keeps the Blob and the link's name instead of letting
+ * the browser save, which reads the same in every engine (WebDriver has no download events).
+ */
+export async function offered(page, button) {
+  await page.evaluate(() => {
+    window.ppOffered = {};
+    const createObjectURL = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (blob) => {
+      window.ppOffered.blob = blob;
+      return createObjectURL(blob);
+    };
+    HTMLAnchorElement.prototype.click = function () {
+      window.ppOffered.name = this.download;
+    };
+  });
+  await page.click(button);
+  await page.waitForFunction(() => window.ppOffered.name && window.ppOffered.blob);
+  return page.evaluate(async () => ({
+    name: window.ppOffered.name,
+    text: await window.ppOffered.blob.text(),
+  }));
+}
+
+/**
+ * A downloaded trace, checked against the Trace Event Format as Perfetto and the Firefox
+ * Profiler read it: an object with `traceEvents`; metadata ("M") naming each process and
+ * thread; complete events ("X") and instants ("i") with a name, a category, integer pids and
+ * tids, and timestamps and durations as whole, non-negative microseconds. Resolves with
+ * Map(pid → {name, threads: Map(tid → {name, slices, marks})}).
+ */
+export function readTrace(text) {
+  const trace = JSON.parse(text);
+  assert.ok(Array.isArray(trace.traceEvents), "traceEvents");
+  const processes = new Map();
+  const processOf = (pid) => {
+    if (!processes.has(pid)) processes.set(pid, { name: null, threads: new Map() });
+    return processes.get(pid);
+  };
+  const threadOf = (pid, tid) => {
+    const { threads } = processOf(pid);
+    if (!threads.has(tid)) threads.set(tid, { name: null, slices: [], marks: [] });
+    return threads.get(tid);
+  };
+  for (const e of trace.traceEvents) {
+    assert.ok(Number.isInteger(e.pid) && Number.isInteger(e.tid), JSON.stringify(e));
+    assert.equal(typeof e.name, "string");
+    if (e.ph === "M") {
+      if (e.name === "process_name") processOf(e.pid).name = e.args.name;
+      if (e.name === "thread_name") threadOf(e.pid, e.tid).name = e.args.name;
+      continue;
+    }
+    assert.ok(e.ph === "X" || e.ph === "i", `phase ${e.ph}`);
+    assert.equal(typeof e.cat, "string");
+    assert.ok(Number.isInteger(e.ts) && e.ts >= 0, `ts ${e.ts}`);
+    if (e.ph === "X") {
+      assert.ok(Number.isInteger(e.dur) && e.dur >= 0, `dur ${e.dur}`);
+      threadOf(e.pid, e.tid).slices.push(e);
+    } else {
+      threadOf(e.pid, e.tid).marks.push(e);
+    }
+  }
+  for (const [pid, p] of processes) {
+    assert.equal(typeof p.name, "string", `process ${pid} is named`);
+    for (const [tid, t] of p.threads) assert.equal(typeof t.name, "string", `thread ${tid} named`);
+  }
+  return processes;
 }

@@ -10,6 +10,8 @@ import {
   clickAndWait,
   logLines,
   needsPlaywright,
+  offered,
+  readTrace,
 } from "./helpers.mjs";
 
 const env = usePlayground();
@@ -248,7 +250,7 @@ test("every setting lives in the URL: a reload brings them all back", async () =
   await page.close();
 });
 
-test("results can be copied as Markdown and downloaded as JSON and CSV that match the run shown", async () => {
+test("results can be copied as Markdown and downloaded as JSON, CSV and a profiler's trace that match the run shown", async () => {
   const page = await env.open({ query: "?workload=primes&size=200000&tasks=12&repeats=2" });
   // Only Chromium lets a test read the clipboard back (Firefox over BiDi cannot grant
   // clipboard-read); elsewhere only the page's own report of the copy is checked.
@@ -316,6 +318,37 @@ test("results can be copied as Markdown and downloaded as JSON and CSV that matc
   const median = (medianFromCsv[0] + medianFromCsv[1]) / 2;
   assert.ok(Math.abs(median - Number(shown.wallMs)) < 0.002, `${median} vs ${shown.wallMs}`);
 
+  // The trace: a process per measured run (2 of each series), its wall time and each task's
+  // start the CSV's, to the microsecond either may round.
+  const traceFile = await offered(page, "#download-trace");
+  assert.equal(traceFile.name, "parallel-playground.trace.json");
+  const runs = [...readTrace(traceFile.text).values()];
+  assert.equal(runs.length, 4);
+  const csvRows = csv
+    .slice(1)
+    .map((l) => Object.fromEntries(l.split(",").map((v, i) => [head[i], v])));
+  runs.forEach((run, r) => {
+    const [series, k] = [Math.floor(r / 2) + 1, (r % 2) + 1];
+    assert.match(run.name, new RegExp(`^series ${series}, run ${k}: primes \\(200000\\) on the `));
+    const rows = csvRows.filter((row) => Number(row.series) === series && Number(row.run) === k);
+    const wall = run.threads.get(0).slices[0];
+    assert.ok(Math.abs(wall.dur - Number(rows[0].run_wall_ms) * 1000) <= 1, `${wall.dur} µs`);
+    const lanes = [...run.threads.entries()].filter(([tid]) => tid !== 0 && tid !== 1000);
+    const names = lanes.map(([, t]) => t.name);
+    if (series === 1) assert.deepEqual(names, ["main"]);
+    else assert.ok(names.every((n) => /^w\d+$/.test(n)) && names.length <= pool.workers, names);
+    const computing = lanes.flatMap(([, t]) => t.slices.filter((s) => s.cat === "run"));
+    for (const row of rows) {
+      const first = computing.find((s) => s.args.task === Number(row.task));
+      assert.ok(first, `task ${row.task} is in the trace`);
+      const start = first.ts - wall.ts;
+      assert.ok(
+        Math.abs(start - Number(row.start_ms) * 1000) <= 2,
+        `task ${row.task}: ${start} µs`,
+      );
+    }
+  });
+
   await page.close();
 });
 
@@ -359,28 +392,3 @@ test("each result is explained, and the code panes show the Python and the Rust 
   assert.match(await page.textContent("#code-ours"), /par_iter\(\)/);
   await page.close();
 });
-
-/**
- * The file a download button offers: {name, text}, read in the page. The page saves through a
- * Blob URL and a link's click; the test keeps the Blob and the link's name instead of letting
- * the browser save, which reads the same in every engine (WebDriver has no download events).
- */
-async function offered(page, button) {
-  await page.evaluate(() => {
-    window.ppOffered = {};
-    const createObjectURL = URL.createObjectURL.bind(URL);
-    URL.createObjectURL = (blob) => {
-      window.ppOffered.blob = blob;
-      return createObjectURL(blob);
-    };
-    HTMLAnchorElement.prototype.click = function () {
-      window.ppOffered.name = this.download;
-    };
-  });
-  await page.click(button);
-  await page.waitForFunction(() => window.ppOffered.name && window.ppOffered.blob);
-  return page.evaluate(async () => ({
-    name: window.ppOffered.name,
-    text: await window.ppOffered.blob.text(),
-  }));
-}

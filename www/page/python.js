@@ -38,6 +38,7 @@ class PythonPanel {
   #spans = [];
   #marks = [];
   #run = null;
+  #lastRun = null; // the run the timeline shows, once it has ended: its trace's
   #stopRedraws = () => {};
   #linkTimer = null;
   #tabLeaves = false;
@@ -51,6 +52,16 @@ class PythonPanel {
         ([mark, text]) => `<li><span class="py-swatch py-mark-key mk-${mark}"></span>${text}</li>`,
       ),
     ].join("");
+    const trace = button("Download trace", () => this.#downloadTrace());
+    Object.assign(trace, { id: "py-trace", disabled: true });
+    const traceSaid = Object.assign(document.createElement("span"), {
+      id: "py-trace-status",
+      className: "hint",
+    });
+    traceSaid.setAttribute("role", "status");
+    const traceRow = Object.assign(document.createElement("p"), { className: "py-trace" });
+    traceRow.append(trace, " ", traceSaid);
+    $("py-legend").after(traceRow);
     this.#session = new PythonSession({
       cpus,
       processes: processes === true,
@@ -61,6 +72,27 @@ class PythonPanel {
     });
     this.#wire();
     this.#load();
+  }
+
+  /** The last run's timeline as a Trace Event Format file (trace.js). */
+  async #downloadTrace() {
+    const run = this.#lastRun;
+    if (!run) return;
+    const [{ pythonTrace }, { download }] = await Promise.all([
+      import("./trace.js"),
+      import("./share.js"),
+    ]);
+    const trace = pythonTrace({
+      lanes: this.#lanes,
+      spans: this.#spans,
+      marks: this.#marks,
+      run,
+      mainLane: MAIN_LANE,
+      nameOf: laneName,
+    });
+    download("python.trace.json", "application/json", JSON.stringify(trace));
+    $("py-trace-status").textContent =
+      "Downloaded python.trace.json: open it in ui.perfetto.dev or profiler.firefox.com.";
   }
 
   /** Why ProcessPoolExecutor cannot run here, as a sentence, or "". */
@@ -188,6 +220,9 @@ class PythonPanel {
     this.#lanes = new Map([[MAIN_LANE, { id: MAIN_LANE, name: "main" }]]);
     this.#spans = [];
     this.#marks = [];
+    this.#lastRun = null; // its trace is gone with its timeline
+    $("py-trace").disabled = true;
+    $("py-trace-status").textContent = "";
     this.#log.clear();
     $("py-error").hidden = true;
     $("py-run").disabled = true;
@@ -216,6 +251,8 @@ class PythonPanel {
     this.#stopRedraws();
     run.ended = now();
     this.#draw(run);
+    this.#lastRun = run;
+    $("py-trace").disabled = false;
     $("py-stop").disabled = true;
     $("py-run").disabled = false;
     const wall = secs(run.ended - (result.startedAt ?? run.clicked));

@@ -146,7 +146,8 @@ export async function copy(text) {
 }
 
 /**
- * The History's buttons: copy as Markdown, download JSON and CSV, each saying what it did.
+ * The History's buttons: copy as Markdown, download JSON, CSV and a trace (trace.js), each
+ * saying what it did.
  * `extra()` gives what the JSON holds besides the History: {caps, sweep}.
  */
 export function wireSharing(history, extra) {
@@ -181,6 +182,18 @@ export function wireSharing(history, extra) {
     say(() => {
       download("parallel-playground.csv", "text/csv", csv(history));
       return "Downloaded parallel-playground.csv (one row per task of every measured run).";
+    }),
+  );
+  $("download-trace").addEventListener(
+    "click",
+    say(async () => {
+      const { historyTrace } = await import("./trace.js");
+      download(
+        "parallel-playground.trace.json",
+        "application/json",
+        JSON.stringify(historyTrace(history)),
+      );
+      return "Downloaded parallel-playground.trace.json: open it in ui.perfetto.dev or profiler.firefox.com.";
     }),
   );
 }
