@@ -577,6 +577,41 @@ test("the example 'processes talk by message': a producer, a consumer and the pr
   assert.deepEqual(sorted(result.lines.map((l) => l.text)), sorted(cpythonSays(source)));
 });
 
+test("the example 'start methods': a spawn Pool starts fresh interpreters, a forkserver Pool ready ones, each measured", async () => {
+  await open();
+  await page.selectOption("#py-example", "methods");
+  await page.waitForFunction(() =>
+    document.querySelector("#py-source").value.includes("Start methods"),
+  );
+  const result = await runPython(page, {});
+  assert.equal(result.error, null, result.error ?? "");
+  const said = mains(result);
+  assert.equal(said[0], "start methods here: ['forkserver', 'spawn'] default: forkserver");
+  for (const [i, method] of [
+    [1, "spawn"],
+    [2, "forkserver"],
+  ]) {
+    assert.match(
+      said[i],
+      new RegExp(
+        `^ *${method}: the first result [\\d,]+ ms after the pool was made; then 1,000 tiny tasks in [\\d,]+ ms$`,
+      ),
+    );
+  }
+  // The spawn Pool's processes (pids 2 and 3) started during the run, from nothing: at least
+  // the one that answered has its start drawn on its row.
+  const startsDrawn = await page.$$eval("#py-timeline .py-row", (rows) =>
+    rows
+      .filter((row) => /^process [23]$/.test(row.querySelector(".py-row-name").textContent))
+      .map((row) => row.querySelectorAll(".py-span.ph-start").length),
+  );
+  assert.equal(startsDrawn.length, 2);
+  assert.ok(
+    startsDrawn.some((n) => n > 0),
+    `start bars: ${startsDrawn}`,
+  );
+});
+
 test("calls wait in one queue, as in CPython: with both processes asleep, the next call waits for one to wake", async () => {
   await open();
   // Tasks 8 and 12 sleep, as in the article. Whichever process takes a call has finished

@@ -79,9 +79,10 @@ export const Driver = Object.freeze({
   // `results`: its result queue (result-queue.js), which its processes fill; `pids`: what
   // os.getpid() says in each (the program numbers its processes, as CPython does); `shared`:
   // the program's multiprocessing queues so far, id → buffer (shared-queue.js), which a new
-  // process may have been given.
-  spawn: (pool, names, pids, init, calls, results, shared = {}) => ({
-    spawn: { pool, names: [...names], pids: [...pids], init, calls, results, shared },
+  // process may have been given; `method`: the start method, "forkserver" (from a ready
+  // image: the snapshot, or a process started ahead) or "spawn" (a fresh interpreter).
+  spawn: (pool, names, pids, init, calls, results, shared = {}, method = "forkserver") => ({
+    spawn: { pool, names: [...names], pids: [...pids], init, calls, results, shared, method },
   }),
   // A call too big for the queue: the process that takes it gets it from the page.
   big: (pool, id, payload) => ({ big: { pool, id, payload } }),

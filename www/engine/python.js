@@ -259,6 +259,12 @@ export class PythonSession {
     return ready.worker;
   }
 
+  /** The Worker for a process `lane` started by spawn: a new one, none started ahead. */
+  #freshWorker(lane) {
+    lane.startedAhead = false;
+    return startWorker(PROCESS_URL, { name: lane.name });
+  }
+
   #request(message, driver = this.#driver) {
     return driver.requests.ask(message, (m) => driver.worker.postMessage(m));
   }
@@ -277,7 +283,7 @@ export class PythonSession {
   }
 
   /** An executor's first submit: its processes start, each importing the program. */
-  #spawn({ pool: poolId, names, pids, init, calls, results, shared }) {
+  #spawn({ pool: poolId, names, pids, init, calls, results, shared, method }) {
     const { source, scale } = this.#run;
     // A process's lane is its pid, which the program gives it (the program is 1, its
     // processes 2, 3, …): what the process's os.getpid() prints is what tags its lines.
@@ -286,7 +292,11 @@ export class PythonSession {
     const pool = new ProcessPool({
       module: null,
       size: names.length,
-      worker: (i) => this.#processWorker(lanes[i]),
+      // forkserver: from a ready image (a process started ahead, or the snapshot); spawn: a
+      // fresh interpreter, which starts Python and imports its modules itself, as CPython's
+      // spawn starts a new python (the compiled runtime is shared, as a binary's pages are).
+      worker: (i) =>
+        method === "spawn" ? this.#freshWorker(lanes[i]) : this.#processWorker(lanes[i]),
       startSilenceMs: START_SILENCE_MS,
       init: (i) => ({
         source,
@@ -297,7 +307,9 @@ export class PythonSession {
         name: names[i],
         scale,
         canBlock: this.#processes,
-        ...(lanes[i].startedAhead ? {} : { snapshot: this.#snapshot, runtime: this.#compiled }),
+        ...(lanes[i].startedAhead
+          ? {}
+          : { snapshot: method === "spawn" ? null : this.#snapshot, runtime: this.#compiled }),
       }),
       onNews: (news, i) => this.#news(entry, i, news),
     });

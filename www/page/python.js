@@ -287,10 +287,16 @@ class PythonPanel {
    */
   #processesLine() {
     const processes = [...this.#lanes.values()].filter((l) => l.id !== MAIN_LANE);
-    const starts = this.#spans
-      .filter((s) => s.kind === "start" && s.lane !== MAIN_LANE)
-      .map((s) => s.to - s.from)
-      .sort((a, b) => a - b);
+    // Each process's start-up (ms), those started ahead of the program's request apart from
+    // those started when it asked (spawn's, or once no ready one was left).
+    const startsOf = (ahead) =>
+      this.#spans
+        .filter((s) => s.kind === "start" && s.lane !== MAIN_LANE)
+        .filter((s) => Boolean(this.#lanes.get(s.lane)?.startedAhead) === ahead)
+        .map((s) => s.to - s.from)
+        .sort((a, b) => a - b);
+    const [early, asked] = [startsOf(true), startsOf(false)];
+    const starts = [...early, ...asked].sort((a, b) => a - b);
     const status = $("py-status").dataset;
     status.startsMs = JSON.stringify(starts);
     if (starts.length === 0) return "";
@@ -300,12 +306,16 @@ class PythonPanel {
       memories.length === 0
         ? ""
         : `${ahead > 0 ? ", each" : ""} with its own ${mib(Math.min(...memories))} of memory`;
-    const each =
-      starts.length === 1 ? `${secs(starts[0])} s` : `${secs(starts[0])}–${secs(starts.at(-1))} s`;
-    const started =
-      ahead === 0
-        ? `each started in ${each}`
-        : `${ahead === processes.length ? "all" : `${ahead} of them`} started ahead of the program's request (${each} each, while the page waited)`;
+    const range = (ms) =>
+      ms.length === 1 ? `${secs(ms[0])} s` : `${secs(ms[0])}–${secs(ms.at(-1))} s`;
+    let started = `each started in ${range(starts)}`;
+    if (ahead > 0) {
+      const all = ahead === processes.length;
+      const took = early.length > 0 ? ` (${range(early)} each, while the page waited)` : "";
+      started = `${all ? "all" : `${ahead} of them`} started ahead of the program's request${took}`;
+      if (!all && asked.length > 0)
+        started += `, ${processes.length - ahead} when it asked (${range(asked)} each)`;
+    }
     const first = this.#firstResult(processes);
     status.firstResultMs = first === null ? "" : String(first);
     const result =

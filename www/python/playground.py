@@ -513,6 +513,8 @@ class ProcessPoolExecutor(_base.Executor):
                 "it for you)."
             )
         self._max_workers = max_workers
+        # How its processes start: the context's method, else the program's default.
+        self._method = mp_context.get_start_method() if mp_context else get_start_method()
         self._init = (initializer, tuple(initargs)) if initializer is not None else None
         self._id = next(_pool_ids)
         _holding[self._id] = self
@@ -533,7 +535,7 @@ class ProcessPoolExecutor(_base.Executor):
             init = to_js(pickle.dumps(self._init)) if self._init is not None else None
         finally:
             _spawning = was
-        _pp.spawn(self._id, to_js(list(names)), init, to_js(list(pids)))
+        _pp.spawn(self._id, to_js(list(names)), init, to_js(list(pids)), self._method)
         _executors[self._id] = self
         self._started = True
 
@@ -677,7 +679,9 @@ class Pool:
                 "maxtasksperchild is not supported here: each process lives as long as its pool"
             )
         self._processes = processes
-        self._executor = ProcessPoolExecutor(processes, initializer=initializer, initargs=initargs)
+        self._executor = ProcessPoolExecutor(
+            processes, mp_context=context, initializer=initializer, initargs=initargs
+        )
         self._state = "RUN"
 
     def _check_running(self):
@@ -828,7 +832,7 @@ class Process:
     process of its own: an interpreter started for it alone, which imports the program as
     CPython's spawn start method does and ends when run() returns."""
 
-    _start_method = "spawn"
+    _start_method = None  # the program's default; a context's Process has its own
 
     def __init__(self, group=None, target=None, name=None, args=(), kwargs={}, *, daemon=None):
         assert group is None, "group argument must be None for now"
@@ -870,6 +874,7 @@ class Process:
         try:
             pickle.dumps(self)  # what cannot go to the process fails here, as in CPython
             executor = ProcessPoolExecutor(1)
+            executor._method = self._start_method or get_start_method()
             executor._processes = [(self._name, self._spawned_pid)]
             future = executor.submit(_bootstrap, self)
         finally:
@@ -1822,14 +1827,17 @@ def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):
 
 # ---- Start methods, contexts, and what cannot exist here --------------------------------------
 
-#: The start methods a process may be started by here: each imports the program again in a
-#: new interpreter, which is what spawn (and forkserver, for the program) does.
-_METHODS = ("spawn", "forkserver")
+#: The start methods here, the default first (CPython 3.14's on Linux): forkserver starts a
+#: process from a ready image (the page's snapshot of a fresh interpreter, or a process it
+#: started ahead), spawn starts a fresh interpreter. Either way the process imports the
+#: program again, as CPython's do.
+_METHODS = ("forkserver", "spawn")
 FORK = (
     "the 'fork' start method cannot work here: it copies the running process's memory into "
     "a new one, and a browser cannot copy a running interpreter into a new worker. Use "
-    "'spawn' (each process imports the program again, so keep the code that starts "
-    "processes under `if __name__ == '__main__':`)."
+    "'forkserver' (a ready image, CPython 3.14's default on Linux) or 'spawn' (a fresh "
+    "interpreter); each imports the program again, so keep the code that starts processes "
+    "under `if __name__ == '__main__':`."
 )
 MANAGER = (
     "multiprocessing.Manager() cannot work here: a manager is a server process that the "
@@ -1867,6 +1875,9 @@ class _Context:
     def get_context(self, method=None):
         return get_context(method)
 
+    def Pool(self, processes=None, initializer=None, initargs=(), maxtasksperchild=None):
+        return Pool(processes, initializer, initargs, maxtasksperchild, context=self)
+
     def __getattr__(self, name):
         import multiprocessing
 
@@ -1893,7 +1904,7 @@ def get_start_method(allow_none=False):
     if _start_method is None:
         if allow_none:
             return None
-        _start_method = "spawn"
+        _start_method = _METHODS[0]
     return _start_method
 
 

@@ -62,7 +62,7 @@ const bridge = {
   ...memory.functions,
   ...pipes.functions,
   ...blocks.functions,
-  spawn(pool, names, init, pids) {
+  spawn(pool, names, init, pids, method) {
     // What the program printed before it started them comes first, as CPython flushes its
     // streams before it starts a process.
     output.flush();
@@ -78,7 +78,7 @@ const bridge = {
       ...pipes.buffers,
       ...Object.entries(blocks.given()),
     ]);
-    postMessage(Driver.spawn(pool, names, pids, init, calls, results, given));
+    postMessage(Driver.spawn(pool, names, pids, init, calls, results, given, method));
   },
   // The call goes into the queue the executor's processes take from, as CPython's submit
   // feeds its call queue: no message through the page, whose turn would cost every call a

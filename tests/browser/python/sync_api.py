@@ -81,10 +81,10 @@ def write_block(name, items):
 
 
 if __name__ == "__main__":
-    multiprocessing.set_start_method("spawn")
+    multiprocessing.set_start_method("forkserver")  # CPython 3.14's default on Linux, and here
     check_raises("start method set once", lambda: multiprocessing.set_start_method("spawn"),
                  RuntimeError, "context has already been set")
-    check("get_start_method", multiprocessing.get_start_method() == "spawn")
+    check("get_start_method", multiprocessing.get_start_method() == "forkserver")
     check_raises("an unknown method", lambda: multiprocessing.get_context("vfork"), ValueError,
                  "cannot find context for 'vfork'")
     ctx = multiprocessing.get_context("spawn")
