@@ -376,21 +376,6 @@ test("the example 'processes share nothing': each child counts in its own memory
     /^main process 1: counter = 0, after both children counted to 1000$/,
   );
   assert.deepEqual(mains(result)[1], "process 1: counter = 1");
-  // The timeline as a profiler's trace: a process per interpreter, named as on the page,
-  // with its start, import and run, and its messages, as many as the marks say.
-  const trace = await offered(page, "#py-trace");
-  assert.equal(trace.name, "python.trace.json");
-  const interpreters = readTrace(trace.text);
-  const counted = [...interpreters.values()].map(({ name, threads }) => {
-    const { slices, marks } = threads.get(1);
-    const of = (mark) => marks.filter((m) => m.name === mark).length;
-    if (name !== "main") {
-      assert.equal(slices.filter((s) => s.cat === "run").length, 1, `${name} ran its Process`);
-      assert.equal(slices.filter((s) => s.cat === "import").length, 1, `${name} imported`);
-    }
-    return `${name}: ${of("sent")} sent, ${of("got")} got`;
-  });
-  assert.deepEqual(counted.toSorted(), marks.toSorted());
   const source = await page.inputValue("#py-source");
   const sorted = (lines) => withoutPids(lines).sort();
   assert.deepEqual(sorted(result.lines.map((l) => l.text)), sorted(cpythonSays(source)));

@@ -1418,7 +1418,24 @@ class BoundedSemaphore(Semaphore):
         return f"<{type(self).__name__}(value={self.get_value()}, maxvalue={self._maxvalue})>"
 
 
-class Condition:
+class _WithLock:
+    """An object that is taken and released as its lock (`_lock`) is: a Condition, and a
+    Value or Array with a lock."""
+
+    def acquire(self, *args):
+        return self._lock.acquire(*args)
+
+    def release(self):
+        return self._lock.release()
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self._lock.__exit__(*exc)
+
+
+class Condition(_WithLock):
     """multiprocessing.Condition, as CPython builds it: a lock (an RLock unless given one) and
     three semaphores that count the sleepers, wake them and hear that they woke."""
 
@@ -1431,18 +1448,6 @@ class Condition:
     def __getstate__(self):
         _check_spawning(self)
         return dict(self.__dict__)
-
-    def acquire(self, *args):
-        return self._lock.acquire(*args)
-
-    def release(self):
-        return self._lock.release()
-
-    def __enter__(self):
-        return self._lock.__enter__()
-
-    def __exit__(self, *args):
-        return self._lock.__exit__(*args)
 
     def wait(self, timeout=None):
         count = self._lock._count()
@@ -1613,9 +1618,9 @@ class _SharedNumber:
         return f"<shared {self._code!r} {self.value!r}>"
 
 
-class _Synchronized:
-    """What Value() returns with a lock (CPython's multiprocessing.sharedctypes.Synchronized):
-    its `value` is read and written under the lock, and get_lock() gives it for `+=`."""
+class _SynchronizedBase(_WithLock):
+    """What a Value or Array with a lock shares (CPython's sharedctypes.SynchronizedBase): the
+    object (`get_obj()`), its lock (`get_lock()`), and the lock's methods."""
 
     def __init__(self, raw, lock):
         self._raw = raw
@@ -1627,17 +1632,10 @@ class _Synchronized:
     def get_obj(self):
         return self._raw
 
-    def acquire(self, *args):
-        return self._lock.acquire(*args)
 
-    def release(self):
-        return self._lock.release()
-
-    def __enter__(self):
-        return self._lock.__enter__()
-
-    def __exit__(self, *exc):
-        return self._lock.__exit__(*exc)
+class _Synchronized(_SynchronizedBase):
+    """What Value() returns with a lock (CPython's multiprocessing.sharedctypes.Synchronized):
+    its `value` is read and written under the lock, and get_lock() gives it for `+=`."""
 
     @property
     def value(self):
@@ -1755,31 +1753,9 @@ class _SharedArray:
         return f"<shared array {self._code!r} {self[:]!r}>"
 
 
-class _SynchronizedArray:
+class _SynchronizedArray(_SynchronizedBase):
     """What Array() returns with a lock (CPython's sharedctypes.SynchronizedArray): each item
     and slice read and written under the lock, and get_lock() for a longer change."""
-
-    def __init__(self, raw, lock):
-        self._raw = raw
-        self._lock = lock
-
-    def get_lock(self):
-        return self._lock
-
-    def get_obj(self):
-        return self._raw
-
-    def acquire(self, *args):
-        return self._lock.acquire(*args)
-
-    def release(self):
-        return self._lock.release()
-
-    def __enter__(self):
-        return self._lock.__enter__()
-
-    def __exit__(self, *exc):
-        return self._lock.__exit__(*exc)
 
     def __len__(self):
         return len(self._raw)
