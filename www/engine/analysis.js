@@ -9,7 +9,7 @@ import { MAIN, lanesOf } from "./series.js";
  */
 export const PHASES = {
   start: "starting the worker (instantiating wasm, or starting Python)",
-  import: "importing the program (Python's spawn)",
+  import: "importing the program (as spawn and forkserver do)",
   send: "message to the worker",
   wait: "waiting for the GIL",
   run: "computing",
