@@ -138,7 +138,7 @@ test("the meter records long tasks when the main thread computes for over a seco
   await page.close();
 });
 
-test("the sweep measures every worker count and fits a serial fraction in [0, 1]", async () => {
+test("the sweep measures every worker count, fits a serial fraction in [0, 1], and gives each point's Karp–Flatt fraction", async () => {
   const page = await env.open({ query: "?workload=primes&size=300000&tasks=16&repeats=1" });
   await poolReady(page);
   await page.click("#sweep-run");
@@ -155,6 +155,7 @@ test("the sweep measures every worker count and fits a serial fraction in [0, 1]
       mode: r.dataset.mode,
       workers: Number(r.dataset.workers),
       speedup: Number(r.dataset.speedup),
+      karpFlatt: r.cells[6].textContent,
     })),
   );
   for (const kind of ["process", "threads"]) {
@@ -165,6 +166,18 @@ test("the sweep measures every worker count and fits a serial fraction in [0, 1]
     );
   }
   assert.ok(points.every((p) => p.speedup > 0));
+  // Each point's Karp–Flatt serial fraction is the one its own speedup implies (none at 1):
+  // shown to 0.1%, from the speedup the row keeps to 4 decimals (±0.00005), which moves it by
+  // at most 100 × 0.00005 / S² / (1 − 1/n) points.
+  for (const { workers: n, speedup, karpFlatt } of points) {
+    if (n === 1) assert.equal(karpFlatt, "–");
+    else {
+      const e = (100 * (1 / speedup - 1 / n)) / (1 - 1 / n);
+      const tolerance = 0.05 + (100 * 0.00005) / (speedup - 0.00005) ** 2 / (1 - 1 / n) + 1e-9;
+      assert.match(karpFlatt, /^-?\d+\.\d%$/);
+      assert.ok(Math.abs(Number.parseFloat(karpFlatt) - e) <= tolerance, `${karpFlatt} vs ${e}`);
+    }
+  }
   const { fits } = JSON.parse(await page.getAttribute("#sweep-summary", "data-json"));
   for (const kind of ["process", "threads"]) {
     const s = fits[kind].serial_fraction;
@@ -180,6 +193,10 @@ test("the sweep measures every worker count and fits a serial fraction in [0, 1]
   );
   assert.equal(await page.count("#sweep-charts svg"), 2);
   assert.match(await page.textContent("#sweep-summary"), /serial fraction of \d+\.\d%/);
+  assert.match(
+    await page.textContent("#sweep-summary"),
+    /Karp–Flatt's serial fraction of each point: -?\d+\.\d% at 2[,.;]/,
+  );
   await page.close();
 });
 

@@ -171,7 +171,25 @@ function showCharts({ cpus, results, fits }, modes) {
   if (shown > 0) draw(shown);
 }
 
-/** One row per point: mode, workers, time, speedup, efficiency, the fit's prediction. */
+/**
+ * The Karp–Flatt metric: the serial fraction that one measured `speedup` on `workers` implies,
+ * e = (1/S − 1/n) / (1 − 1/n) (Amdahl's law solved for its serial fraction at one point):
+ * constant across n when the serial part is fixed, growing with n when overhead grows with the
+ * workers. Null for one worker, where it is not defined. (Here, not in the core with the
+ * Amdahl fit: it is a point's arithmetic, as efficiency is, and only the sweep shows it.)
+ */
+export function karpFlatt(speedup, workers) {
+  if (!(workers >= 2) || !(speedup > 0)) return null;
+  return (1 / speedup - 1 / workers) / (1 - 1 / workers);
+}
+
+/** A serial fraction as a percentage with one decimal ("–" where there is none). */
+const fraction = (e) => (e == null ? "–" : `${(100 * e).toFixed(1)}%`);
+
+/**
+ * One row per point: mode, workers, time, speedup, efficiency, the fit's prediction, and the
+ * Karp–Flatt serial fraction its own speedup implies.
+ */
 function showTable({ results, fits }, modes) {
   const row = (k, p) => {
     const tr = document.createElement("tr");
@@ -182,6 +200,7 @@ function showTable({ results, fits }, modes) {
       `${p.speedup.toFixed(2)}×`,
       percent(efficiencyOf(p.speedup, p.workers)),
       fits[k] ? `${fits[k].curve[p.workers - 1].toFixed(2)}×` : "–",
+      fraction(karpFlatt(p.speedup, p.workers)),
     ];
     for (const c of cells) tr.insertCell().textContent = c;
     const ms = p.ms.toFixed(3);
@@ -194,7 +213,7 @@ function showTable({ results, fits }, modes) {
 }
 
 /** Amdahl's fit in words, per mode, set against the CPUs the browser reports. */
-function showSummary({ cpus, fits, baselineMs }, modes) {
+function showSummary({ cpus, fits, baselineMs, results }, modes) {
   const words = (k) => {
     const f = fits[k];
     if (!f) return `${MODES[k].label}: no fit.`;
@@ -208,7 +227,29 @@ function showSummary({ cpus, fits, baselineMs }, modes) {
           ? `fewer than the ${cpus} CPUs the browser reports (other work shares them, or some are not real cores)`
           : `more than the ${cpus} CPUs the browser reports (it may cap the number)`;
     return `${capitalize(MODES[k].label)}: Amdahl's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}% (${limit}; whatever did not run in parallel counts here: start-up, messages, cores shared with the browser). Scaling levels off
- at ${f.measured_cores} ${MODES[k].unit}s: measured cores ${f.measured_cores}, ${versus}.`;
+ at ${f.measured_cores} ${MODES[k].unit}s: measured cores ${f.measured_cores}, ${versus}.${karpFlattWords(k, f)}`;
+  };
+  // Karp–Flatt's serial fraction of each point; its trend up to the measured cores (beyond
+  // them the cores are shared, and the fraction grows for that reason alone): constant if the
+  // serial part is fixed, rising if overhead grows with the workers.
+  const karpFlattWords = (k, f) => {
+    const points = results[k]
+      .map((p) => [p.workers, karpFlatt(p.speedup, p.workers)])
+      .filter(([, e]) => e != null);
+    if (points.length === 0) return "";
+    const listed = points.map(([n, e]) => `${fraction(e)} at ${n}`).join(", ");
+    const within = points.filter(([n]) => n <= f.measured_cores);
+    let trend = "";
+    if (within.length >= 2) {
+      const rise = within.at(-1)[1] - within[0][1];
+      trend =
+        Math.abs(rise) < 0.02
+          ? "; up to the measured cores about constant: a fixed serial part"
+          : rise > 0
+            ? "; up to the measured cores rising: overhead that grows with the workers, not only a fixed serial part"
+            : "; up to the measured cores falling";
+    }
+    return ` Karp–Flatt's serial fraction of each point: ${listed}${trend}.`;
   };
   const summary = $("sweep-summary");
   summary.textContent = modes.map(words).join(" ");
