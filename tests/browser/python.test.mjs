@@ -86,6 +86,22 @@ async function runChecks(file, checks) {
   return result;
 }
 
+/**
+ * Chooses the panel's example `id`, waits until the editor holds it (its text includes
+ * `saying`), runs it and asserts that it ran without an error; resolves with what was shown.
+ */
+async function runExample(id, saying) {
+  await open();
+  await page.selectOption("#py-example", id);
+  await page.waitForFunction(
+    (text) => document.querySelector("#py-source").value.includes(text),
+    saying,
+  );
+  const result = await runPython(page, {});
+  assert.equal(result.error, null, result.error ?? "");
+  return result;
+}
+
 const mains = (result) => result.lines.filter((l) => l.process === "main").map((l) => l.text);
 const fromProcesses = (result) => result.lines.filter((l) => l.process !== "main");
 
@@ -357,13 +373,7 @@ test("a process whose import of the program fails exits with 1, and the reason i
 });
 
 test("the example 'processes share nothing': each child counts in its own memory, the parent's global stays 0", async () => {
-  await open();
-  await page.selectOption("#py-example", "share");
-  await page.waitForFunction(() =>
-    document.querySelector("#py-source").value.includes("share nothing"),
-  );
-  const result = await runPython(page, {});
-  assert.equal(result.error, null, result.error ?? "");
+  const result = await runExample("share", "share nothing");
   const children = fromProcesses(result).map((l) => l.text);
   assert.equal(children.length, 2);
   // Each line is tagged with the pid it prints.
@@ -483,13 +493,7 @@ test("multiprocessing's Pipe, Semaphore, Event, Condition, Barrier, Array and sh
 });
 
 test("the example 'unless asked': two processes add to one shared Value, with its lock none of 40,000 is lost", async () => {
-  await open();
-  await page.selectOption("#py-example", "value");
-  await page.waitForFunction(() =>
-    document.querySelector("#py-source").value.includes("unless asked"),
-  );
-  const result = await runPython(page, {});
-  assert.equal(result.error, null, result.error ?? "");
+  const result = await runExample("value", "unless asked");
   const [without, withLock] = mains(result);
   // How many the racy count loses depends on how the processes interleave: not asserted.
   const lost = /^without the lock: ([\d,]+) of 40,000 \(([\d,]+) lost\)$/.exec(without);
@@ -500,13 +504,7 @@ test("the example 'unless asked': two processes add to one shared Value, with it
 });
 
 test("the example 'processes talk by message': a producer, a consumer and the program pass numbers through two Queues, each message marked on the timeline and in its trace", async () => {
-  await open();
-  await page.selectOption("#py-example", "queue");
-  await page.waitForFunction(() =>
-    document.querySelector("#py-source").value.includes("talk by message"),
-  );
-  const result = await runPython(page, {});
-  assert.equal(result.error, null, result.error ?? "");
+  const result = await runExample("queue", "talk by message");
   const said = mains(result);
   assert.deepEqual(
     said.map((t) => t.replace(/, from process \d+$/, "")),
@@ -563,13 +561,7 @@ test("the example 'processes talk by message': a producer, a consumer and the pr
 });
 
 test("the example 'start methods': a spawn Pool starts fresh interpreters, a forkserver Pool ready ones, each measured", async () => {
-  await open();
-  await page.selectOption("#py-example", "methods");
-  await page.waitForFunction(() =>
-    document.querySelector("#py-source").value.includes("Start methods"),
-  );
-  const result = await runPython(page, {});
-  assert.equal(result.error, null, result.error ?? "");
+  const result = await runExample("methods", "Start methods");
   const said = mains(result);
   assert.equal(said[0], "start methods here: ['forkserver', 'spawn'] default: forkserver");
   for (const [i, method] of [

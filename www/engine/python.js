@@ -15,7 +15,7 @@ import { now } from "./measure.js";
 import { startWorker, startsWorkersOneByOne } from "./start-worker.js";
 import { compileWasm } from "./core.js";
 import { closeCallQueue } from "./call-queue.js";
-import { forgetHolder } from "./shared-pipe.js";
+import { forgetHolder, isPipeId } from "./shared-pipe.js";
 import { SharedQueue } from "./shared-queue.js";
 
 const DRIVER_URL = new URL("../workers/python-main.js", import.meta.url);
@@ -403,7 +403,7 @@ export class PythonSession {
     entry.pool.shutdown();
     // Its processes' pipe ends close with them, however they ended (a crash, os._exit): a
     // program waiting in recv() on the other end gets its EOFError, as in CPython.
-    const pipes = Object.entries(entry.shared ?? {}).filter(([id]) => /^(\d+:)?p\d+$/.test(id));
+    const pipes = Object.entries(entry.shared ?? {}).filter(([id]) => isPipeId(id));
     const queueOf = (id) => entry.shared[id] && new SharedQueue(entry.shared[id]);
     for (const lane of entry.lanes) forgetHolder(lane.id, pipes, queueOf);
     if (this.#pools.get(poolId) === entry) this.#pools.delete(poolId);

@@ -98,8 +98,9 @@ export function sharedMemoryBridge() {
       },
       /** This interpreter no longer uses its copy of `name` (all its SharedMemory closed). */
       shm_unmap(name) {
-        mappings.get(name)?.sync();
-        mappings.get(name)?.forget();
+        const mapping = mappings.get(name);
+        mapping?.sync();
+        mapping?.forget();
         mappings.delete(name);
       },
       /** The name is gone: attaching to it fails from now on (those attached keep it). */

@@ -20,6 +20,9 @@ import {
 export const HOLDERS = 40;
 const END_WORDS = HOLDERS;
 
+/** Whether `id`, among what a process is given at its start, names a pipe (its holders). */
+export const isPipeId = (id) => /^(\d+:)?p\d+$/.test(id);
+
 /** The holder tables of a pipe's two ends: HOLDERS pids (0: a free slot) each. */
 export function pipeBuffer() {
   return new SharedArrayBuffer(2 * END_WORDS * 4);
@@ -96,15 +99,21 @@ export function pipeBridge({ prefix, me, queues, onBlock, onWait, onMessage }) {
     }
     return found;
   };
-  // End 0 reads q0, which end 1 writes; in a duplex pipe end 1 reads q1, which end 0 writes.
+  // End e reads queue e and writes the other: end 0 reads q0, which end 1 writes; in a
+  // duplex pipe end 1 reads q1, which end 0 writes.
   const queue = (id, direction) => queues.get(`${id}q${direction}`);
+  const reads = (id, end) => queue(id, end);
+  const writes = (id, end) => queue(id, 1 - end);
+  // Whether nobody holds the end opposite `end` any more.
+  const otherGone = (id, end) => () => !pipe(id).held(1 - end);
   // An end was dropped: the readers of what it wrote see it gone, its writers a broken pipe.
   const wake = (id) => [0, 1].forEach((direction) => queue(id, direction)?.wake());
+  const waiting = (ms, op) => toldWait(ms, op, { onBlock, onWait });
   return {
     buffers,
     adopt(given) {
       for (const [id, buffer] of Object.entries(given ?? {})) {
-        if (/^(\d+:)?p\d+$/.test(id) && !buffers.has(id)) buffers.set(id, buffer);
+        if (isPipeId(id) && !buffers.has(id)) buffers.set(id, buffer);
       }
     },
     functions: {
@@ -136,15 +145,9 @@ export function pipeBridge({ prefix, me, queues, onBlock, onWait, onMessage }) {
        * Waits up to `ms` for room (a pipe holds 256 KiB of pickles unread).
        */
       pipe_send(id, end, payload, ms) {
-        const out = end === 1 ? queue(id, 0) : queue(id, 1);
-        const other = 1 - end;
-        const gone = () => !pipe(id).held(other);
+        const gone = otherGone(id, end);
         if (gone()) return "broken";
-        const sent = toldWait(ms, () => out.put(payload, ms < 0 ? Infinity : ms, gone), {
-          onBlock,
-          onWait,
-        });
-        if (!sent) return "broken";
+        if (!waiting(ms, (limit) => writes(id, end).put(payload, limit, gone))) return "broken";
         onMessage?.("sent");
         return undefined;
       },
@@ -153,25 +156,15 @@ export function pipeBridge({ prefix, me, queues, onBlock, onWait, onMessage }) {
        * if none will come (the other end is closed everywhere), undefined if none came in time.
        */
       pipe_recv(id, end, ms) {
-        const from = end === 0 ? queue(id, 0) : queue(id, 1);
-        const gone = () => !pipe(id).held(1 - end);
+        const gone = otherGone(id, end);
         let eof = false;
-        const got = toldWait(ms, () => from.get(ms < 0 ? Infinity : ms, () => (eof = gone())), {
-          onBlock,
-          onWait,
-        });
+        const got = waiting(ms, (limit) => reads(id, end).get(limit, () => (eof = gone())));
         if (got) onMessage?.("got");
         return got ?? (eof ? "eof" : undefined);
       },
       /** Whether `end` has something to read (or will never have), waiting up to `ms`. */
-      pipe_poll(id, end, ms) {
-        const from = end === 0 ? queue(id, 0) : queue(id, 1);
-        const gone = () => !pipe(id).held(1 - end);
-        return toldWait(ms, () => from.readable(ms < 0 ? Infinity : ms, gone), {
-          onBlock,
-          onWait,
-        });
-      },
+      pipe_poll: (id, end, ms) =>
+        waiting(ms, (limit) => reads(id, end).readable(limit, otherGone(id, end))),
     },
   };
 }

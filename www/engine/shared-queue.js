@@ -17,16 +17,17 @@ import { now } from "./measure.js";
 const WAIT_SHOWN_MS = 1;
 
 /**
- * `op()`, a put, get, join or acquire that may wait `ms` (0: it does not), told: `onBlock()`
- * before it (the worker sends its printed lines first), `onWait(from, to)` after it if it
- * lasted WAIT_SHOWN_MS or more (for the timeline).
+ * `op(limit)`, a put, get, join or acquire that may wait `ms` (0: it does not; < 0: as long
+ * as it takes), told: `limit` is `ms` as the shared objects take it (Infinity for no limit);
+ * `onBlock()` before it (the worker sends its printed lines first), `onWait(from, to)` after
+ * it if it lasted WAIT_SHOWN_MS or more (for the timeline).
  */
 export function toldWait(ms, op, { onBlock, onWait }) {
-  if (ms === 0) return op();
+  if (ms === 0) return op(0);
   onBlock?.();
   const from = now();
   try {
-    return op();
+    return op(ms < 0 ? Infinity : ms);
   } finally {
     const to = now();
     if (to - from >= WAIT_SHOWN_MS) onWait?.(from, to);
@@ -215,7 +216,6 @@ export function queueBridge({ prefix, onBlock, onWait, onMessage }) {
     if (!found) throw new Error(`no queue ${id} in this process (was it passed at its start?)`);
     return found;
   };
-  const waitMs = (ms) => (ms < 0 ? Infinity : ms);
   const waiting = (ms, op) => toldWait(ms, op, { onBlock, onWait });
   return {
     queues,
@@ -237,18 +237,18 @@ export function queueBridge({ prefix, onBlock, onWait, onMessage }) {
         return id;
       },
       queue_put(id, payload, ms) {
-        const put = waiting(ms, () => queue(id).put(payload, waitMs(ms)));
+        const put = waiting(ms, (limit) => queue(id).put(payload, limit));
         if (put) onMessage?.("sent");
         return put;
       },
       queue_get(id, ms) {
-        const item = waiting(ms, () => queue(id).get(waitMs(ms)));
+        const item = waiting(ms, (limit) => queue(id).get(limit));
         if (item) onMessage?.("got");
         return item;
       },
       queue_size: (id) => queue(id).size,
       queue_task_done: (id) => queue(id).taskDone(),
-      queue_join: (id, ms) => waiting(ms, () => queue(id).join(waitMs(ms))),
+      queue_join: (id, ms) => waiting(ms, (limit) => queue(id).join(limit)),
     },
   };
 }

@@ -211,8 +211,7 @@ export function memoryBridge({ prefix, me, onBlock, onWait }) {
   const value = (id, code) => view(values, id, (b) => new SharedValue(b, code));
   // A lock or semaphore taken with `take(wait)`, waiting up to `ms` (< 0: no limit): one
   // that is free is taken with no wait to tell; a wait is told (toldWait).
-  const taken = (ms, take) =>
-    take(0) || (ms !== 0 && toldWait(ms, () => take(ms < 0 ? Infinity : ms), { onBlock, onWait }));
+  const taken = (ms, take) => take(0) || (ms !== 0 && toldWait(ms, take, { onBlock, onWait }));
   const create = (bytes) => {
     const id = `${prefix()}m${++made}`;
     buffers.set(id, new SharedArrayBuffer(Math.max(bytes, LOCK_BYTES)));
