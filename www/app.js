@@ -5,7 +5,6 @@
 import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { endStatus, runSeries } from "./engine/runs.js";
-import { measureSweep } from "./engine/sweep.js";
 import { runCounterExperiment } from "./engine/counter.js";
 import { MAIN, isBaseline } from "./engine/series.js";
 import { isStop, withDeadline } from "./engine/stop.js";
@@ -239,14 +238,18 @@ export class App {
   }
 
   /**
-   * The sweep (engine/sweep.js) of `settings`, shown as it goes and when it is done. Its view
-   * loads with the first sweep: most readers never run one, and the first load is everyone's.
+   * The sweep (engine/sweep.js) of `settings`, strong or weak as the sweep's card asks, shown as
+   * it goes and when it is done. It and its view load with the first sweep: most readers never
+   * run one, and the first load is everyone's.
    */
   async #runSweep(settings) {
     await this.#stoppable(async (signal) => {
       let view = this.#sweepView;
       try {
-        const { SweepView, sweepCounts } = await import("./page/sweep.js");
+        const [{ SweepView, sweepCounts }, { measureSweep }] = await Promise.all([
+          import("./page/sweep.js"),
+          import("./engine/sweep.js"),
+        ]);
         view = this.#sweepView ??= new SweepView();
         view.status("Starting the sweep…");
         const kinds = ["process", ...(this.available.threads === true ? ["threads"] : [])];
@@ -260,6 +263,7 @@ export class App {
           variant,
           kinds,
           counts,
+          scaling: document.querySelector("input[name=scaling]:checked").value,
           signal,
           onStep,
         });

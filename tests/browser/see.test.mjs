@@ -200,6 +200,103 @@ test("the sweep measures every worker count, fits a serial fraction in [0, 1], a
   await page.close();
 });
 
+test("a weak sweep gives n workers n× the tasks, and its scaled speedups and Gustafson's fit agree with its times", async () => {
+  const page = await env.open({ query: "?workload=primes&size=200000&tasks=8&repeats=1" });
+  await poolReady(page);
+  await page.check("input[name=scaling][value=weak]");
+  await page.click("#sweep-run");
+  await page.waitForFunction(
+    () => /^(Done|The sweep stopped)/.test(document.querySelector("#sweep-status").textContent),
+    null,
+    { timeout: 120_000 },
+  );
+  assert.match(
+    await page.textContent("#sweep-status"),
+    /^Done: \d+ points \(weak scaling, n× the tasks on n workers\)/,
+  );
+  const headers = await page.$$eval("#sweep-table thead th", (ths) =>
+    ths.map((th) => th.textContent),
+  );
+  assert.deepEqual(headers, [
+    "Mode",
+    "Workers",
+    "Tasks",
+    "Median (s)",
+    "Scaled speedup",
+    "Efficiency",
+    "Gustafson",
+    "Serial fraction",
+  ]);
+  const { baselineMs, fits, scaling } = JSON.parse(
+    await page.getAttribute("#sweep-summary", "data-json"),
+  );
+  assert.equal(scaling, "weak");
+  const points = await page.$$eval("#sweep-table tbody tr", (rows) =>
+    rows.map((r) => ({
+      mode: r.dataset.mode,
+      workers: Number(r.dataset.workers),
+      tasks: Number(r.dataset.tasks),
+      ms: Number(r.dataset.ms),
+      speedup: Number(r.dataset.speedup),
+      serial: r.cells[7].textContent,
+    })),
+  );
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  const counts = Array.from({ length: Math.min(64, Math.max(2, 2 * cpus)) }, (_, i) => i + 1);
+  for (const kind of ["process", "threads"]) {
+    const mine = points.filter((p) => p.mode === kind);
+    assert.deepEqual(
+      mine.map((p) => p.workers),
+      counts,
+    );
+    // n workers, n× the 8 tasks.
+    assert.deepEqual(
+      mine.map((p) => p.tasks),
+      counts.map((n) => 8 * n),
+    );
+    const s = fits[kind].serial_fraction;
+    assert.ok(s >= 0 && s <= 1, `${kind}: serial fraction ${s}`);
+  }
+  for (const { workers: n, ms, speedup, serial } of points) {
+    // The scaled speedup is n × T₁ / Tₙ of the times shown (kept to 3 decimals of a ms).
+    const expected = (n * baselineMs) / ms;
+    assert.ok(Math.abs(speedup - expected) <= 1e-4 + expected * 1e-5, `${speedup} vs ${expected}`);
+    if (n === 1) assert.equal(serial, "–");
+    else {
+      // Gustafson's serial fraction of the point, shown to 0.1%, from the speedup the row keeps
+      // to 4 decimals (moves it at most 100 × 0.00005 / (n − 1) points).
+      const e = (100 * (n - speedup)) / (n - 1);
+      assert.match(serial, /^-?\d+\.\d%$/);
+      assert.ok(
+        Math.abs(Number.parseFloat(serial) - e) <= 0.05 + 0.005 + 1e-9,
+        `${serial} vs ${e}`,
+      );
+    }
+  }
+  assert.deepEqual(
+    await page.$$eval("#sweep-charts .chart-title", (ts) => ts.map((t) => t.textContent)),
+    ["Time for n× the work (s)", "Scaled speedup (n × T₁ ÷ Tₙ)"],
+  );
+  const summary = await page.textContent("#sweep-summary");
+  assert.match(summary, /^Weak scaling: n workers ran n× the main thread's 8 tasks/);
+  assert.match(summary, /Gustafson's law fits a serial fraction of \d+\.\d%/);
+  assert.match(summary, /Gustafson's serial fraction of each point: -?\d+\.\d% at 2[,.;]/);
+  // Back to strong scaling: the table takes its own columns again.
+  await page.check("input[name=scaling][value=strong]");
+  await page.click("#sweep-run");
+  await page.waitForFunction(
+    () =>
+      /^(Done: \d+ points \(strong|The sweep stopped)/.test(
+        document.querySelector("#sweep-status").textContent,
+      ),
+    null,
+    { timeout: 120_000 },
+  );
+  assert.match(await page.textContent("#sweep-status"), /^Done: \d+ points \(strong scaling\)/);
+  assert.equal(await page.textContent("#sweep-table thead th:nth-child(3)"), "Median (s)");
+  await page.close();
+});
+
 test("every setting lives in the URL: a reload brings them all back", async () => {
   const page = await env.open();
   await poolReady(page);

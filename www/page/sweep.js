@@ -1,6 +1,7 @@
 // The sweep's results: speedup and efficiency against the number of workers (and threads),
 // with the ideal line, the Amdahl fit, and where scaling levels off next to the CPU count
-// the browser reports.
+// the browser reports; under weak scaling (n× the tasks for n workers), the time of each point
+// against the flat ideal and the scaled speedup with Gustafson's fit.
 
 import { capitalize, percent, plural } from "./format.js";
 import { MAIN, efficiencyOf } from "../engine/series.js";
@@ -9,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 
 /** The smallest step of 0.5, 1, 2, 5, 10… at or above `v`: a scale's top. */
 function niceTop(v) {
-  if (v <= 2) return Math.ceil(v * 2) / 2;
+  if (v >= 0.5 && v <= 2) return Math.ceil(v * 2) / 2;
   const step = 10 ** Math.floor(Math.log10(v));
   return [1, 2, 2.5, 5, 10].map((k) => k * step).find((top) => top >= v - 1e-9);
 }
@@ -26,7 +27,8 @@ function chart({ W, title, xmax, atLeast, yFormat, lines, markers, label }) {
   const x = (v) => m.left + ((v - 1) / Math.max(xmax - 1, 1)) * (W - m.left - m.right);
   const y = (v) => H - m.bottom - (v / ymax) * (H - m.top - m.bottom);
   const parts = [`<text class="chart-title" x="${m.left}" y="16">${title}</text>`];
-  const ystep = ymax <= 2.5 ? 0.5 : ymax <= 6 ? 1 : Math.ceil(ymax / 6);
+  // Under one unit (seconds of a quick weak sweep), five steps of a round size.
+  const ystep = ymax < 1 ? ymax / 5 : ymax <= 2.5 ? 0.5 : ymax <= 6 ? 1 : Math.ceil(ymax / 6);
   for (let v = 0; v <= ymax + 1e-9; v += ystep) {
     parts.push(
       `<line class="grid" x1="${m.left}" x2="${W - m.right}" y1="${y(v)}" y2="${y(v)}"/>`,
@@ -90,7 +92,11 @@ export class SweepView {
     const { repeats, warmup } = sweep.settings;
     const points = Object.values(sweep.results).flat().length;
     const warm = warmup ? " after a warm-up" : "";
-    this.status(`Done: ${points} points, each the median of ${plural(repeats, "run")}${warm}.`);
+    const kind =
+      sweep.scaling === "weak" ? "weak scaling, n× the tasks on n workers" : "strong scaling";
+    this.status(
+      `Done: ${points} points (${kind}), each the median of ${plural(repeats, "run")}${warm}.`,
+    );
   }
 
   /**
@@ -99,9 +105,10 @@ export class SweepView {
    */
   show(sweep) {
     const modes = Object.keys(sweep.results).filter((k) => sweep.results[k].length > 0);
-    showCharts(sweep, modes);
+    const weak = sweep.scaling === "weak";
+    (weak ? showWeakCharts : showCharts)(sweep, modes);
     showTable(sweep, modes);
-    showSummary(sweep, modes);
+    (weak ? showWeakSummary : showSummary)(sweep, modes);
   }
 }
 
@@ -161,14 +168,87 @@ function showCharts({ cpus, results, fits }, modes) {
       markers: markers.slice(0, 1),
       label: "Efficiency against workers",
     }) +
-    `<p class="legend">${modes.map((k) => `<span class="key"><i class="swatch ${k}"></i>${MODES[k].label}</span>`).join("")}<span class="key"><i class="swatch ideal"></i>ideal</span><span class="key"><i class="swatch fit"></i>Amdahl fit</span></p>`;
+    legend(modes, "Amdahl");
+  placeCharts(chartsHtml);
+}
+
+/** Puts the charts `html(W)` draws on the page, each `W` px wide as the grid lays them out. */
+function placeCharts(html) {
   const charts = $("sweep-charts");
   charts.hidden = false;
   // Drawn twice: once to let the grid lay the charts out, then at the width each one got.
-  const draw = (W) => (charts.innerHTML = chartsHtml(W));
+  const draw = (W) => (charts.innerHTML = html(W));
   draw(420);
   const shown = charts.querySelector("svg").getBoundingClientRect().width;
   if (shown > 0) draw(shown);
+}
+
+/** The legend under the charts: each mode, the ideal, and the law fitted. */
+const legend = (modes, law) =>
+  `<p class="legend">${modes.map((k) => `<span class="key"><i class="swatch ${k}"></i>${MODES[k].label}</span>`).join("")}<span class="key"><i class="swatch ideal"></i>ideal</span><span class="key"><i class="swatch fit"></i>${law} fit</span></p>`;
+
+/**
+ * Weak scaling's charts: each point's time for its n× the work against the main thread's time
+ * for 1× (ideal: flat), and the scaled speedup n × T₁ / Tₙ with Gustafson's fit.
+ */
+function showWeakCharts({ cpus, results, fits, baselineMs }, modes) {
+  const xmax = Math.max(...modes.flatMap((k) => results[k].map((p) => p.workers)));
+  const markers = [
+    { at: Math.min(cpus, xmax), text: `${plural(cpus, "reported CPU")}`, className: "reported" },
+  ];
+  const base = baselineMs / 1000;
+  const flat = [
+    [1, base],
+    [xmax, base],
+  ];
+  const timeLines = [{ className: "ideal", points: flat, dash: true, label: "ideal" }];
+  const ideal = Array.from({ length: xmax }, (_, i) => [i + 1, i + 1]);
+  const speedLines = [{ className: "ideal", points: ideal, dash: true, label: "ideal" }];
+  for (const k of modes) {
+    const label = MODES[k].label;
+    const times = results[k].map((p) => [p.workers, p.ms / 1000]);
+    timeLines.push({ className: k, points: times, dots: true, label });
+    speedLines.push({
+      className: k,
+      points: results[k].map((p) => [p.workers, p.speedup]),
+      dots: true,
+      label,
+    });
+    if (fits[k]) {
+      const curve = fits[k].curve.map((v, i) => [i + 1, v]);
+      speedLines.push({
+        className: `fit ${k}`,
+        points: curve,
+        dash: true,
+        label: `Gustafson fit, ${label}`,
+      });
+    }
+  }
+  const slowest = Math.max(...modes.flatMap((k) => results[k].map((p) => p.ms / 1000)));
+  placeCharts(
+    (W) =>
+      chart({
+        W,
+        title: "Time for n× the work (s)",
+        xmax,
+        atLeast: 1.25 * base,
+        yFormat: (v) => `${Number(v.toPrecision(3))}`,
+        lines: timeLines,
+        markers,
+        label: `Time against workers, each n× the work: main thread ${base.toFixed(3)} s for 1×, slowest point ${slowest.toFixed(3)} s`,
+      }) +
+      chart({
+        W,
+        title: "Scaled speedup (n × T₁ ÷ Tₙ)",
+        xmax,
+        atLeast: 1.5,
+        yFormat: (v) => `${Number.isInteger(v) ? v : v.toFixed(1)}×`,
+        lines: speedLines,
+        markers,
+        label: "Scaled speedup against workers",
+      }) +
+      legend(modes, "Gustafson"),
+  );
 }
 
 /**
@@ -187,28 +267,68 @@ export function karpFlatt(speedup, workers) {
 const fraction = (e) => (e == null ? "–" : `${(100 * e).toFixed(1)}%`);
 
 /**
- * One row per point: mode, workers, time, speedup, efficiency, the fit's prediction, and the
- * Karp–Flatt serial fraction its own speedup implies.
+ * Gustafson's serial fraction that one weak-scaling point implies: its scaled speedup S on n
+ * workers solved for s in S = n − s·(n − 1). Null for one worker. As Karp–Flatt's under strong
+ * scaling: constant when the serial part is, growing when overhead grows with the workers.
  */
-function showTable({ results, fits }, modes) {
+export function gustafsonSerial(speedup, workers) {
+  if (!(workers >= 2) || !(speedup > 0)) return null;
+  return (workers - speedup) / (workers - 1);
+}
+
+/** The table's columns for each kind of sweep. */
+const COLUMNS = {
+  strong: ["Mode", "Workers", "Median (s)", "Speedup", "Efficiency", "Amdahl", "Karp–Flatt"],
+  weak: [
+    "Mode",
+    "Workers",
+    "Tasks",
+    "Median (s)",
+    "Scaled speedup",
+    "Efficiency",
+    "Gustafson",
+    "Serial fraction",
+  ],
+};
+
+/**
+ * One row per point. Strong: mode, workers, time, speedup, efficiency, the fit's prediction,
+ * and the Karp–Flatt serial fraction its own speedup implies. Weak: the same with the point's
+ * task count, its scaled speedup, Gustafson's fit and the serial fraction Gustafson's law gives
+ * the point.
+ */
+function showTable({ results, fits, scaling }, modes) {
+  const weak = scaling === "weak";
   const row = (k, p) => {
     const tr = document.createElement("tr");
+    const predicted = fits[k] ? `${fits[k].curve[p.workers - 1].toFixed(2)}×` : "–";
+    const serial = weak ? gustafsonSerial(p.speedup, p.workers) : karpFlatt(p.speedup, p.workers);
     const cells = [
       MODES[k].label,
       String(p.workers),
+      ...(weak ? [String(p.tasks)] : []),
       (p.ms / 1000).toFixed(3),
       `${p.speedup.toFixed(2)}×`,
       percent(efficiencyOf(p.speedup, p.workers)),
-      fits[k] ? `${fits[k].curve[p.workers - 1].toFixed(2)}×` : "–",
-      fraction(karpFlatt(p.speedup, p.workers)),
+      predicted,
+      fraction(serial),
     ];
     for (const c of cells) tr.insertCell().textContent = c;
     const ms = p.ms.toFixed(3);
     Object.assign(tr.dataset, { mode: k, workers: p.workers, ms, speedup: p.speedup.toFixed(4) });
+    if (weak) tr.dataset.tasks = p.tasks;
     return tr;
   };
-  const body = $("sweep-table").tBodies[0];
-  body.replaceChildren(...modes.flatMap((k) => results[k].map((p) => row(k, p))));
+  const table = $("sweep-table");
+  const head = document.createElement("tr");
+  for (const name of COLUMNS[weak ? "weak" : "strong"]) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = name;
+    head.append(th);
+  }
+  table.tHead.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...modes.flatMap((k) => results[k].map((p) => row(k, p))));
   $("sweep-table-wrap").hidden = false;
 }
 
@@ -226,34 +346,61 @@ function showSummary({ cpus, fits, baselineMs, results }, modes) {
         : f.measured_cores < cpus
           ? `fewer than the ${cpus} CPUs the browser reports (other work shares them, or some are not real cores)`
           : `more than the ${cpus} CPUs the browser reports (it may cap the number)`;
+    const points = results[k].map((p) => [p.workers, karpFlatt(p.speedup, p.workers)]);
     return `${capitalize(MODES[k].label)}: Amdahl's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}% (${limit}; whatever did not run in parallel counts here: start-up, messages, cores shared with the browser). Scaling levels off
- at ${f.measured_cores} ${MODES[k].unit}s: measured cores ${f.measured_cores}, ${versus}.${karpFlattWords(k, f)}`;
-  };
-  // Karp–Flatt's serial fraction of each point; its trend up to the measured cores (beyond
-  // them the cores are shared, and the fraction grows for that reason alone): constant if the
-  // serial part is fixed, rising if overhead grows with the workers.
-  const karpFlattWords = (k, f) => {
-    const points = results[k]
-      .map((p) => [p.workers, karpFlatt(p.speedup, p.workers)])
-      .filter(([, e]) => e != null);
-    if (points.length === 0) return "";
-    const listed = points.map(([n, e]) => `${fraction(e)} at ${n}`).join(", ");
-    const within = points.filter(([n]) => n <= f.measured_cores);
-    let trend = "";
-    if (within.length >= 2) {
-      const rise = within.at(-1)[1] - within[0][1];
-      trend =
-        Math.abs(rise) < 0.02
-          ? "; up to the measured cores about constant: a fixed serial part"
-          : rise > 0
-            ? "; up to the measured cores rising: overhead that grows with the workers, not only a fixed serial part"
-            : "; up to the measured cores falling";
-    }
-    return ` Karp–Flatt's serial fraction of each point: ${listed}${trend}.`;
+ at ${f.measured_cores} ${MODES[k].unit}s: measured cores ${f.measured_cores}, ${versus}.${fractionWords("Karp–Flatt's", points, f.measured_cores)}`;
   };
   const summary = $("sweep-summary");
   summary.textContent = modes.map(words).join(" ");
   summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs });
+  summary.hidden = false;
+}
+
+/**
+ * Each point's serial fraction [[workers, fraction]] (`whose`: "Karp–Flatt's" or
+ * "Gustafson's") in words, with its trend up to the measured cores (beyond them the cores are
+ * shared, and the fraction grows for that reason alone): constant if the serial part is fixed,
+ * rising if overhead grows with the workers.
+ */
+function fractionWords(whose, points, cores) {
+  const defined = points.filter(([, e]) => e != null);
+  if (defined.length === 0) return "";
+  const listed = defined.map(([n, e]) => `${fraction(e)} at ${n}`).join(", ");
+  const within = defined.filter(([n]) => n <= cores);
+  let trend = "";
+  if (within.length >= 2) {
+    const rise = within.at(-1)[1] - within[0][1];
+    trend =
+      Math.abs(rise) < 0.02
+        ? "; up to the measured cores about constant: a fixed serial part"
+        : rise > 0
+          ? "; up to the measured cores rising: overhead that grows with the workers, not only a fixed serial part"
+          : "; up to the measured cores falling";
+  }
+  return ` ${whose} serial fraction of each point: ${listed}${trend}.`;
+}
+
+/**
+ * Weak scaling in words: the ideal (every point as fast as the main thread's 1×), how far each
+ * mode's time rose, Gustafson's fit and where the scaled speedup levels off.
+ */
+function showWeakSummary({ cpus, fits, baselineMs, results }, modes) {
+  const seconds = (ms) => `${(ms / 1000).toFixed(3)} s`;
+  const intro = `Weak scaling: n workers ran n× the main thread's ${plural(results[modes[0]][0].tasks, "task")}; ideally every point takes what the main thread took for 1×, ${seconds(baselineMs)}. Gustafson's law: with a serial fraction s, n workers do n − s·(n − 1) times the work in the time one does 1× (whatever did not run in parallel counts in s: start-up, messages, cores shared with the browser).`;
+  const words = (k) => {
+    const f = fits[k];
+    const points = results[k];
+    const first = points[0];
+    const last = points.at(-1);
+    const unit = MODES[k].unit;
+    const times = `${seconds(first.ms)} with 1 ${unit}, ${seconds(last.ms)} with ${last.workers} ${unit}s doing ${last.workers}× the work`;
+    if (!f) return `${capitalize(MODES[k].label)}: ${times}; no fit.`;
+    const serial = points.map((p) => [p.workers, gustafsonSerial(p.speedup, p.workers)]);
+    return `${capitalize(MODES[k].label)}: ${times}; Gustafson's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}%. Its scaled speedup levels off at ${plural(f.measured_cores, unit)} (the browser reports ${plural(cpus, "CPU")}): past the cores the extra tasks wait their turn.${fractionWords("Gustafson's", serial, f.measured_cores)}`;
+  };
+  const summary = $("sweep-summary");
+  summary.textContent = [intro, ...modes.map(words)].join(" ");
+  summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs, scaling: "weak" });
   summary.hidden = false;
 }
 
