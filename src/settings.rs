@@ -40,8 +40,9 @@ pub const NAMES: [&str; 12] = [
 
 /// URL parameters the page reads itself (not run settings), which [`parse`] leaves alone:
 /// `isolate=0` opts out of the service worker; `embed=1` asks for the compact layout for an
-/// iframe in a blog post; `py` carries the Python panel's program (compressed).
-pub const PAGE_PARAMETERS: [&str; 3] = ["isolate", "embed", "py"];
+/// iframe in a blog post; `py` carries the Python panel's program (compressed); `author` the
+/// result the link's author measured (www/page/author.js).
+pub const PAGE_PARAMETERS: [&str; 4] = ["isolate", "embed", "py", "author"];
 
 /// Who runs the tasks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

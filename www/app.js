@@ -6,7 +6,7 @@ import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { endStatus, runSeries } from "./engine/runs.js";
 import { runCounterExperiment } from "./engine/counter.js";
-import { MAIN, isBaseline } from "./engine/series.js";
+import { MAIN, isBaseline, speedupOf } from "./engine/series.js";
 import { isStop, withDeadline } from "./engine/stop.js";
 import { ensureIsolation } from "./platform/isolation.js";
 import { detect, modeSupport } from "./platform/capabilities.js";
@@ -90,6 +90,9 @@ export class App {
     const app = new App({ caps, support, module, core });
     app.#wire();
     const fromLink = app.#settings.fromLink();
+    // A link may carry its author's result (page/author.js), shown before any run.
+    if (new URLSearchParams(location.search).has("author"))
+      import("./page/author.js").then((author) => author.fromLink(fromLink));
     app.#controls.enable(app.available);
     app.#startPool(fromLink);
     reportHeight();
@@ -224,6 +227,11 @@ export class App {
       clearLinkBanner();
     }
     this.#history.add(series, baseline);
+    if (series.status === "done" && !isBaseline(settings)) {
+      const pairs = this.#core.settingsPairs(settings);
+      const speedup = speedupOf(series, baseline);
+      import("./page/author.js").then((a) => a.afterRun(series, speedup, this.cpus, pairs));
+    }
     if (isEmbedded()) this.#view.reveal();
     for (const id of ["copy-markdown", "download-json", "download-csv", "download-trace"])
       $(id).disabled = false;

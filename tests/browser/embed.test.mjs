@@ -172,6 +172,67 @@ test("the full page's embed code works as written: the element sizes its frame t
   await tab.close();
 });
 
+test("the author's result rides in the embed code, shows in the post before a run and beside the reader's after it", async () => {
+  const page = await env.open({ query: "?workload=primes&size=300000&tasks=8&mode=process" });
+  await poolReady(page);
+  await page.click("#embed-code summary");
+  // Nothing to offer before the author has run these settings in a pool.
+  assert.equal(await page.evaluate(() => document.getElementById("embed-author").disabled), true);
+  const run = await clickAndWait(page, "#compare", { runs: 2 });
+  const speedup = Number(run.speedup).toFixed(2);
+  const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
+  await page.waitForSelector("#embed-author:not([disabled])");
+  assert.ok(!(await page.textContent("#embed-iframe")).includes("author="), "only when asked");
+  await page.check("#embed-author");
+  const iframe = await page.textContent("#embed-iframe");
+  const src = new URL(iframe.match(/src="([^"]+)"/)[1].replaceAll("&amp;", "&"));
+  const [recordedCpus, mode, workers, ms, x] = src.searchParams.get("author").split("_");
+  assert.deepEqual(
+    [Number(recordedCpus), mode, workers, x],
+    [cpus, "process", run.workers, speedup],
+  );
+  assert.equal(Number(ms), Math.max(1, Math.round(Number(run.wallMs))));
+  await page.close();
+
+  // The post, with the code as written: the author's result before the reader runs anything.
+  const { tab, frame } = await openPost("author", iframe, { width: 800, height: 900 });
+  await poolReady(frame);
+  assert.match(
+    await frame.textContent("#author-run"),
+    new RegExp(`^The author measured ${speedup}× on ${cpus} CPUs?: the process pool, `),
+  );
+  await clickAndWait(frame, "#compare", { runs: 2 });
+  await frame.waitForSelector(".author-row.yours");
+  const rows = await frame.$$eval(".author-row", (divs) =>
+    divs.map((d) => [d.className, d.querySelector(".figure").textContent]),
+  );
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0][0], "author-row theirs");
+  assert.ok(rows[0][1].startsWith(`${speedup}×, `), rows[0][1]);
+  assert.equal(rows[1][0], "author-row yours");
+  assert.match(rows[1][1], /^\d+\.\d\d×, \d+\.\d{3} s$/);
+  assert.match(await frame.textContent("#author-run"), /^The author: .*You: /);
+  await tab.close();
+
+  // A result the page cannot read or believe is quoted as text, never drawn or run as markup.
+  for (const [value, why] of [
+    ["8_process_8_2000_3.10_<img src=x onerror=alert(1)>", /not in the form this page writes/],
+    ["8_process_8_2000_99.00_Chrome 131", /99× on 8 workers cannot be/],
+  ]) {
+    const bad = await env.open({
+      query: `?workload=primes&embed=1&author=${encodeURIComponent(value)}`,
+    });
+    await bad.waitForSelector("#author-run .author-bad");
+    const text = await bad.textContent("#author-run");
+    assert.match(text, why);
+    assert.ok(text.includes(`“${value}”`), text);
+    assert.equal(await bad.count("#author-run img"), 0);
+    // The link's settings still apply, with no complaint about the extra parameter.
+    assert.equal(await bad.isVisible("#banner"), false);
+    await bad.close();
+  }
+});
+
 test("three <parallel-playground> facades cost a post's readers under 10 KB each before a click", async () => {
   const page = await env.open({ query: `?${QUERY}&mode=process` });
   await page.click("#embed-code summary");

@@ -155,15 +155,40 @@ function offerToCopy(link) {
   note.querySelector("input").value = link.href;
 }
 
+/** The author's latest pool result (author.js) as {key: its settings' pairs, value}, or null. */
+let authorResult = null;
+/** What showLinks last showed, to show again when the author's result changes. */
+let shown = null;
+
+/**
+ * Offers the author's result `value` for the settings `pairs` it was measured with: the
+ * snippets carry it while those are the settings and the box is ticked.
+ */
+export function offerAuthorResult(pairs, value) {
+  authorResult = { key: JSON.stringify(pairs), value };
+  if (shown) showLinks(shown);
+}
+
 /**
  * The links that carry the settings (`pairs`, the core's): every link out of an embed, and the
- * embed snippets for a post, made from `forPost` (the same, less what is only this machine's).
+ * embed snippets for a post, made from `forPost` (the same, less what is only this machine's,
+ * and with the author's result if it is for these settings and they asked for it).
  * `label`: the workload's name.
  */
-export function showLinks({ pairs, forPost, label, workload }) {
+export function showLinks(links) {
+  shown = links;
+  const { pairs, label, workload } = links;
   const $ = (id) => document.getElementById(id);
+  const box = $("embed-author");
+  box.disabled = authorResult?.key !== JSON.stringify(pairs);
+  const forPost =
+    box.checked && !box.disabled
+      ? [...links.forPost, ["author", authorResult.value]]
+      : links.forPost;
   const here = new URL(location.pathname, location.href);
-  here.search = new URLSearchParams(pairs).toString();
+  // The author's result a link brought goes on with it, out of the embed too.
+  const author = new URLSearchParams(location.search).get("author");
+  here.search = new URLSearchParams([...pairs, ...(author ? [["author", author]] : [])]);
   for (const link of document.querySelectorAll("a.open-full")) {
     link.href = fullPlaygroundUrl(here.href);
   }
@@ -182,6 +207,9 @@ export function showLinks({ pairs, forPost, label, workload }) {
 export function wireEmbedChooser() {
   const platform = () => document.querySelector("input[name=embed-platform]:checked").value;
   const status = document.getElementById("embed-status");
+  document
+    .getElementById("embed-author")
+    .addEventListener("change", () => shown && showLinks(shown));
   document.querySelector(".embed-platforms").addEventListener("change", () => {
     for (const choice of document.querySelectorAll(".embed-choice")) {
       choice.hidden = choice.dataset.platform !== platform();
