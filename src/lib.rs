@@ -11,6 +11,7 @@
 //! - [`settings`] parses the page's form and URL into a run's settings; [`error`] says what
 //!   was wrong with them.
 //! - [`amdahl`] fits Amdahl's law to a sweep of worker counts.
+//! - [`convoy`]: the GIL's convoy experiment, a model of CPython's GIL with its switch interval.
 
 //! - [`run`]: a whole task list in one call for hosts that cannot step in between tasks,
 //!   sequentially or (feature `threads`) with rayon, optionally under a model of Python's GIL.
@@ -20,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod amdahl;
+pub mod convoy;
 pub mod error;
 pub mod mix;
 pub mod run;

@@ -172,6 +172,13 @@ pub fn counter_read(reset: bool) -> f64 {
     crate::workloads::counter::read(reset) as f64
 }
 
+/// One chunk of the convoy experiment's CPU-bound work ([`crate::convoy::chunk`]): a process
+/// of the page's plays a role of the experiment with it, timed by the worker's clock.
+#[wasm_bindgen(js_name = convoyChunk)]
+pub fn convoy_chunk(seed: u32) -> u32 {
+    crate::convoy::chunk(u64::from(seed)) as u32
+}
+
 /// Settings as `[name, value]` pairs for a URL query; [`parse_settings`] reads them back.
 #[wasm_bindgen(js_name = settingsPairs)]
 pub fn settings_pairs(settings: JsValue) -> Result<JsValue, JsError> {
@@ -328,6 +335,31 @@ mod threads {
             UNREPORTED.with(|u| *u.borrow_mut() = (Vec::new(), f64::NEG_INFINITY))
         });
         to_js(&run_hosted_par(&specs, options, &host))
+    }
+
+    /// The GIL's convoy (see [`crate::convoy::run`]) on two of the pool's threads, the first
+    /// computing and the second waking every `plan.period_ms`; returns `{wakes, cpu,
+    /// cpu_chunks, forced_switches}`, times in ms since the epoch. Blocks the calling worker
+    /// until it is done, like `runThreads`.
+    #[wasm_bindgen(js_name = convoyRun)]
+    pub fn convoy_run(plan: JsValue) -> Result<JsValue, JsError> {
+        use crate::convoy::{run, Plan, Role, RoleBody};
+        let plan: Plan = from_js(plan)?;
+        if rayon::current_num_threads() < 2 {
+            return Err(JsError::new("the convoy needs two threads"));
+        }
+        let now = || PERFORMANCE.with(|p| p.time_origin() + p.now());
+        let sleep =
+            |ms: f64| std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+        // broadcast runs the closure on every thread at once: two of them play the roles.
+        let on_two_threads = |f: RoleBody| {
+            rayon::broadcast(|ctx| match ctx.index() {
+                0 => f(Role::Cpu),
+                1 => f(Role::Io),
+                _ => {}
+            });
+        };
+        to_js(&run(plan, &now, &sleep, &on_two_threads))
     }
 
     /// The shared-counter race (see [`crate::workloads::counter::race`]) on every rayon thread at once,

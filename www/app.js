@@ -5,7 +5,6 @@
 import { compileCore, compileThreads, instantiate } from "./engine/core.js";
 import { MainThreadMode, ProcessMode, ThreadMode } from "./engine/modes.js";
 import { endStatus, runSeries } from "./engine/runs.js";
-import { runCounterExperiment } from "./engine/counter.js";
 import { MAIN, isBaseline, speedupOf } from "./engine/series.js";
 import { isStop, withDeadline } from "./engine/stop.js";
 import { ensureIsolation } from "./platform/isolation.js";
@@ -13,7 +12,6 @@ import { detect, modeSupport } from "./platform/capabilities.js";
 import { banner, clearLinkBanner } from "./page/banner.js";
 import { showCpuCount, showMeasuredCores } from "./page/cpu.js";
 import { showCapabilities, showThreadsReason } from "./page/capability-panel.js";
-import * as memory from "./page/memory.js";
 import { Controls } from "./page/controls.js";
 import { Settings } from "./page/settings.js";
 import { Log } from "./page/log.js";
@@ -285,10 +283,17 @@ export class App {
     });
   }
 
-  /** The counter experiment (engine/counter.js), with the form's workers (at least 2). */
+  /**
+   * The counter experiment (engine/counter.js), with the form's workers (at least 2). It and
+   * its cards' code load with the first click.
+   */
   async #runCounter() {
     const settings = this.#settings.current();
     await this.#stoppable(async (signal) => {
+      const [memory, { runCounterExperiment }] = await Promise.all([
+        import("./page/memory.js"),
+        import("./engine/counter.js"),
+      ]);
       try {
         memory.resetCounterCards();
         await runCounterExperiment({
@@ -303,6 +308,29 @@ export class App {
       } catch (error) {
         if (isStop(error)) memory.showCounterStopped();
         else banner(`The counter experiment failed: ${error.message}`);
+      }
+    });
+  }
+
+  /**
+   * The GIL's convoy (engine/convoy.js) with the card's plan, on pools of 2. It and its view
+   * load with the first click.
+   */
+  async #runConvoy() {
+    await this.#stoppable(async (signal) => {
+      const [{ ConvoyView, readPlan }, { runConvoy }] = await Promise.all([
+        import("./page/convoy.js"),
+        import("./engine/convoy.js"),
+      ]);
+      const plan = readPlan();
+      if (!plan) return;
+      const view = new ConvoyView();
+      try {
+        const threads = this.available.threads;
+        const onStep = (id) => view.step(id);
+        view.show(await runConvoy({ modes: this.#modes, plan, threads, signal, onStep }), plan);
+      } catch (error) {
+        view.status(`The experiment ${isStop(error) ? "stopped" : `failed: ${error.message}`}.`);
       }
     });
   }
@@ -398,6 +426,7 @@ export class App {
       this.#runAll([settings]);
     });
     $("counter-run").addEventListener("click", () => this.#runCounter());
+    $("convoy-run").addEventListener("click", () => this.#runConvoy());
     $("stop").addEventListener("click", () => this.#stopper?.abort());
     $("code").addEventListener("toggle", () => {
       if ($("code").open) this.#settings.showCode(this.#settings.current());

@@ -66,3 +66,61 @@ test("processes count exactly in N memories; threads race behind a barrier; fetc
   assert.match(await text("counter-atomic"), /^One shared memory of .* No update was lost/);
   await page.close();
 });
+
+test("the GIL's convoy: a bad input is named, then each condition's wakes are measured and the GIL's wait is at least its interval", async () => {
+  const page = await env.open();
+  await poolReady(page);
+  // Out of range: the card says what it takes, and nothing runs.
+  await page.fill("#convoy-switch", "0");
+  await page.click("#convoy-run");
+  await page.waitForSelector("#convoy-error:not([hidden])");
+  assert.equal(
+    await page.textContent("#convoy-error"),
+    "The switch interval must be a number from 0.5 to 100 (got “0”).",
+  );
+  assert.equal(await page.textContent("#convoy-status"), "");
+  await page.fill("#convoy-switch", "5");
+  await page.fill("#convoy-period", "8");
+  await page.fill("#convoy-wakes", "12");
+  await page.click("#convoy-run");
+  await page.waitForFunction(
+    () => /^(Done|The experiment)/.test(document.querySelector("#convoy-status").textContent),
+    null,
+    { timeout: 60_000 },
+  );
+  assert.equal(await page.textContent("#convoy-status"), "Done.");
+  assert.equal(await page.isVisible("#convoy-error"), false);
+  const rows = await page.$$eval("#convoy-table tbody tr", (trs) =>
+    trs.map((tr) => ({ ...tr.dataset, cells: [...tr.cells].map((c) => c.textContent) })),
+  );
+  assert.deepEqual(
+    rows.map((r) => r.condition),
+    ["alone", "gil", "nogil", "processes"],
+  );
+  for (const r of rows) {
+    assert.equal(Number(r.wakes), 12, r.condition);
+    // No wake runs before it is due: latency and timer lateness are never negative.
+    assert.ok(Number(r.latency) >= 0, `${r.condition}: ${r.latency}`);
+    assert.match(r.cells[1], /^\d+\.\d\d ms$/);
+  }
+  const [, gil, nogil, processes] = rows;
+  assert.equal(nogil.cells[3], "no GIL to wait for");
+  assert.equal(processes.cells[3], "no GIL to wait for");
+  // The first wake always finds the CPU-bound thread holding the GIL (it takes it before
+  // either starts), so it waits a whole switch interval before asking it to let go: 5 ms,
+  // less half a millisecond for the clocks of the wait and of performance.now().
+  const waits = await page.$$eval("figure[data-condition=gil] .cv-wait title", (titles) =>
+    titles.map((t) => t.textContent),
+  );
+  assert.ok(waits.length >= 1);
+  const first = Number(/^waited (\d+\.\d+) ms for the GIL$/.exec(waits[0])[1]);
+  assert.ok(first >= 4.5, `the first wake waited ${first} ms`);
+  assert.equal(await page.count("figure[data-condition=nogil] .cv-wait"), 0);
+  assert.equal(await page.count("figure[data-condition=processes] .cv-wait"), 0);
+  assert.equal(await page.count(".convoy-timeline"), 4);
+  assert.match(
+    await page.textContent("#convoy-summary"),
+    /^Under the GIL, with a switch interval of 5\.00 ms, each wake waited a median \d+\.\d\d ms for the GIL/,
+  );
+  await page.close();
+});

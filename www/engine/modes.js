@@ -154,6 +154,18 @@ export class ProcessMode {
   inspect({ reset = false, signal } = {}) {
     return this.#pool.broadcast({ kind: Kind.inspect, reset }, { signal });
   }
+
+  /**
+   * The GIL's convoy in two processes (a pool of 2 prepared): the first computes, the second
+   * wakes, both from `at` (ms since the epoch, a moment ahead so they start together); with
+   * `cpu` false only the second. Resolves with {wakes, cpu, cpu_chunks} as convoy::run's.
+   */
+  async convoy({ plan, at, signal }) {
+    const roles = [plan.cpu ? "cpu" : "idle", "io"];
+    const message = (index) => ({ kind: Kind.convoy, plan, at, role: roles[index] });
+    const [cpu, io] = await this.#pool.broadcast(message, { signal });
+    return { wakes: io.wakes, cpu: cpu.cpu ?? [], cpu_chunks: cpu.cpu_chunks ?? 0 };
+  }
 }
 
 /**
@@ -300,6 +312,11 @@ export class ThreadMode {
   async race({ perThread, racy, signal }) {
     const message = { kind: Kind.race, perThread, racy };
     const [result] = await this.#pool.broadcast(message, { signal });
+    return result;
+  }
+  /** The GIL's convoy on two of the threads (convoy::run in the core), as ProcessMode's. */
+  async convoy({ plan, signal }) {
+    const [result] = await this.#pool.broadcast({ kind: Kind.convoy, plan }, { signal });
     return result;
   }
 }

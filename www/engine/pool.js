@@ -193,15 +193,16 @@ export class ProcessPool {
   }
 
   /**
-   * Sends `message` ({kind, ...}) to every worker and resolves with their answers, in worker
-   * order: what each process's own memory holds, say. Waits for the pool to start. `signal`
-   * as map's.
+   * Sends `message` ({kind, ...}, or a function of the worker's index that makes one) to every
+   * worker and resolves with their answers, in worker order: what each process's own memory
+   * holds, say. Waits for the pool to start. `signal` as map's.
    */
   broadcast(message, { signal } = {}) {
+    const made = typeof message === "function" ? message : () => message;
     return this.#abortable(signal, async () => {
       await this.start();
       signal?.throwIfAborted();
-      return Promise.all(this.#slots.map((slot) => this.#request(slot, message)));
+      return Promise.all(this.#slots.map((slot) => this.#request(slot, made(slot.index))));
     });
   }
 

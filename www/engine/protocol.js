@@ -14,13 +14,15 @@
 
 /** What a request asks: init → {memoryBytes}; run → [{value} | {error}] per task (a Python
  * process: take calls from its executor's queue until it ends); inspect (a memory's counter);
- * race (the threads' counter race); start (the Python driver); call (a Python process: the
- * payload of a call too big for the call queue, which it took). */
+ * race (the threads' counter race); convoy (a role in the GIL's convoy, convoy.js); start (the
+ * Python driver); call (a Python process: the payload of a call too big for the call queue,
+ * which it took). */
 export const Kind = Object.freeze({
   init: "init",
   run: "run",
   inspect: "inspect",
   race: "race",
+  convoy: "convoy",
   start: "start",
   call: "call",
 });

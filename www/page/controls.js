@@ -5,7 +5,7 @@ import { fmt } from "./format.js";
 /** Inputs in which Enter does not submit a form (so does not run here either). */
 const NOT_TYPED = new Set(["button", "checkbox", "radio", "submit", "reset", "file", "range"]);
 /** Buttons that start something: live between runs, locked during one. */
-const BUTTONS = ["run", "compare", "preset", "counter-run", "sweep-run"];
+const BUTTONS = ["run", "compare", "preset", "counter-run", "sweep-run", "convoy-run"];
 
 export class Controls {
   #form;

@@ -30,6 +30,11 @@ serve({
     return threads.counterRace(perThread, Boolean(racy));
   },
 
+  // The GIL's convoy on two of the threads, under the model GIL or not (convoy::run).
+  [Kind.convoy]({ plan }) {
+    return threads.convoyRun(plan);
+  },
+
   // One memory for every thread, so one counter.
   [Kind.inspect]({ reset }) {
     return {
