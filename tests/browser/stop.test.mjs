@@ -91,6 +91,26 @@ test("Stop ends a sweep, and the sweep says it stopped", async () => {
   await page.close();
 });
 
+test("Stop ends the GIL's convoy while its threads are blocked in it, and the page runs again", async () => {
+  const page = await env.open({ query: "?workload=primes&size=100000&tasks=4&mode=process" });
+  await poolReady(page);
+  // 200 wakes 200 ms apart: 40 s per condition, far longer than the test waits. The first
+  // condition blocks the thread pool's host in the core, as each does.
+  await page.fill("#convoy-period", "200");
+  await page.fill("#convoy-wakes", "200");
+  await page.click("#convoy-run");
+  await page.waitForFunction(() =>
+    /the i\/o task alone/.test(document.querySelector("#convoy-status").textContent),
+  );
+  await page.click("#stop");
+  await idle(page);
+  assert.equal(await page.textContent("#convoy-status"), "The experiment stopped.");
+  const next = await clickAndWait(page);
+  assert.equal(next.status, "done");
+  assert.match(await page.textContent("#answer"), /^9,592 primes below 100,000/);
+  await page.close();
+});
+
 test("Stop while the thread pool is starting ends the run at once, and says no task ran", async () => {
   const page = await openStalled("?workload=primes&size=100000&tasks=4&mode=threads");
   await poolReady(page);
