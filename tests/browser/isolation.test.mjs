@@ -73,6 +73,35 @@ test("a link can carry ?isolate=0, and then the panel offers an isolated copy", 
   await page.close();
 });
 
+test("without threads, the GIL's convoy measures the task alone and beside another process, and says why not the rest", async () => {
+  const page = await env.open({ query: "?isolate=0" });
+  await poolReady(page);
+  await page.fill("#convoy-wakes", "4");
+  await page.click("#convoy-run");
+  await page.waitForFunction(
+    () => /^(Done|The experiment)/.test(document.querySelector("#convoy-status").textContent),
+    null,
+    { timeout: 60_000 },
+  );
+  assert.equal(await page.textContent("#convoy-status"), "Done.");
+  const rows = await page.$$eval("#convoy-table tbody tr", (trs) =>
+    trs.map((tr) => [tr.dataset.condition, tr.dataset.wakes ?? null]),
+  );
+  assert.deepEqual(rows, [
+    ["alone", "4"],
+    ["gil", null],
+    ["nogil", null],
+    ["processes", "4"],
+  ]);
+  const summary = await page.textContent("#convoy-summary");
+  assert.match(
+    summary,
+    /Beside a CPU-bound thread, under the GIL: not run, as threads need cross-origin isolation: [^.]*\?isolate=0\./,
+  );
+  assert.equal(await page.count(".convoy-timeline"), 2);
+  await page.close();
+});
+
 test("the build ships a _headers file for hosts that read one", async () => {
   const text = await (await fetch(`${env.server.url}_headers`)).text();
   assert.match(text, /^\/\*$/m);

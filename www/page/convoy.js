@@ -103,7 +103,7 @@ export class ConvoyView {
       );
     }
     for (const r of results.filter((x) => x.unavailable)) {
-      words.push(`${NAMES[r.id]}: not run, as ${r.unavailable}`);
+      words.push(`${NAMES[r.id]}: not run, as ${r.unavailable.replace(/\.?$/, ".")}`);
     }
     words.push(
       `Each figure is over ${plural(plan.wakes, "wake")}, measured in this browser: due → running from a wake's deadline to its work starting, of which the timer's lateness (due to waking) and the GIL wait (waking to holding the GIL). The GIL is a model of CPython's (its algorithm, on wasm threads), not CPython itself.`,
