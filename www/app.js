@@ -22,7 +22,13 @@ import { MODES, poolStatus } from "./page/wording.js";
 import { TimelineView } from "./page/timeline.js";
 import { Meter } from "./page/meter.js";
 import { wireSharing } from "./page/share.js";
-import { isEmbedded, linksOutOfFrame, reportHeight, wireEmbedChooser } from "./page/embed.js";
+import {
+  AUTHOR_PARAM,
+  isEmbedded,
+  linksOutOfFrame,
+  reportHeight,
+  wireEmbedChooser,
+} from "./page/embed.js";
 import { programInLink } from "./page/link.js";
 
 const $ = (id) => document.getElementById(id);
@@ -89,7 +95,7 @@ export class App {
     app.#wire();
     const fromLink = app.#settings.fromLink();
     // A link may carry its author's result (page/author.js), shown before any run.
-    if (new URLSearchParams(location.search).has("author"))
+    if (new URLSearchParams(location.search).has(AUTHOR_PARAM))
       import("./page/author.js").then((author) => author.fromLink(fromLink));
     app.#controls.enable(app.available);
     app.#startPool(fromLink);

@@ -6,7 +6,7 @@
 
 import { plural } from "./format.js";
 import { MODES } from "./wording.js";
-import { isEmbedded, offerAuthorResult } from "./embed.js";
+import { AUTHOR_PARAM, isEmbedded, offerAuthorResult } from "./embed.js";
 const $ = (id) => document.getElementById(id);
 
 /** What the link said (readAuthor), and the work it asked for (workKey); null without one. */
@@ -37,9 +37,6 @@ export function afterRun(series, speedup, cpus, pairs) {
   }
   if (!isEmbedded()) offerAuthorResult(pairs, authorRecord(series, speedup, cpus, ua).value);
 }
-
-/** The URL parameter that carries the author's result (a page parameter for the core). */
-export const AUTHOR_PARAM = "author";
 
 /** How a result is written in a link: cpus_mode_workers_ms_speedup_browser. */
 const FORMAT =

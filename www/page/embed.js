@@ -155,6 +155,9 @@ function offerToCopy(link) {
   note.querySelector("input").value = link.href;
 }
 
+/** The URL parameter of the author's result (author.js); the core leaves it to the page. */
+export const AUTHOR_PARAM = "author";
+
 /** The author's latest pool result (author.js) as {key: its settings' pairs, value}, or null. */
 let authorResult = null;
 /** What showLinks last showed, to show again when the author's result changes. */
@@ -183,12 +186,12 @@ export function showLinks(links) {
   box.disabled = authorResult?.key !== JSON.stringify(pairs);
   const forPost =
     box.checked && !box.disabled
-      ? [...links.forPost, ["author", authorResult.value]]
+      ? [...links.forPost, [AUTHOR_PARAM, authorResult.value]]
       : links.forPost;
   const here = new URL(location.pathname, location.href);
   // The author's result a link brought goes on with it, out of the embed too.
-  const author = new URLSearchParams(location.search).get("author");
-  here.search = new URLSearchParams([...pairs, ...(author ? [["author", author]] : [])]);
+  const author = new URLSearchParams(location.search).get(AUTHOR_PARAM);
+  here.search = new URLSearchParams([...pairs, ...(author ? [[AUTHOR_PARAM, author]] : [])]);
   for (const link of document.querySelectorAll("a.open-full")) {
     link.href = fullPlaygroundUrl(here.href);
   }
