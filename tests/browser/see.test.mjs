@@ -156,7 +156,15 @@ test("the sweep measures every worker count, fits a serial fraction in [0, 1], a
       workers: Number(r.dataset.workers),
       speedup: Number(r.dataset.speedup),
       karpFlatt: r.cells[6].textContent,
+      digest: r.dataset.digest,
     })),
+  );
+  // Every point computed the main thread's answer.
+  const { digest } = JSON.parse(await page.getAttribute("#sweep-summary", "data-json"));
+  assert.match(digest, /^[0-9a-f]{16}$/);
+  assert.deepEqual(
+    points.filter((p) => p.digest !== digest),
+    [],
   );
   for (const kind of ["process", "threads"]) {
     assert.deepEqual(
@@ -227,7 +235,7 @@ test("a weak sweep gives n workers n× the tasks, and its scaled speedups and Gu
     "Gustafson",
     "Serial fraction",
   ]);
-  const { baselineMs, fits, scaling } = JSON.parse(
+  const { baselineMs, fits, scaling, digest } = JSON.parse(
     await page.getAttribute("#sweep-summary", "data-json"),
   );
   assert.equal(scaling, "weak");
@@ -239,7 +247,14 @@ test("a weak sweep gives n workers n× the tasks, and its scaled speedups and Gu
       ms: Number(r.dataset.ms),
       speedup: Number(r.dataset.speedup),
       serial: r.cells[7].textContent,
+      digest: r.dataset.digest,
     })),
+  );
+  // Every copy of the task list, at every point, computed the main thread's answer.
+  assert.match(digest, /^[0-9a-f]{16}$/);
+  assert.deepEqual(
+    points.filter((p) => p.digest !== digest),
+    [],
   );
   const cpus = await page.evaluate(() => navigator.hardwareConcurrency);
   const counts = Array.from({ length: Math.min(64, Math.max(2, 2 * cpus)) }, (_, i) => i + 1);

@@ -315,7 +315,10 @@ function showTable({ results, fits, scaling }, modes) {
     ];
     for (const c of cells) tr.insertCell().textContent = c;
     const ms = p.ms.toFixed(3);
-    Object.assign(tr.dataset, { mode: k, workers: p.workers, ms, speedup: p.speedup.toFixed(4) });
+    const speedup = p.speedup.toFixed(4);
+    // The point's answer: the same digest as the main thread's (each copy's, under weak
+    // scaling), or none if its copies disagreed.
+    Object.assign(tr.dataset, { mode: k, workers: p.workers, ms, speedup, digest: p.digest ?? "" });
     if (weak) tr.dataset.tasks = p.tasks;
     return tr;
   };
@@ -333,7 +336,7 @@ function showTable({ results, fits, scaling }, modes) {
 }
 
 /** Amdahl's fit in words, per mode, set against the CPUs the browser reports. */
-function showSummary({ cpus, fits, baselineMs, results }, modes) {
+function showSummary({ cpus, fits, baselineMs, results, digest }, modes) {
   const words = (k) => {
     const f = fits[k];
     if (!f) return `${MODES[k].label}: no fit.`;
@@ -352,7 +355,7 @@ function showSummary({ cpus, fits, baselineMs, results }, modes) {
   };
   const summary = $("sweep-summary");
   summary.textContent = modes.map(words).join(" ");
-  summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs });
+  summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs, digest });
   summary.hidden = false;
 }
 
@@ -384,7 +387,7 @@ function fractionWords(whose, points, cores) {
  * Weak scaling in words: the ideal (every point as fast as the main thread's 1×), how far each
  * mode's time rose, Gustafson's fit and where the scaled speedup levels off.
  */
-function showWeakSummary({ cpus, fits, baselineMs, results }, modes) {
+function showWeakSummary({ cpus, fits, baselineMs, results, digest }, modes) {
   const seconds = (ms) => `${(ms / 1000).toFixed(3)} s`;
   const intro = `Weak scaling: n workers ran n× the main thread's ${plural(results[modes[0]][0].tasks, "task")}; ideally every point takes what the main thread took for 1×, ${seconds(baselineMs)}. Gustafson's law: with a serial fraction s, n workers do n − s·(n − 1) times the work in the time one does 1× (whatever did not run in parallel counts in s: start-up, messages, cores shared with the browser).`;
   const words = (k) => {
@@ -400,7 +403,7 @@ function showWeakSummary({ cpus, fits, baselineMs, results }, modes) {
   };
   const summary = $("sweep-summary");
   summary.textContent = [intro, ...modes.map(words)].join(" ");
-  summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs, scaling: "weak" });
+  summary.dataset.json = JSON.stringify({ cpus, fits, baselineMs, digest, scaling: "weak" });
   summary.hidden = false;
 }
 
