@@ -43,6 +43,45 @@ export async function runConvoy({ modes, plan, threads, signal, onStep }) {
   return results;
 }
 
+/**
+ * Plays one role of the convoy in a process (workers/process.js), from `at` (ms since the
+ * epoch) on `plan`: "io" wakes every period and runs `plan.io_chunks` of `chunk(x)`; "cpu"
+ * runs `chunk` until the last wake is past; "idle" does nothing. Each process has its own
+ * interpreter, so its own GIL: nothing here waits for a lock. Resolves with {wakes} or
+ * {cpu, cpu_chunks}, as convoy::run's parts.
+ */
+export async function playRole(chunk, { plan, role, at }) {
+  const sleepUntil = (t) => new Promise((ok) => setTimeout(ok, Math.max(0, t - now())));
+  await sleepUntil(at);
+  if (role === "idle") return {};
+  if (role === "cpu") {
+    const end = at + (plan.wakes + 1) * plan.period_ms;
+    const from = now();
+    let x = 1;
+    let chunks = 0;
+    while (now() < end) {
+      x = chunk(x);
+      chunks += 1;
+    }
+    return { cpu: [[from, now()]], cpu_chunks: chunks };
+  }
+  // Due times on this worker's own clock, and no wake before its time: a timer may fire a
+  // fraction of a millisecond early by performance.now(), and the rest is waited out here
+  // (another timer would be clamped to 4 ms, as nested timers are).
+  const base = now();
+  const wakes = [];
+  for (let i = 1; i <= plan.wakes; i++) {
+    const due = base + i * plan.period_ms;
+    await sleepUntil(due);
+    while (now() < due);
+    const woke = now();
+    let x = i;
+    for (let k = 0; k < plan.io_chunks; k++) x = chunk(x);
+    wakes.push({ due, woke, ran: woke, held: false, done: now() });
+  }
+  return { wakes };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

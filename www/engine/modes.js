@@ -314,6 +314,7 @@ export class ThreadMode {
     const [result] = await this.#pool.broadcast(message, { signal });
     return result;
   }
+
   /** The GIL's convoy on two of the threads (convoy::run in the core), as ProcessMode's. */
   async convoy({ plan, signal }) {
     const [result] = await this.#pool.broadcast({ kind: Kind.convoy, plan }, { signal });

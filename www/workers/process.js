@@ -4,7 +4,7 @@ import { instantiate } from "../engine/core.js";
 import { runTask } from "../engine/runner.js";
 import { Kind, errorToWire, event as eventMessage } from "../engine/protocol.js";
 import { serve } from "../engine/serve.js";
-import { now } from "../engine/measure.js";
+import { playRole } from "../engine/convoy.js";
 
 let core;
 
@@ -35,39 +35,9 @@ serve({
     return outcomes;
   },
 
-  // A role in the GIL's convoy, from `at` (ms since the epoch) on the page's plan: "io" wakes
-  // every period and computes a moment; "cpu" computes until the last wake is past. Each
-  // process has its own interpreter, so its own GIL: nothing here waits for a lock.
-  async [Kind.convoy]({ plan, role, at }) {
-    const sleepUntil = (t) => new Promise((ok) => setTimeout(ok, Math.max(0, t - now())));
-    await sleepUntil(at);
-    if (role === "idle") return {};
-    if (role === "cpu") {
-      const end = at + (plan.wakes + 1) * plan.period_ms;
-      const from = now();
-      let x = 1;
-      let chunks = 0;
-      while (now() < end) {
-        x = core.convoyChunk(x);
-        chunks += 1;
-      }
-      return { cpu: [[from, now()]], cpu_chunks: chunks };
-    }
-    // Due times on this worker's own clock, and no wake before its time: a timer may fire a
-    // fraction of a millisecond early by performance.now(), and the rest is waited out here
-    // (another timer would be clamped to 4 ms, as nested timers are).
-    const base = now();
-    const wakes = [];
-    for (let i = 1; i <= plan.wakes; i++) {
-      const due = base + i * plan.period_ms;
-      await sleepUntil(due);
-      while (now() < due);
-      const woke = now();
-      let x = i;
-      for (let k = 0; k < plan.io_chunks; k++) x = core.convoyChunk(x);
-      wakes.push({ due, woke, ran: woke, held: false, done: now() });
-    }
-    return { wakes };
+  // A role in the GIL's convoy (engine/convoy.js), with this instance's chunk of work.
+  [Kind.convoy](request) {
+    return playRole((x) => core.convoyChunk(x), request);
   },
 
   // What this process's own memory holds: its size and its copy of the shared counter.
