@@ -96,7 +96,7 @@ export class App {
     const fromLink = app.#settings.fromLink();
     // A link may carry its author's result (page/author.js), shown before any run.
     if (new URLSearchParams(location.search).has(AUTHOR_PARAM))
-      import("./page/author.js").then((author) => author.fromLink(fromLink));
+      import("./page/author.js").then((a) => a.fromLink(fromLink, core.facts(fromLink)));
     app.#controls.enable(app.available);
     app.#startPool(fromLink);
     reportHeight();

@@ -7,20 +7,17 @@
 import { plural } from "./format.js";
 import { MODES } from "./wording.js";
 import { AUTHOR_PARAM, isEmbedded, offerAuthorResult } from "./embed.js";
+import { taskListKey } from "./history.js";
 const $ = (id) => document.getElementById(id);
 
-/** What the link said (readAuthor), and the work it asked for (workKey); null without one. */
+/** What the link said (readAuthor), and its task list (taskListKey); null without one. */
 let fromAuthor = null;
 let linkWork = null;
 
-/** The work a run did, whoever ran it: what must match for two results to be compared. */
-const workKey = ({ workload, size, tasks, scale }) =>
-  JSON.stringify([workload, size, tasks, scale]);
-
 /** At start: the result the page's link carries, shown before any run. */
-export function fromLink(settings) {
+export function fromLink(settings, facts) {
   fromAuthor = readAuthor(new URLSearchParams(location.search).get(AUTHOR_PARAM));
-  linkWork = workKey(settings);
+  linkWork = taskListKey(settings, facts);
   if (fromAuthor) showAuthor(fromAuthor);
 }
 
@@ -32,7 +29,8 @@ export function fromLink(settings) {
 export function afterRun(series, speedup, cpus, pairs) {
   const ua = navigator.userAgent;
   if (fromAuthor) {
-    const same = workKey(series.settings) === linkWork;
+    // Only a run of the link's own task list is the author's to compare with.
+    const same = taskListKey(series.settings, series.facts) === linkWork;
     compareAuthor(fromAuthor, series, speedup, cpus, ua, same);
   }
   if (!isEmbedded()) offerAuthorResult(pairs, authorRecord(series, speedup, cpus, ua).value);
@@ -144,7 +142,7 @@ export function compareAuthor(read, series, speedup, cpus, ua, sameWork) {
   };
   const caption = document.createElement("p");
   if (!sameWork) {
-    caption.textContent = `The author measured ${describe(theirs)}, for the link's work; your run changed the work (workload, size, tasks or time scale), so the two are not drawn side by side.`;
+    caption.textContent = `The author measured ${describe(theirs)}, for the link's work; your run changed the work (workload, size, tasks, fault or the sleeps' time scale), so the two are not drawn side by side.`;
     return box.replaceChildren(caption);
   }
   const bySpeedup = theirs.speedup !== null && mine.speedup !== null;
