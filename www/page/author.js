@@ -4,7 +4,7 @@
 // is labelled so, and a value the page cannot read, or cannot believe, is quoted as text and
 // never drawn. Loaded only when a link carries a result or the author has one to offer.
 
-import { plural } from "./format.js";
+import { inSeconds, plural } from "./format.js";
 import { MODES } from "./wording.js";
 import { AUTHOR_PARAM, isEmbedded, offerAuthorResult } from "./embed.js";
 import { taskListKey } from "./history.js";
@@ -100,11 +100,9 @@ export function readAuthor(text) {
   return why ? { text, why } : { result };
 }
 
-const seconds = (ms) => `${(ms / 1000).toFixed(3)} s`;
-
 /** A result in words: "3.62× on 8 CPUs: the process pool, 8 workers, 2.140 s, in Chrome 131". */
 function describe({ cpus, mode, workers, ms, speedup, browser }) {
-  const pool = `the ${MODES[mode].label}, ${plural(workers, MODES[mode].unit)}, ${seconds(ms)}`;
+  const pool = `the ${MODES[mode].label}, ${plural(workers, MODES[mode].unit)}, ${inSeconds(ms)}`;
   const head = speedup ? `${speedup.toFixed(2)}× on ${plural(cpus, "CPU")}` : plural(cpus, "CPU");
   return `${head}: ${pool}, in ${browser}`;
 }
@@ -163,7 +161,7 @@ export function compareAuthor(read, series, speedup, cpus, ua, sameWork) {
     const figure = document.createElement("span");
     figure.className = "figure";
     const x = r.speedup !== null ? `${r.speedup.toFixed(2)}×, ` : "";
-    figure.textContent = `${x}${seconds(r.ms)}`;
+    figure.textContent = `${x}${inSeconds(r.ms)}`;
     div.append(label, track, figure);
     div.title = `${who}: ${describe(r)}`;
     return div;

@@ -6,6 +6,9 @@ export const fmt = new Intl.NumberFormat("en-US");
 /** Milliseconds as seconds with two decimals, as the article prints them. */
 export const seconds = (ms) => (ms / 1000).toFixed(2);
 
+/** Milliseconds as seconds to the millisecond, with the unit: 2140.4 → "2.140 s". */
+export const inSeconds = (ms) => `${(ms / 1000).toFixed(3)} s`;
+
 /** Bytes as MiB with one decimal. */
 export const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 

@@ -3,7 +3,7 @@
 // the browser reports; under weak scaling (n× the tasks for n workers), the time of each point
 // against the flat ideal and the scaled speedup with Gustafson's fit.
 
-import { capitalize, percent, plural } from "./format.js";
+import { capitalize, inSeconds, percent, plural } from "./format.js";
 import { MAIN, efficiencyOf } from "../engine/series.js";
 import { MODES } from "./wording.js";
 const $ = (id) => document.getElementById(id);
@@ -388,15 +388,14 @@ function fractionWords(whose, points, cores) {
  * mode's time rose, Gustafson's fit and where the scaled speedup levels off.
  */
 function showWeakSummary({ cpus, fits, baselineMs, results, digest }, modes) {
-  const seconds = (ms) => `${(ms / 1000).toFixed(3)} s`;
-  const intro = `Weak scaling: n workers ran n× the main thread's ${plural(results[modes[0]][0].tasks, "task")}; ideally every point takes what the main thread took for 1×, ${seconds(baselineMs)}. Gustafson's law: with a serial fraction s, n workers do n − s·(n − 1) times the work in the time one does 1× (whatever did not run in parallel counts in s: start-up, messages, cores shared with the browser).`;
+  const intro = `Weak scaling: n workers ran n× the main thread's ${plural(results[modes[0]][0].tasks, "task")}; ideally every point takes what the main thread took for 1×, ${inSeconds(baselineMs)}. Gustafson's law: with a serial fraction s, n workers do n − s·(n − 1) times the work in the time one does 1× (whatever did not run in parallel counts in s: start-up, messages, cores shared with the browser).`;
   const words = (k) => {
     const f = fits[k];
     const points = results[k];
     const first = points[0];
     const last = points.at(-1);
     const unit = MODES[k].unit;
-    const times = `${seconds(first.ms)} with 1 ${unit}, ${seconds(last.ms)} with ${last.workers} ${unit}s doing ${last.workers}× the work`;
+    const times = `${inSeconds(first.ms)} with 1 ${unit}, ${inSeconds(last.ms)} with ${last.workers} ${unit}s doing ${last.workers}× the work`;
     if (!f) return `${capitalize(MODES[k].label)}: ${times}; no fit.`;
     const serial = points.map((p) => [p.workers, gustafsonSerial(p.speedup, p.workers)]);
     return `${capitalize(MODES[k].label)}: ${times}; Gustafson's law fits a serial fraction of ${(100 * f.serial_fraction).toFixed(1)}%. Its scaled speedup levels off at ${plural(f.measured_cores, unit)} (the browser reports ${plural(cpus, "CPU")}): past the cores the extra tasks wait their turn.${fractionWords("Gustafson's", serial, f.measured_cores)}`;
