@@ -276,7 +276,7 @@ export function gustafsonSerial(speedup, workers) {
   return (workers - speedup) / (workers - 1);
 }
 
-/** The table's columns for each kind of sweep. */
+/** The table's columns for each kind of sweep (its header is written here, as the History's is). */
 const COLUMNS = {
   strong: ["Mode", "Workers", "Median (s)", "Speedup", "Efficiency", "Amdahl", "Karp–Flatt"],
   weak: [
