@@ -76,6 +76,16 @@ export function capability(page, name) {
   );
 }
 
+/** Clicks "Run the convoy experiment" and waits until it is done or says why not. */
+export async function runConvoy(page) {
+  await page.click("#convoy-run");
+  await page.waitForFunction(
+    () => /^(Done|The experiment)/.test(document.querySelector("#convoy-status").textContent),
+    null,
+    { timeout: 60_000 },
+  );
+}
+
 /**
  * A copy of the build in dist/ that a test may change (give it its address, deploy it anew):
  * resolves with {dir, remove()}. The Python runtime is linked, not copied (13 MB).

@@ -10,6 +10,7 @@ import {
   needsPlaywright,
   capability,
   runPython,
+  runConvoy,
 } from "./helpers.mjs";
 
 const env = usePlayground({ isolation: false });
@@ -77,12 +78,7 @@ test("without threads, the GIL's convoy measures the task alone and beside anoth
   const page = await env.open({ query: "?isolate=0" });
   await poolReady(page);
   await page.fill("#convoy-wakes", "4");
-  await page.click("#convoy-run");
-  await page.waitForFunction(
-    () => /^(Done|The experiment)/.test(document.querySelector("#convoy-status").textContent),
-    null,
-    { timeout: 60_000 },
-  );
+  await runConvoy(page);
   assert.equal(await page.textContent("#convoy-status"), "Done.");
   const rows = await page.$$eval("#convoy-table tbody tr", (trs) =>
     trs.map((tr) => [tr.dataset.condition, tr.dataset.wakes ?? null]),

@@ -4,7 +4,7 @@
 // agree with each other whichever way the race went.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { usePlayground, poolReady } from "./helpers.mjs";
+import { usePlayground, poolReady, runConvoy } from "./helpers.mjs";
 
 const env = usePlayground();
 const MAX_ROUNDS = 20; // counter::MAX_ROUNDS
@@ -82,12 +82,7 @@ test("the GIL's convoy: a bad input is named, then each condition's wakes are me
   await page.fill("#convoy-switch", "5");
   await page.fill("#convoy-period", "8");
   await page.fill("#convoy-wakes", "12");
-  await page.click("#convoy-run");
-  await page.waitForFunction(
-    () => /^(Done|The experiment)/.test(document.querySelector("#convoy-status").textContent),
-    null,
-    { timeout: 60_000 },
-  );
+  await runConvoy(page);
   assert.equal(await page.textContent("#convoy-status"), "Done.");
   assert.equal(await page.isVisible("#convoy-error"), false);
   const rows = await page.$$eval("#convoy-table tbody tr", (trs) =>
