@@ -4,6 +4,7 @@
 // GIL, or with the CPU-bound work in another process (its own interpreter, its own GIL), it
 // runs as soon as it wakes. No DOM here: the page hears each step.
 import { now } from "./measure.js";
+import { median } from "./series.js";
 
 /** Every condition the experiment measures, in order: the pool kind and the plan's changes. */
 export const CONDITIONS = [
@@ -82,11 +83,8 @@ export async function playRole(chunk, { plan, role, at }) {
   return { wakes };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** The median of unsorted numbers (series.js's median takes them sorted). */
+const medianOf = (xs) => median([...xs].sort((a, b) => a - b));
 
 /**
  * A run's figures in ms: the I/O task's latency from when it was due to when it ran (median
@@ -96,9 +94,9 @@ const median = (xs) => {
 export function convoyStats({ wakes }) {
   const latency = wakes.map((w) => w.ran - w.due);
   return {
-    latency: median(latency),
+    latency: medianOf(latency),
     slowest: Math.max(...latency),
-    gilWait: median(wakes.map((w) => w.ran - w.woke)),
-    timerLate: median(wakes.map((w) => w.woke - w.due)),
+    gilWait: medianOf(wakes.map((w) => w.ran - w.woke)),
+    timerLate: medianOf(wakes.map((w) => w.woke - w.due)),
   };
 }
