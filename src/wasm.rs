@@ -221,6 +221,11 @@ mod threads {
     /// How often a thread may report progress, in ms.
     const PROGRESS_MS: f64 = 50.0;
 
+    /// This thread's clock in ms since the epoch, as the page's `now()` reads it.
+    fn epoch_ms() -> f64 {
+        PERFORMANCE.with(|p| p.time_origin() + p.now())
+    }
+
     /// A rayon thread's view of the world: the worker's clock, a BroadcastChannel to the
     /// page for live news (the thread's own parent worker is busy waiting for the par_iter,
     /// so it could not relay it), and std's sleep, which blocks this worker. The news's wire
@@ -231,7 +236,7 @@ mod threads {
 
     impl Host for JsHost {
         fn now(&self) -> f64 {
-            PERFORMANCE.with(|p| p.time_origin() + p.now())
+            epoch_ms()
         }
 
         fn print(&self, task: u32, thread: usize, text: &str, at: f64) {
@@ -348,7 +353,6 @@ mod threads {
         if rayon::current_num_threads() < 2 {
             return Err(JsError::new("the convoy needs two threads"));
         }
-        let now = || PERFORMANCE.with(|p| p.time_origin() + p.now());
         let sleep =
             |ms: f64| std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
         // broadcast runs the closure on every thread at once: two of them play the roles.
@@ -359,7 +363,7 @@ mod threads {
                 _ => {}
             });
         };
-        to_js(&run(plan, &now, &sleep, &on_two_threads))
+        to_js(&run(plan, &epoch_ms, &sleep, &on_two_threads))
     }
 
     /// The shared-counter race (see [`crate::workloads::counter::race`]) on every rayon thread at once,
