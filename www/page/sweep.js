@@ -117,15 +117,12 @@ function showCharts({ cpus, results, fits }, modes) {
   const xmax = Math.max(...modes.flatMap((k) => results[k].map((p) => p.workers)));
   const best = Math.max(...modes.flatMap((k) => results[k].map((p) => p.speedup)));
   const fit = fits.process ?? fits.threads;
-  const markers = [
-    { at: Math.min(cpus, xmax), text: `${plural(cpus, "reported CPU")}`, className: "reported" },
-  ];
+  const markers = [reportedMarker(cpus, xmax)];
   if (fit) {
     const at = fit.measured_cores;
     markers.push({ at, text: `levels off at ${at}`, className: "measured", row: 1 });
   }
-  const ideal = Array.from({ length: xmax }, (_, i) => [i + 1, i + 1]);
-  const lines = [{ className: "ideal", points: ideal, dash: true, label: "ideal" }];
+  const lines = speedupLines({ results, fits }, modes, xmax, "Amdahl");
   const flat = [
     [1, 1],
     [xmax, 1],
@@ -133,17 +130,6 @@ function showCharts({ cpus, results, fits }, modes) {
   const effLines = [{ className: "ideal", points: flat, dash: true, label: "ideal" }];
   for (const k of modes) {
     const label = MODES[k].label;
-    const points = results[k].map((p) => [p.workers, p.speedup]);
-    lines.push({ className: k, points, dots: true, label });
-    if (fits[k]) {
-      const curve = fits[k].curve.map((s, i) => [i + 1, s]);
-      lines.push({
-        className: `fit ${k}`,
-        points: curve,
-        dash: true,
-        label: `Amdahl fit, ${label}`,
-      });
-    }
     const efficiency = results[k].map((p) => [p.workers, efficiencyOf(p.speedup, p.workers)]);
     effLines.push({ className: k, points: efficiency, dots: true, label });
   }
@@ -183,6 +169,37 @@ function placeCharts(html) {
   if (shown > 0) draw(shown);
 }
 
+/** The marker of the CPUs the browser reports, at most at the chart's last worker count. */
+const reportedMarker = (cpus, xmax) => ({
+  at: Math.min(cpus, xmax),
+  text: plural(cpus, "reported CPU"),
+  className: "reported",
+});
+
+/**
+ * A speedup chart's lines: the ideal (n× on n), each mode's measured points, and the curve of
+ * `law` ("Amdahl" or "Gustafson") fitted to them.
+ */
+function speedupLines({ results, fits }, modes, xmax, law) {
+  const ideal = Array.from({ length: xmax }, (_, i) => [i + 1, i + 1]);
+  const lines = [{ className: "ideal", points: ideal, dash: true, label: "ideal" }];
+  for (const k of modes) {
+    const label = MODES[k].label;
+    const points = results[k].map((p) => [p.workers, p.speedup]);
+    lines.push({ className: k, points, dots: true, label });
+    if (fits[k]) {
+      const curve = fits[k].curve.map((v, i) => [i + 1, v]);
+      lines.push({
+        className: `fit ${k}`,
+        points: curve,
+        dash: true,
+        label: `${law} fit, ${label}`,
+      });
+    }
+  }
+  return lines;
+}
+
 /** The legend under the charts: each mode, the ideal, and the law fitted. */
 const legend = (modes, law) =>
   `<p class="legend">${modes.map((k) => `<span class="key"><i class="swatch ${k}"></i>${MODES[k].label}</span>`).join("")}<span class="key"><i class="swatch ideal"></i>ideal</span><span class="key"><i class="swatch fit"></i>${law} fit</span></p>`;
@@ -193,37 +210,18 @@ const legend = (modes, law) =>
  */
 function showWeakCharts({ cpus, results, fits, baselineMs }, modes) {
   const xmax = Math.max(...modes.flatMap((k) => results[k].map((p) => p.workers)));
-  const markers = [
-    { at: Math.min(cpus, xmax), text: `${plural(cpus, "reported CPU")}`, className: "reported" },
-  ];
+  const markers = [reportedMarker(cpus, xmax)];
   const base = baselineMs / 1000;
   const flat = [
     [1, base],
     [xmax, base],
   ];
   const timeLines = [{ className: "ideal", points: flat, dash: true, label: "ideal" }];
-  const ideal = Array.from({ length: xmax }, (_, i) => [i + 1, i + 1]);
-  const speedLines = [{ className: "ideal", points: ideal, dash: true, label: "ideal" }];
   for (const k of modes) {
-    const label = MODES[k].label;
     const times = results[k].map((p) => [p.workers, p.ms / 1000]);
-    timeLines.push({ className: k, points: times, dots: true, label });
-    speedLines.push({
-      className: k,
-      points: results[k].map((p) => [p.workers, p.speedup]),
-      dots: true,
-      label,
-    });
-    if (fits[k]) {
-      const curve = fits[k].curve.map((v, i) => [i + 1, v]);
-      speedLines.push({
-        className: `fit ${k}`,
-        points: curve,
-        dash: true,
-        label: `Gustafson fit, ${label}`,
-      });
-    }
+    timeLines.push({ className: k, points: times, dots: true, label: MODES[k].label });
   }
+  const speedLines = speedupLines({ results, fits }, modes, xmax, "Gustafson");
   const slowest = Math.max(...modes.flatMap((k) => results[k].map((p) => p.ms / 1000)));
   placeCharts(
     (W) =>
