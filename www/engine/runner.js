@@ -45,7 +45,8 @@ export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () 
   const start = now();
   let output;
   try {
-    output = core.runTask(spec);
+    const { workload, size, index, lo, hi, fail = false } = spec;
+    output = core.runTask(workload, size, index, lo, hi, fail);
   } catch (error) {
     throw taskError(error, spec);
   }
