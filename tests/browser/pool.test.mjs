@@ -45,9 +45,13 @@ test("a map of one task resolves with its result", async () => {
   const partial = await withPool(1, async ({ pool, plan }) => {
     const [spec] = plan({ workload: "primes", size: 1000000, tasks: 1 });
     const [outcome] = await pool.map([spec]);
-    return outcome.value.partial;
+    // The sum is a BigInt: said as text, which every driver can bring back.
+    return {
+      ...outcome.value.partial,
+      sum: `${typeof outcome.value.partial.sum} ${outcome.value.partial.sum}`,
+    };
   });
-  assert.deepEqual(partial, { count: 78498, sum: (37550402023).toString(16).padStart(16, "0") });
+  assert.deepEqual(partial, { count: 78498, sum: "bigint 37550402023" });
 });
 
 test("map returns results in input order, whatever the chunksize, and spreads them over workers", async () => {
