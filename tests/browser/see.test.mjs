@@ -138,6 +138,31 @@ test("the meter records long tasks when the main thread computes for over a seco
   await page.close();
 });
 
+test("the meter reads the page's frame rate in bursts, not by asking for every frame", async () => {
+  const page = await env.open({
+    query: "?workload=primes&size=16000000&tasks=64&mode=process&repeats=1&warmup=0",
+  });
+  await poolReady(page);
+  // Every frame the page asks for during the run: the meter's bursts and the run's own
+  // wait for a paint before it starts (two frames).
+  await page.evaluate(() => {
+    const ask = window.requestAnimationFrame.bind(window);
+    window.ppFramesAsked = 0;
+    window.requestAnimationFrame = (callback) => (window.ppFramesAsked++, ask(callback));
+  });
+  const run = await clickAndWait(page);
+  const asked = await page.evaluate(() => window.ppFramesAsked);
+  assert.equal(run.status, "done");
+  const wall = Number(run.wallMs);
+  // At most a burst of 4 frames every 500 ms the meter runs (the run, and a little either
+  // side), and 2 for the wait: asking for every frame would be about 60 a second.
+  const most = 4 * (Math.ceil(wall / 500) + 2) + 2;
+  assert.ok(asked <= most, `${asked} frames asked for in a run of ${wall} ms (at most ${most})`);
+  const fps = Number(/(\d+) fps/.exec(await page.textContent("#meter"))?.[1]);
+  assert.ok(fps > 0, "the page drew frames while the pool computed");
+  await page.close();
+});
+
 test("the sweep measures every worker count, fits a serial fraction in [0, 1], and gives each point's Karp–Flatt fraction", async () => {
   const page = await env.open({ query: "?workload=primes&size=300000&tasks=16&repeats=1" });
   await poolReady(page);

@@ -8,11 +8,12 @@ import { finishedLine } from "./results.js";
 import { MODES, who } from "./wording.js";
 
 /**
- * In ms: all at once, four times a second. On a 2-core machine every repaint takes CPU time
- * from the workers being measured; redrawing each display on its own timer cost about 8% of
- * a 250 ms process-pool run.
+ * In ms: all at once, twice a second. On a 2-core machine every repaint takes CPU time from
+ * the workers being measured: redrawing each display on its own timer cost about 8% of a
+ * 250 ms process-pool run, and redrawing them together four times a second still took about
+ * 2% of both cores from a Mandelbrot run, half of which this saves (docs/benchmarks.md).
  */
-export const LIVE_MS = 250;
+export const LIVE_MS = 500;
 
 /** Calls `redraw` every LIVE_MS until the returned stop() is called. */
 export function redrawEvery(redraw) {

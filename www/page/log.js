@@ -64,7 +64,7 @@ export class Log {
 }
 
 // One element a line, its tag drawn by CSS from data-who (so copying the output copies only
-// what was printed): a program printing in a loop replaces thousands of lines four times a
+// what was printed): a program printing in a loop replaces thousands of lines twice a
 // second, and that has to stay cheap.
 function row({ text, who, stream }) {
   const line = document.createElement("div");

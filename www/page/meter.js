@@ -4,21 +4,41 @@
 
 const LONG_MS = 50;
 
+/**
+ * Frames are counted in bursts of BURST frames in a row, one burst every SAMPLE_MS, not all
+ * the time: asking for every frame made the browser draw 60 a second through a whole run,
+ * and on a 2-core machine that drawing (a third of the page's and the painting threads' CPU
+ * during a process-pool run here, about 1.5% of both cores) came out of the workers being
+ * measured (docs/benchmarks.md). The frame rate is the frames of every burst over the
+ * bursts' time: how fast the page draws when it has something to draw.
+ */
+const BURST = 4;
+const SAMPLE_MS = 500;
+
+/**
+ * Where the browser does not report long tasks, a heartbeat this often stands in: a beat
+ * that comes more than LONG_MS after the one before is a stretch the page could not react.
+ * A timer wakes the page's thread without making it draw.
+ */
+const BEAT_MS = 20;
+
 export class Meter {
   #el;
-  #frames = [];
+  #bursts = []; // [{from, to, frames}]: each burst's first and last frame, frames after the first
   #raf = 0;
+  #sampler = 0;
+  #beat = 0;
   #observer = null;
   #long = [];
   #startedAt = 0;
-  #lastFrame = 0;
+  #lastSeen = 0;
   #gaps = [];
 
   constructor(el) {
     this.#el = el;
   }
 
-  /** Whether the browser reports long tasks itself (Chromium); elsewhere frame gaps stand in. */
+  /** Whether the browser reports long tasks itself (Chromium); elsewhere heartbeat gaps stand in. */
   static get observesLongTasks() {
     return PerformanceObserver.supportedEntryTypes?.includes("longtask") ?? false;
   }
@@ -26,34 +46,57 @@ export class Meter {
   start() {
     this.#reset();
     this.#startedAt = performance.now();
-    this.#lastFrame = this.#startedAt;
+    this.#lastSeen = this.#startedAt;
     if (Meter.observesLongTasks) {
       this.#observer = new PerformanceObserver((list) => this.#long.push(...list.getEntries()));
       this.#observer.observe({ type: "longtask" });
+    } else {
+      this.#beat = setInterval(() => this.#seen(performance.now()), BEAT_MS);
     }
+    this.#burst();
+    this.#sampler = setInterval(() => this.#burst(), SAMPLE_MS);
+  }
+
+  /** The page's thread ran at `t`: a gap since it last did is a stretch it was blocked. */
+  #seen(t) {
+    if (t - this.#lastSeen > LONG_MS) this.#gaps.push(t - this.#lastSeen);
+    this.#lastSeen = Math.max(this.#lastSeen, t);
+  }
+
+  #burst() {
+    if (this.#raf) return; // the last burst is still waiting for its frames
+    let burst = null;
     const frame = (t) => {
-      if (t - this.#lastFrame > LONG_MS) this.#gaps.push(t - this.#lastFrame);
-      this.#lastFrame = t;
-      this.#frames.push(t);
-      this.#raf = requestAnimationFrame(frame);
+      this.#seen(t);
+      if (!burst) this.#bursts.push((burst = { from: t, to: t, frames: 0 }));
+      else Object.assign(burst, { to: t, frames: burst.frames + 1 });
+      this.#raf = burst.frames < BURST - 1 ? requestAnimationFrame(frame) : 0;
     };
     this.#raf = requestAnimationFrame(frame);
   }
 
   #reset() {
     cancelAnimationFrame(this.#raf);
-    this.#raf = 0;
+    clearInterval(this.#sampler);
+    clearInterval(this.#beat);
+    this.#raf = this.#sampler = this.#beat = 0;
     this.#observer?.disconnect();
     this.#observer = null;
-    this.#frames = [];
+    this.#bursts = [];
     this.#long = [];
     this.#gaps = [];
   }
 
-  /** Frames in the last second, for the live display. */
+  /** Frames a second in `bursts`; 0 if none drew two frames (a frozen page draws none). */
+  static #rate(bursts) {
+    const ms = bursts.reduce((sum, b) => sum + (b.to - b.from), 0);
+    return ms > 0 ? (1000 * bursts.reduce((sum, b) => sum + b.frames, 0)) / ms : 0;
+  }
+
+  /** The frame rate of the last second's bursts, for the live display. */
   get fps() {
     const now = performance.now();
-    return this.#frames.filter((t) => t > now - 1000).length;
+    return Math.round(Meter.#rate(this.#bursts.filter((b) => b.to > now - 1000)));
   }
 
   /**
@@ -64,10 +107,12 @@ export class Meter {
   async stop() {
     if (!this.#startedAt) return null;
     cancelAnimationFrame(this.#raf);
-    this.#raf = 0;
+    clearInterval(this.#sampler);
+    clearInterval(this.#beat);
+    this.#raf = this.#sampler = this.#beat = 0;
     const startedAt = this.#startedAt;
     const stoppedAt = performance.now();
-    const frozenAtEnd = stoppedAt - this.#lastFrame;
+    const frozenAtEnd = stoppedAt - this.#lastSeen;
     this.#startedAt = 0;
     await new Promise((resolve) => setTimeout(resolve, 0));
     const entries = [...this.#long, ...(this.#observer?.takeRecords() ?? [])];
@@ -77,9 +122,8 @@ export class Meter {
           .filter((e) => e.startTime + e.duration >= startedAt && e.startTime <= stoppedAt)
           .map((e) => e.duration)
       : gaps;
-    const seconds = Math.max((stoppedAt - startedAt) / 1000, 1e-3);
     const result = {
-      fps: Math.round(this.#frames.length / seconds),
+      fps: Math.round(Meter.#rate(this.#bursts)),
       longTasks: long.length,
       longestMs: long.length ? Math.max(...long) : 0,
       blockedMs: long.reduce((a, b) => a + b, 0),
@@ -90,7 +134,8 @@ export class Meter {
 
   /** Shows the live reading (called at the page's refresh rate). */
   showLive() {
-    this.#el.textContent = `Page thread: ${this.fps} fps · ${this.#long.length} long task${this.#long.length === 1 ? "" : "s"} so far`;
+    const long = (this.#observer ? this.#long : this.#gaps).length;
+    this.#el.textContent = `Page thread: ${this.fps} fps · ${long} long task${long === 1 ? "" : "s"} so far`;
     this.#el.dataset.live = "true";
   }
 
