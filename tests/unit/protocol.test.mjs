@@ -12,6 +12,7 @@ import {
   driverMessage,
   errorFromWire,
   errorToWire,
+  failure,
   replies,
   reply,
   unbatch,
@@ -42,8 +43,31 @@ test("a batch unpacks into the run requests it was made of, shared context or no
 });
 
 test("held answers travel as one message and come out as they went in", () => {
-  const held = [reply(1, [1]), reply(2, [2])];
-  assert.deepEqual(unreply(replies(held)), held);
+  const value = (index, sum) => ({
+    index,
+    partial: { count: index * 3, sum },
+    start: 1.7e12 + index / 7,
+    computed: 1.7e12 + index / 7 + 0.004,
+    end: 1.7e12 + index / 7 + 0.0051,
+  });
+  const pixels = { ...value(4, 5n), pixels: new Uint8Array([1, 2, 3, 4]) };
+  const broken = errorToWire(new Error("task 5 panicked"));
+  const held = [
+    reply(1, [{ value: value(0, 0n) }, { value: value(1, 2n ** 64n - 1n) }]),
+    failure(2, new Error("the instance broke")),
+    reply(3, [{ value: value(2, 12345678901234567890n) }, { error: broken }, { value: pixels }]),
+    reply(4, []),
+    reply(5, [
+      { value: { ...value(6, 1n), extra: true } },
+      { value: { ...value(7, 1n), partial: { count: 1, sum: "f" } } },
+    ]),
+  ];
+  const wire = replies(held);
+  // The ordinary outcomes are numbers in typed arrays; the rest as they were.
+  assert.ok(wire.replies.numbers instanceof Float64Array);
+  assert.equal(wire.replies.sums.length, 7);
+  assert.deepEqual(Object.keys(wire.replies.odd.outcomes), ["3", "4", "5", "6"]);
+  assert.deepEqual(unreply(structuredClone(wire)), held);
   assert.deepEqual(unreply(replies([held[0]])), [held[0]]);
 });
 

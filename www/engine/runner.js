@@ -37,8 +37,8 @@ function taskError(error, spec) {
 }
 
 /**
- * Runs `spec` with `core` and returns {index, partial, pixels, start, computed, end}
- * (timestamps from measure.now()). `emit` receives each printed line as it happens, and
+ * Runs `spec` with `core` and returns {index, partial, start, computed, end, pixels?}
+ * (timestamps from measure.now(); in this order, which protocol.js's replies counts on). `emit` receives each printed line as it happens, and
  * `{type: "sleep"}` just before each sleep.
  */
 export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () => {}) {
@@ -59,12 +59,7 @@ export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () 
       await sleep(step.ms * scale, signal);
     }
   }
-  return {
-    index: output.index,
-    partial: output.partial,
-    pixels: output.pixels,
-    start,
-    computed,
-    end: now(),
-  };
+  const value = { index: output.index, partial: output.partial, start, computed, end: now() };
+  if (output.pixels) value.pixels = output.pixels;
+  return value;
 }
