@@ -13,11 +13,11 @@ import {
   errorFromWire,
   errorToWire,
   failure,
-  replies,
   reply,
   unbatch,
   unreply,
 } from "../../www/engine/protocol.js";
+import { replies } from "../../www/engine/serve.js";
 
 test("an error crosses as a plain value and comes back with its name, message and fatal flag", () => {
   const error = new RangeError("size must be at most 64");

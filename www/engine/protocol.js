@@ -62,47 +62,8 @@ export function unbatch(data) {
   }));
 }
 
-/**
- * Answers a worker held, as one message. A run's ordinary outcomes (runner.js's {value}:
- * index, partial, start, computed, end) travel as columns of numbers, one typed array each:
- * cloning a few small objects per tiny task was most of what the page spent taking their
- * answers (about 1 µs of the page's 7 a task, docs/benchmarks.md). Anything else (a
- * failure, a task's error, pixels) travels as it is, in `odd`, by its position among the
- * answers or among the outcomes.
- */
-export function replies(held) {
-  if (held.length === 1) return held[0];
-  const outcomes = held.reduce((n, a) => n + (Array.isArray(a.result) ? a.result.length : 0), 0);
-  const ids = new Float64Array(held.length);
-  const counts = new Uint32Array(held.length);
-  const numbers = new Float64Array(outcomes * OUTCOME_NUMBERS);
-  const sums = new BigUint64Array(outcomes);
-  const odd = { answers: {}, outcomes: {} };
-  let k = 0;
-  held.forEach((answer, i) => {
-    if (!Array.isArray(answer.result)) return void (odd.answers[i] = answer);
-    ids[i] = answer.id;
-    counts[i] = answer.result.length;
-    for (const outcome of answer.result) {
-      const v = outcome.value;
-      if (outcome.error || !v || typeof v.partial?.sum !== "bigint" || !isOrdinary(v)) {
-        odd.outcomes[k] = outcome;
-      } else {
-        const at = k * OUTCOME_NUMBERS;
-        numbers[at] = v.index;
-        numbers[at + 1] = v.partial.count;
-        numbers[at + 2] = v.start;
-        numbers[at + 3] = v.computed;
-        numbers[at + 4] = v.end;
-        sums[k] = v.partial.sum;
-      }
-      k += 1;
-    }
-  });
-  return { replies: { ids, counts, numbers, sums, odd } };
-}
-
-/** The answers a message carries, as the worker held them (see replies). */
+/** The answers a message carries, as the worker held them: one, or what serve.js's replies
+ * packed, ordinary outcomes as columns of numbers. */
 export function unreply(data) {
   if (!data.replies) return [data];
   const { ids, counts, numbers, sums, odd } = data.replies;
@@ -131,13 +92,8 @@ export function unreply(data) {
   return answers;
 }
 
-const OUTCOME_NUMBERS = 5;
-const ORDINARY = ["index", "partial", "start", "computed", "end"];
-/** Whether `value` has runner.js's fields and no others (it makes them in this order). */
-const isOrdinary = (value) => {
-  const keys = Object.keys(value);
-  return keys.length === ORDINARY.length && keys.every((key, n) => key === ORDINARY[n]);
-};
+/** How many numbers an ordinary outcome is (serve.js's replies writes them). */
+export const OUTCOME_NUMBERS = 5;
 
 /** The ArrayBuffers behind a run's typed arrays, so they move instead of being copied. */
 export function transferables(outcomes) {
