@@ -38,8 +38,8 @@ function taskError(error, spec) {
 
 /**
  * Runs `spec` with `core` and returns {index, partial, start, computed, end, pixels?}
- * (timestamps from measure.now(); in this order, which protocol.js's replies counts on). `emit` receives each printed line as it happens, and
- * `{type: "sleep"}` just before each sleep.
+ * (timestamps from measure.now(); in this order, which serve.js's replies counts on). `emit`
+ * receives each printed line as it happens, and `{type: "sleep"}` just before each sleep.
  */
 export async function runTask(core, spec, { scale = 1, signal } = {}, emit = () => {}) {
   const start = now();

@@ -11,7 +11,7 @@ import { MODES, who } from "./wording.js";
  * In ms: all at once, twice a second. On a 2-core machine every repaint takes CPU time from
  * the workers being measured: redrawing each display on its own timer cost about 8% of a
  * 250 ms process-pool run, and redrawing them together four times a second still took about
- * 2% of both cores from a Mandelbrot run, half of which this saves (docs/benchmarks.md).
+ * 3% of both cores from a Mandelbrot run, half of which this saves (docs/benchmarks.md).
  */
 export const LIVE_MS = 500;
 

@@ -7,8 +7,8 @@ const LONG_MS = 50;
 /**
  * Frames are counted in bursts of BURST frames in a row, one burst every SAMPLE_MS, not all
  * the time: asking for every frame made the browser draw 60 a second through a whole run,
- * and on a 2-core machine that drawing (a third of the page's and the painting threads' CPU
- * during a process-pool run here, about 1.5% of both cores) came out of the workers being
+ * and on a 2-core machine that drawing (a sixth of what the threads beside the workers used
+ * during a process-pool run here, nearly 2% of both cores) came out of the workers being
  * measured (docs/benchmarks.md). The frame rate is the frames of every burst over the
  * bursts' time: how fast the page draws when it has something to draw.
  */
@@ -75,11 +75,16 @@ export class Meter {
     this.#raf = requestAnimationFrame(frame);
   }
 
-  #reset() {
+  /** Stops asking for frames and beats. */
+  #quiet() {
     cancelAnimationFrame(this.#raf);
     clearInterval(this.#sampler);
     clearInterval(this.#beat);
     this.#raf = this.#sampler = this.#beat = 0;
+  }
+
+  #reset() {
+    this.#quiet();
     this.#observer?.disconnect();
     this.#observer = null;
     this.#bursts = [];
@@ -106,10 +111,7 @@ export class Meter {
    */
   async stop() {
     if (!this.#startedAt) return null;
-    cancelAnimationFrame(this.#raf);
-    clearInterval(this.#sampler);
-    clearInterval(this.#beat);
-    this.#raf = this.#sampler = this.#beat = 0;
+    this.#quiet();
     const startedAt = this.#startedAt;
     const stoppedAt = performance.now();
     const frozenAtEnd = stoppedAt - this.#lastSeen;
