@@ -57,17 +57,18 @@ export class Meter {
     this.#sampler = setInterval(() => this.#burst(), SAMPLE_MS);
   }
 
-  /** The page's thread ran at `t`: a gap since it last did is a stretch it was blocked. */
+  /** A heartbeat at `t`: a gap since the last is a stretch the page's thread was blocked. */
   #seen(t) {
     if (t - this.#lastSeen > LONG_MS) this.#gaps.push(t - this.#lastSeen);
-    this.#lastSeen = Math.max(this.#lastSeen, t);
+    this.#lastSeen = t;
   }
 
   #burst() {
     if (this.#raf) return; // the last burst is still waiting for its frames
     let burst = null;
+    // Frames are not heartbeats: bursts pause for SAMPLE_MS by design, so a gap between
+    // them says nothing; the heartbeat finds the stretches the page could not react.
     const frame = (t) => {
-      this.#seen(t);
       if (!burst) this.#bursts.push((burst = { from: t, to: t, frames: 0 }));
       else Object.assign(burst, { to: t, frames: burst.frames + 1 });
       this.#raf = burst.frames < BURST - 1 ? requestAnimationFrame(frame) : 0;
