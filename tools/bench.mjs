@@ -16,7 +16,9 @@
 // when python3 is here. The Python panel (pyodide): the article's program verbatim in real
 // CPython with worker processes, each interpreter's start-up, and pure-Python primes in a loop
 // and on the processes. --only a,b runs just those parts (article, runs, overhead, peers,
-// startup, native, python, pyodide, sweep).
+// startup, native, alone, python, pyodide, sweep). "alone" runs the CPU-bound workloads' task
+// lists through the page's pool and its main-thread loop with nothing drawn (the page's own
+// modules, called from a script), beside the page's runs with its live displays.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,6 +55,7 @@ const PARTS = [
   "peers",
   "startup",
   "native",
+  "alone",
   "python",
   "pyodide",
   "sweep",
@@ -127,6 +130,7 @@ try {
   if (wants("peers")) report.peers = await peers(report.hardwareConcurrency);
   if (wants("startup")) report.startup = await startup(report.hardwareConcurrency);
   if (wants("native")) report.native = await native(report.runs);
+  if (wants("alone")) report.pool_alone = await poolAlone(report.runs);
   if (wants("python")) {
     report.python = python(report.hardwareConcurrency);
     report.cpython = cpythonFigures(report.python);
@@ -410,6 +414,79 @@ async function native(runs) {
       ...(wasm("threads")
         ? { threads_over_native: round2(wasm("threads").wall_ms.median / n.parallel_ms) }
         : {}),
+    };
+  }
+  return result;
+}
+
+/**
+ * The pool alone: each CPU-bound workload's task list (the runs' size and tasks) through the
+ * page's own modes, called from a script in the page with no hooks, so nothing is drawn while
+ * it runs: the page's loop on its thread and the process pool, alternately, after a warm-up
+ * of each, --repeats times. Against the page's runs (the same modes with their live
+ * displays and meter) it shows what drawing a run costs the workers on the same cores, which
+ * native rayon never pays (docs/benchmarks.md). Digests are checked against the page's.
+ */
+async function poolAlone(runs) {
+  const jobs = runs.filter((r) => isBaseline(r) && isCpuBound(r.workload, r.scale));
+  if (jobs.length === 0) return null;
+  const result = {};
+  for (const job of jobs) {
+    const pool = runs.find((r) => r.workload === job.workload && r.mode === "process");
+    if (!pool) continue;
+    const p = await openPlayground(browser, server.url);
+    say(`${job.workload}, the pool alone: warm-up + ${repeats} runs of main and process`);
+    const measured = await p.evaluate(
+      async ({ workload, size, tasks, workers, repeats }) => {
+        const { compileCore, instantiate } = await import("./www/engine/core.js");
+        const { MainThreadMode, ProcessMode } = await import("./www/engine/modes.js");
+        const { measure } = await import("./www/engine/measure.js");
+        const module = await compileCore();
+        const core = await instantiate(module);
+        const settings = { ...core.defaultSettings(workload, workers), size, tasks, workers };
+        const { specs, facts } = core.plan(settings);
+        const modes = { main: new MainThreadMode(module, core), process: new ProcessMode(module) };
+        await modes.process.prepare({ workers });
+        const options = { chunksize: facts.chunksize, pipeline: !facts.sleeps, context: {} };
+        const ms = { main: [], process: [] };
+        const digests = new Set();
+        try {
+          for (let i = 0; i <= repeats; i++) {
+            for (const [name, mode] of Object.entries(modes)) {
+              const timed = await measure(() => mode.run(specs, options));
+              if (timed.error) throw timed.error;
+              const failed = timed.value.find((o) => o.error);
+              if (failed) throw failed.error;
+              digests.add(
+                core.summarize(
+                  settings,
+                  timed.value.map((o) => o.value.partial),
+                ).digest,
+              );
+              if (i > 0) ms[name].push(timed.ms);
+            }
+          }
+        } finally {
+          modes.process.pool.shutdown();
+        }
+        return { ms, digests: [...digests] };
+      },
+      { workload: job.workload, size: job.size, tasks: job.tasks, workers: pool.workers, repeats },
+    );
+    await p.close();
+    if (measured.digests.length !== 1 || measured.digests[0] !== job.digest) {
+      throw new Error(`${job.workload}, the pool alone: digests ${measured.digests} ≠ the page's`);
+    }
+    const main = median(measured.ms.main);
+    const process = median(measured.ms.process);
+    result[job.workload] = {
+      size: job.size,
+      tasks: job.tasks,
+      workers: pool.workers,
+      main_ms: round2(main),
+      process_ms: round2(process),
+      runs_ms: { main: measured.ms.main.map(round2), process: measured.ms.process.map(round2) },
+      efficiency: Math.round(1000 * efficiencyOf(main / process, pool.workers)) / 1000,
     };
   }
   return result;
@@ -767,6 +844,16 @@ function targetsIssue22(report) {
       "≥ 0.97×",
       ours >= 0.97 * rayon,
     );
+    // The same, with nothing drawn while it runs (poolAlone): the pool's own share.
+    const alone = report.pool_alone?.[workload];
+    if (alone) {
+      add(
+        `Rust pool efficiency, ${workload}, ${alone.workers} workers, the pool alone (nothing drawn), vs native rayon's`,
+        `${(100 * alone.efficiency).toFixed(1)}% vs ${(100 * rayon).toFixed(1)}%`,
+        "≥ 0.97×",
+        alone.efficiency >= 0.97 * rayon,
+      );
+    }
   }
   return list;
 }
@@ -838,6 +925,11 @@ function printFigures(report) {
   for (const [w, n] of Object.entries(report.native ?? {})) {
     out(
       `Native ${w}: serial ${n.serial_ms} ms, ${n.threads} threads ${n.parallel_ms} ms; the page's main thread ÷ native serial ${n.wasm_over_native}×${n.threads_over_native ? `, thread pool ÷ native threads ${n.threads_over_native}×` : ""}`,
+    );
+  }
+  for (const [w, a] of Object.entries(report.pool_alone ?? {})) {
+    out(
+      `The pool alone, ${w} (nothing drawn; medians of ${a.runs_ms.process.length}): main thread ${a.main_ms} ms, ${a.workers} workers ${a.process_ms} ms, efficiency ${(100 * a.efficiency).toFixed(1)}%`,
     );
   }
   const split = report.runs.filter((r) => r.cpu?.window_ms > 0);

@@ -5,9 +5,9 @@
 //! cargo run --release --features threads --bin native -- [--threads N] [--repeats R] WORKLOAD=SIZE:TASKS...
 //! ```
 //!
-//! For each job: the task list the page would plan, run once to warm up, then `R` times
-//! serially (one `run_task` after another, as the page's main-thread mode calls them) and `R`
-//! times on a rayon pool of `N` threads (one task per rayon job, as the thread pool runs them).
+//! For each job: the task list the page would plan, serially (one `run_task` after another, as
+//! the page's main-thread mode calls them) and on a rayon pool of `N` threads (one task per
+//! rayon job, as the thread pool runs them): each once to warm up, then `R` rounds of both.
 //! Prints one JSON array on stdout: per job the median of each, and both digests, which must
 //! equal each other and the page's.
 
@@ -60,8 +60,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
             let specs = settings.plan().map_err(|e| e.to_string())?.specs;
             let serial = || specs.iter().map(one).collect::<Vec<_>>();
             let parallel = || pool.install(|| specs.par_iter().with_max_len(1).map(one).collect::<Vec<_>>());
-            let (serial_ms, serial_out) = timed(repeats, serial);
-            let (parallel_ms, parallel_out) = timed(repeats, parallel);
+            let ((serial_ms, serial_out), (parallel_ms, parallel_out)) =
+                timed_pair(repeats, serial, parallel);
             let digest = |p: &[Partial]| summarize(*workload, settings.size, p).digest;
             Ok(format!(
                 r#"{{"workload":"{}","size":{},"tasks":{},"threads":{threads},"repeats":{repeats},"serial_ms":{serial_ms:.3},"parallel_ms":{parallel_ms:.3},"serial_digest":"{}","parallel_digest":"{}"}}"#,
@@ -80,18 +80,27 @@ fn one(spec: &TaskSpec) -> Partial {
     run_task(spec).expect("a planned task is valid").partial
 }
 
-/// Runs `f` once to warm up and then `repeats` times; the median in ms and the last result.
-fn timed<T>(repeats: usize, f: impl Fn() -> T) -> (f64, T) {
-    let mut out = f();
-    let mut ms: Vec<f64> = (0..repeats)
-        .map(|_| {
-            let t0 = Instant::now();
-            out = f();
-            t0.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
+/// Runs `a` and `b` once each to warm up, then `repeats` rounds of `a` and `b`: for each, the
+/// median in ms and the last result. In rounds, not every `a` before every `b`: this VM's
+/// speed drifts by several percent over seconds, and a drift between two series skewed their
+/// ratio (rayon's efficiency once read 105%).
+fn timed_pair<A, B>(repeats: usize, a: impl Fn() -> A, b: impl Fn() -> B) -> ((f64, A), (f64, B)) {
+    let (mut a_out, mut b_out) = (a(), b());
+    let (mut a_ms, mut b_ms) = (Vec::new(), Vec::new());
+    for _ in 0..repeats {
+        let t0 = Instant::now();
+        a_out = a();
+        a_ms.push(t0.elapsed().as_secs_f64() * 1e3);
+        let t0 = Instant::now();
+        b_out = b();
+        b_ms.push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    ((median(a_ms), a_out), (median(b_ms), b_out))
+}
+
+fn median(mut ms: Vec<f64>) -> f64 {
     ms.sort_by(f64::total_cmp);
-    (ms[ms.len() / 2], out)
+    ms[ms.len() / 2]
 }
 
 /// `WORKLOAD=SIZE:TASKS` as the page's settings, so the task list is the page's own.
