@@ -79,6 +79,14 @@ if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
 }
 const say = (...args) => console.error(...args);
 /**
+ * Rounds of the paired measures (native serial and rayon, the pool alone's main and process):
+ * each round runs both, seconds apart, and the efficiency is the median of the rounds' own.
+ * This VM's speed drifts by several percent between runs a minute apart, so a ratio of two
+ * series' medians moved by as much (rayon's read 105% once); at least 5 rounds, since three
+ * pairs still swung by 6 points.
+ */
+const ROUNDS = Math.max(repeats, 5);
+/**
  * How often the bench looks whether a measured series has ended, in ms: each look is a script
  * run on the page's thread, which takes time from the workers on a 2-core machine (the tests
  * look every 50 ms).
@@ -394,7 +402,7 @@ async function native(runs) {
   const out = JSON.parse(
     execFileSync(new URL("../target/release/native", import.meta.url).pathname, [
       "--repeats",
-      String(repeats),
+      String(ROUNDS),
       ...jobs.map((r) => `${r.workload}=${r.size}:${r.tasks}`),
     ]).toString(),
   );
@@ -410,6 +418,9 @@ async function native(runs) {
       threads: n.threads,
       serial_ms: n.serial_ms,
       parallel_ms: n.parallel_ms,
+      serial_runs_ms: n.serial_runs_ms,
+      parallel_runs_ms: n.parallel_runs_ms,
+      efficiency: pairedEfficiency(n.serial_runs_ms, n.parallel_runs_ms, n.threads),
       wasm_over_native: round2(wasm("main").wall_ms.median / n.serial_ms),
       ...(wasm("threads")
         ? { threads_over_native: round2(wasm("threads").wall_ms.median / n.parallel_ms) }
@@ -425,7 +436,8 @@ async function native(runs) {
  * it runs: the page's loop on its thread and the process pool, alternately, after a warm-up
  * of each, --repeats times. Against the page's runs (the same modes with their live
  * displays and meter) it shows what drawing a run costs the workers on the same cores, which
- * native rayon never pays (docs/benchmarks.md). Digests are checked against the page's.
+ * native rayon never pays (docs/benchmarks.md). ROUNDS rounds; digests are checked against
+ * the page's.
  */
 async function poolAlone(runs) {
   const jobs = runs.filter((r) => isBaseline(r) && isCpuBound(r.workload, r.scale));
@@ -435,7 +447,7 @@ async function poolAlone(runs) {
     const pool = runs.find((r) => r.workload === job.workload && r.mode === "process");
     if (!pool) continue;
     const p = await openPlayground(browser, server.url);
-    say(`${job.workload}, the pool alone: warm-up + ${repeats} runs of main and process`);
+    say(`${job.workload}, the pool alone: warm-up + ${ROUNDS} rounds of main and process`);
     const measured = await p.evaluate(
       async ({ workload, size, tasks, workers, repeats }) => {
         const { compileCore, instantiate } = await import("./www/engine/core.js");
@@ -471,7 +483,13 @@ async function poolAlone(runs) {
         }
         return { ms, digests: [...digests] };
       },
-      { workload: job.workload, size: job.size, tasks: job.tasks, workers: pool.workers, repeats },
+      {
+        workload: job.workload,
+        size: job.size,
+        tasks: job.tasks,
+        workers: pool.workers,
+        repeats: ROUNDS,
+      },
     );
     await p.close();
     if (measured.digests.length !== 1 || measured.digests[0] !== job.digest) {
@@ -486,7 +504,7 @@ async function poolAlone(runs) {
       main_ms: round2(main),
       process_ms: round2(process),
       runs_ms: { main: measured.ms.main.map(round2), process: measured.ms.process.map(round2) },
-      efficiency: Math.round(1000 * efficiencyOf(main / process, pool.workers)) / 1000,
+      efficiency: pairedEfficiency(measured.ms.main, measured.ms.process, pool.workers),
     };
   }
   return result;
@@ -612,6 +630,12 @@ async function pyodide() {
 }
 
 /** The median of `xs` in any order: the page's own rule (runs.js). */
+/** The median of each round's efficiency: `serial[i]` against `parallel[i]` on `n` workers. */
+function pairedEfficiency(serial, parallel, n) {
+  const each = serial.map((ms, i) => efficiencyOf(ms / parallel[i], n));
+  return Math.round(1000 * median(each)) / 1000;
+}
+
 function median(xs) {
   return medianOfSorted([...xs].sort((a, b) => a - b));
 }
@@ -837,7 +861,7 @@ function targetsIssue22(report) {
     const pool = report.runs.find((r) => r.workload === workload && r.mode === "process");
     if (!main || !pool || !n.parallel_ms) continue;
     const ours = efficiencyOf(main.wall_ms.median / pool.wall_ms.median, pool.workers);
-    const rayon = efficiencyOf(n.serial_ms / n.parallel_ms, n.threads);
+    const rayon = n.efficiency;
     add(
       `Rust pool efficiency, ${workload}, ${pool.workers} workers, vs native rayon's`,
       `${(100 * ours).toFixed(1)}% vs ${(100 * rayon).toFixed(1)}%`,
@@ -924,12 +948,12 @@ function printFigures(report) {
   }
   for (const [w, n] of Object.entries(report.native ?? {})) {
     out(
-      `Native ${w}: serial ${n.serial_ms} ms, ${n.threads} threads ${n.parallel_ms} ms; the page's main thread ÷ native serial ${n.wasm_over_native}×${n.threads_over_native ? `, thread pool ÷ native threads ${n.threads_over_native}×` : ""}`,
+      `Native ${w}: serial ${n.serial_ms} ms, ${n.threads} threads ${n.parallel_ms} ms (medians of ${n.serial_runs_ms.length} rounds; efficiency ${(100 * n.efficiency).toFixed(1)}%, the rounds' median); the page's main thread ÷ native serial ${n.wasm_over_native}×${n.threads_over_native ? `, thread pool ÷ native threads ${n.threads_over_native}×` : ""}`,
     );
   }
   for (const [w, a] of Object.entries(report.pool_alone ?? {})) {
     out(
-      `The pool alone, ${w} (nothing drawn; medians of ${a.runs_ms.process.length}): main thread ${a.main_ms} ms, ${a.workers} workers ${a.process_ms} ms, efficiency ${(100 * a.efficiency).toFixed(1)}%`,
+      `The pool alone, ${w} (nothing drawn; ${a.runs_ms.process.length} rounds): main thread ${a.main_ms} ms, ${a.workers} workers ${a.process_ms} ms (medians), efficiency ${(100 * a.efficiency).toFixed(1)}% (the rounds' median)`,
     );
   }
   const split = report.runs.filter((r) => r.cpu?.window_ms > 0);

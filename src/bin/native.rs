@@ -8,8 +8,9 @@
 //! For each job: the task list the page would plan, serially (one `run_task` after another, as
 //! the page's main-thread mode calls them) and on a rayon pool of `N` threads (one task per
 //! rayon job, as the thread pool runs them): each once to warm up, then `R` rounds of both.
-//! Prints one JSON array on stdout: per job the median of each, and both digests, which must
-//! equal each other and the page's.
+//! Prints one JSON array on stdout: per job the median of each, each round's times (a round's
+//! two runs are seconds apart, so their ratio is what drift disturbs least), and both digests,
+//! which must equal each other and the page's.
 
 use parallel_playground::settings::Settings;
 use parallel_playground::task::{run_task, summarize, Partial, TaskSpec};
@@ -60,14 +61,18 @@ fn run(args: Vec<String>) -> Result<String, String> {
             let specs = settings.plan().map_err(|e| e.to_string())?.specs;
             let serial = || specs.iter().map(one).collect::<Vec<_>>();
             let parallel = || pool.install(|| specs.par_iter().with_max_len(1).map(one).collect::<Vec<_>>());
-            let ((serial_ms, serial_out), (parallel_ms, parallel_out)) =
+            let ((serial_runs, serial_out), (parallel_runs, parallel_out)) =
                 timed_pair(repeats, serial, parallel);
+            let (serial_ms, parallel_ms) = (median(&serial_runs), median(&parallel_runs));
+            let list = |ms: &[f64]| ms.iter().map(|m| format!("{m:.3}")).collect::<Vec<_>>().join(",");
             let digest = |p: &[Partial]| summarize(*workload, settings.size, p).digest;
             Ok(format!(
-                r#"{{"workload":"{}","size":{},"tasks":{},"threads":{threads},"repeats":{repeats},"serial_ms":{serial_ms:.3},"parallel_ms":{parallel_ms:.3},"serial_digest":"{}","parallel_digest":"{}"}}"#,
+                r#"{{"workload":"{}","size":{},"tasks":{},"threads":{threads},"repeats":{repeats},"serial_ms":{serial_ms:.3},"parallel_ms":{parallel_ms:.3},"serial_runs_ms":[{}],"parallel_runs_ms":[{}],"serial_digest":"{}","parallel_digest":"{}"}}"#,
                 workload.name(),
                 settings.size,
                 specs.len(),
+                list(&serial_runs),
+                list(&parallel_runs),
                 digest(&serial_out),
                 digest(&parallel_out),
             ))
@@ -80,11 +85,13 @@ fn one(spec: &TaskSpec) -> Partial {
     run_task(spec).expect("a planned task is valid").partial
 }
 
-/// Runs `a` and `b` once each to warm up, then `repeats` rounds of `a` and `b`: for each, the
-/// median in ms and the last result. In rounds, not every `a` before every `b`: this VM's
+/// Runs `a` and `b` once each to warm up, then `repeats` rounds of `a` and `b`: for each, its
+/// times in ms, round by round, and the last result. In rounds, not every `a` before every `b`: this VM's
 /// speed drifts by several percent over seconds, and a drift between two series skewed their
 /// ratio (rayon's efficiency once read 105%).
-fn timed_pair<A, B>(repeats: usize, a: impl Fn() -> A, b: impl Fn() -> B) -> ((f64, A), (f64, B)) {
+type Timed<T> = (Vec<f64>, T);
+
+fn timed_pair<A, B>(repeats: usize, a: impl Fn() -> A, b: impl Fn() -> B) -> (Timed<A>, Timed<B>) {
     let (mut a_out, mut b_out) = (a(), b());
     let (mut a_ms, mut b_ms) = (Vec::new(), Vec::new());
     for _ in 0..repeats {
@@ -95,10 +102,11 @@ fn timed_pair<A, B>(repeats: usize, a: impl Fn() -> A, b: impl Fn() -> B) -> ((f
         b_out = b();
         b_ms.push(t0.elapsed().as_secs_f64() * 1e3);
     }
-    ((median(a_ms), a_out), (median(b_ms), b_out))
+    ((a_ms, a_out), (b_ms, b_out))
 }
 
-fn median(mut ms: Vec<f64>) -> f64 {
+fn median(ms: &[f64]) -> f64 {
+    let mut ms = ms.to_vec();
     ms.sort_by(f64::total_cmp);
     ms[ms.len() / 2]
 }
