@@ -160,9 +160,14 @@ export async function pythonProcessesReady(page, { timeout = 180_000 } = {}) {
 
 /**
  * Types `source` into the Python panel's editor (unless undefined: what it holds), sets the
- * sleep scale, presses Run and waits until the run ends; resolves with pythonResult().
+ * sleep scale, presses Run and waits until the run ends, looking every `every` ms (each look
+ * is a script on the page's thread: the benchmark looks less often); resolves with
+ * pythonResult().
  */
-export async function runPython(page, { source, scale = "0.1", timeout = 300_000 } = {}) {
+export async function runPython(
+  page,
+  { source, scale = "0.1", timeout = 300_000, every = 50 } = {},
+) {
   await pythonReady(page, { timeout });
   if (source !== undefined) await page.fill("#py-source", source);
   await page.check(`input[name=py-scale][value="${scale}"]`);
@@ -171,7 +176,7 @@ export async function runPython(page, { source, scale = "0.1", timeout = 300_000
   await page.waitForFunction(
     (before) => Number(document.documentElement.dataset.pythonRuns ?? 0) > before,
     runs,
-    { timeout },
+    { timeout, every },
   );
   return pythonResult(page);
 }
