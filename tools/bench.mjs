@@ -433,11 +433,10 @@ async function native(runs) {
 /**
  * The pool alone: each CPU-bound workload's task list (the runs' size and tasks) through the
  * page's own modes, called from a script in the page with no hooks, so nothing is drawn while
- * it runs: the page's loop on its thread and the process pool, alternately, after a warm-up
- * of each, --repeats times. Against the page's runs (the same modes with their live
- * displays and meter) it shows what drawing a run costs the workers on the same cores, which
- * native rayon never pays (docs/benchmarks.md). ROUNDS rounds; digests are checked against
- * the page's.
+ * it runs: the page's loop on its thread and the process pool, a warm-up of each, then
+ * ROUNDS rounds of both. Against the page's runs (the same modes with their live displays
+ * and meter) it shows what drawing a run costs the workers on the same cores, which native
+ * rayon never pays (docs/benchmarks.md). Digests are checked against the page's.
  */
 async function poolAlone(runs) {
   const jobs = runs.filter((r) => isBaseline(r) && isCpuBound(r.workload, r.scale));
@@ -637,13 +636,13 @@ async function pyodide() {
   };
 }
 
-/** The median of `xs` in any order: the page's own rule (runs.js). */
 /** The median of each round's efficiency: `serial[i]` against `parallel[i]` on `n` workers. */
 function pairedEfficiency(serial, parallel, n) {
   const each = serial.map((ms, i) => efficiencyOf(ms / parallel[i], n));
   return Math.round(1000 * median(each)) / 1000;
 }
 
+/** The median of `xs` in any order: the page's own rule (runs.js). */
 function median(xs) {
   return medianOfSorted([...xs].sort((a, b) => a - b));
 }

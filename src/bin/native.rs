@@ -85,12 +85,12 @@ fn one(spec: &TaskSpec) -> Partial {
     run_task(spec).expect("a planned task is valid").partial
 }
 
-/// Runs `a` and `b` once each to warm up, then `repeats` rounds of `a` and `b`: for each, its
-/// times in ms, round by round, and the last result. In rounds, not every `a` before every `b`: this VM's
-/// speed drifts by several percent over seconds, and a drift between two series skewed their
-/// ratio (rayon's efficiency once read 105%).
+/// A function's times in ms, round by round, and its last result.
 type Timed<T> = (Vec<f64>, T);
 
+/// Runs `a` and `b` once each to warm up, then `repeats` rounds of `a` and `b`. In rounds, not
+/// every `a` before every `b`: this VM's speed drifts by several percent over seconds, and a
+/// drift between two series skewed their ratio (rayon's efficiency once read 105%).
 fn timed_pair<A, B>(repeats: usize, a: impl Fn() -> A, b: impl Fn() -> B) -> (Timed<A>, Timed<B>) {
     let (mut a_out, mut b_out) = (a(), b());
     let (mut a_ms, mut b_ms) = (Vec::new(), Vec::new());
