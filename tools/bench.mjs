@@ -97,8 +97,9 @@ const ROUNDS = Math.max(repeats, 9);
 const LOOK_MS = 500;
 /**
  * How long the paired measures let the browser settle after a press of Run or an echo run,
- * in ms, before the next: the page still draws a run after its History row appears, and the
- * echo, run meanwhile, took up to 14.4 µs a task against 9.0 alone.
+ * in ms, before the next: the page still draws a run after its History row appears, and
+ * neither measure should run while the other's drawing does. (The echo still reads slower
+ * in the rounds than in its own series, with this wait or without: docs/benchmarks.md.)
  */
 const SETTLE_MS = 1000;
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -477,6 +478,30 @@ async function native(runs) {
 }
 
 /**
+ * Runs `measure(job, workers)` for each CPU-bound workload that ran on the process pool (its
+ * main-thread row `job`: size, tasks, digest), which resolves with each round's ms
+ * {main: [], process: []}; returns each workload's medians, rounds and paired efficiency.
+ */
+async function inRounds(runs, measure) {
+  const result = {};
+  for (const job of runs.filter((r) => isBaseline(r) && isCpuBound(r.workload, r.scale))) {
+    const pool = runs.find((r) => r.workload === job.workload && r.mode === "process");
+    if (!pool) continue;
+    const ms = await measure(job, pool.workers);
+    result[job.workload] = {
+      size: job.size,
+      tasks: job.tasks,
+      workers: pool.workers,
+      main_ms: round2(median(ms.main)),
+      process_ms: round2(median(ms.process)),
+      runs_ms: { main: ms.main.map(round2), process: ms.process.map(round2) },
+      efficiency: pairedEfficiency(ms.main, ms.process, pool.workers),
+    };
+  }
+  return Object.keys(result).length > 0 ? result : null;
+}
+
+/**
  * The page's efficiency in rounds: each CPU-bound workload's task list (the runs' size and
  * tasks) in one page, pressing Run on the page's thread and then on the process pool, one
  * measured run each (after a warm-up press of each mode, with the page's warm-up run; later
@@ -486,12 +511,7 @@ async function native(runs) {
  * Digests are checked.
  */
 async function pagePaired(runs) {
-  const jobs = runs.filter((r) => isBaseline(r) && isCpuBound(r.workload, r.scale));
-  if (jobs.length === 0) return null;
-  const result = {};
-  for (const job of jobs) {
-    const pool = runs.find((r) => r.workload === job.workload && r.mode === "process");
-    if (!pool) continue;
+  return inRounds(runs, async (job) => {
     const query = `?workload=${job.workload}&size=${job.size}&tasks=${job.tasks}&mode=main&repeats=1&warmup=1`;
     const p = await openPlayground(browser, server.url, { query });
     await poolReady(p);
@@ -514,18 +534,8 @@ async function pagePaired(runs) {
       }
     }
     await p.close();
-    result[job.workload] = {
-      size: job.size,
-      tasks: job.tasks,
-      workers: pool.workers,
-      main_ms: round2(median(ms.main)),
-      process_ms: round2(median(ms.process)),
-      runs_ms: ms,
-      efficiency: pairedEfficiency(ms.main, ms.process, pool.workers),
-    };
-    say(`  ${(100 * result[job.workload].efficiency).toFixed(1)}%`);
-  }
-  return result;
+    return ms;
+  });
 }
 
 /**
@@ -537,12 +547,7 @@ async function pagePaired(runs) {
  * rayon never pays (docs/benchmarks.md). Digests are checked against the page's.
  */
 async function poolAlone(runs) {
-  const jobs = runs.filter((r) => isBaseline(r) && isCpuBound(r.workload, r.scale));
-  if (jobs.length === 0) return null;
-  const result = {};
-  for (const job of jobs) {
-    const pool = runs.find((r) => r.workload === job.workload && r.mode === "process");
-    if (!pool) continue;
+  return inRounds(runs, async (job, workers) => {
     const p = await openPlayground(browser, server.url);
     say(`${job.workload}, the pool alone: warm-up + ${ROUNDS} rounds of main and process`);
     const measured = await p.evaluate(
@@ -580,31 +585,14 @@ async function poolAlone(runs) {
         }
         return { ms, digests: [...digests] };
       },
-      {
-        workload: job.workload,
-        size: job.size,
-        tasks: job.tasks,
-        workers: pool.workers,
-        repeats: ROUNDS,
-      },
+      { workload: job.workload, size: job.size, tasks: job.tasks, workers, repeats: ROUNDS },
     );
     await p.close();
     if (measured.digests.length !== 1 || measured.digests[0] !== job.digest) {
       throw new Error(`${job.workload}, the pool alone: digests ${measured.digests} ≠ the page's`);
     }
-    const main = median(measured.ms.main);
-    const process = median(measured.ms.process);
-    result[job.workload] = {
-      size: job.size,
-      tasks: job.tasks,
-      workers: pool.workers,
-      main_ms: round2(main),
-      process_ms: round2(process),
-      runs_ms: { main: measured.ms.main.map(round2), process: measured.ms.process.map(round2) },
-      efficiency: pairedEfficiency(measured.ms.main, measured.ms.process, pool.workers),
-    };
-  }
-  return result;
+    return measured.ms;
+  });
 }
 
 // CPython's own ProcessPoolExecutor on this machine (tools/bench_python.py), or why not.
