@@ -365,7 +365,7 @@ async function peers(workers) {
  * against the queued echo in `tab`, paired: a warm-up round, then ROUNDS rounds, each one
  * press of Run (a warm-up run and one measured run) and one echo run, seconds apart. The two
  * figures above are each a series minutes apart from the other, and this VM's speed drifts
- * between them by more than the target's margin; each round's own ratio does not drift.
+ * between them by more than the target's margin; a round's two are seconds apart.
  * Each waits SETTLE_MS after the other. Returns {rounds, ours_us, echo_us, ours_over_echo}:
  * the per-task µs of every measured round and the median of their ratios.
  */
