@@ -82,8 +82,10 @@ if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) {
 }
 const say = (...args) => console.error(...args);
 /**
- * Rounds of the paired measures (native serial and rayon, the pool alone's main and process):
- * each round runs both, seconds apart, and the efficiency is the median of the rounds' own.
+ * Rounds of the paired measures (native serial and rayon; the page's main and process presses;
+ * the pool alone's main and process; the page against the queued echo; the primes example's
+ * runs, each its loop and its processes): each round runs both, seconds apart, and the
+ * figure is the median of the rounds' own (medianRatio).
  * This VM's speed drifts by several percent between runs a minute apart, so a ratio of two
  * series' medians moved by as much (rayon's read 105% once). One round's own efficiency
  * still ranges over 10 points (90.7–104.4% in one run of 5): at least 9 rounds.
@@ -389,7 +391,7 @@ async function pairedEcho(tab, workers) {
     result.echo_us.push(round2(echo));
   }
   await ours.close();
-  result.ours_over_echo = round2(median(result.ours_us.map((us, i) => us / result.echo_us[i])));
+  result.ours_over_echo = round2(medianRatio(result.ours_us, result.echo_us));
   say(`  the page ÷ the echo: ${result.ours_over_echo}× (median of ${ROUNDS} rounds' own)`);
   return result;
 }
@@ -507,7 +509,7 @@ async function inRounds(runs, measure) {
  * measured run each (after a warm-up press of each mode, with the page's warm-up run; later
  * presses without, as the pool stays warm), ROUNDS rounds, SETTLE_MS after each press. The
  * page's own series run each mode's repeats back to back, seconds apart from the other
- * mode's, and this VM's speed drifts between them; each round's own efficiency does not.
+ * mode's, and this VM's speed drifts between them; a round's two runs are seconds apart.
  * Digests are checked.
  */
 async function pagePaired(runs) {
@@ -717,7 +719,7 @@ async function pyodide() {
     workers: starts.length,
     primes_serial_ms: Math.round(median(loops)),
     primes_pool_ms: Math.round(median(pools)),
-    primes_speedup: round2(median(loops.map((loop, i) => loop / pools[i]))),
+    primes_speedup: round2(medianRatio(loops, pools)),
     primes_runs: loops.map((loop, i) => ({
       serial_ms: loop,
       pool_ms: pools[i],
@@ -730,8 +732,12 @@ async function pyodide() {
 
 /** The median of each round's efficiency: `serial[i]` against `parallel[i]` on `n` workers. */
 function pairedEfficiency(serial, parallel, n) {
-  const each = serial.map((ms, i) => efficiencyOf(ms / parallel[i], n));
-  return Math.round(1000 * median(each)) / 1000;
+  return Math.round(1000 * efficiencyOf(medianRatio(serial, parallel), n)) / 1000;
+}
+
+/** The median of each round's own ratio, `a[i] / b[i]`: the two taken seconds apart. */
+function medianRatio(a, b) {
+  return median(a.map((x, i) => x / b[i]));
 }
 
 /** The median of `xs` in any order: the page's own rule (runs.js). */
