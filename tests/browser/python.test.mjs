@@ -589,6 +589,54 @@ test("the example 'start methods': a spawn Pool starts fresh interpreters, a for
   );
 });
 
+test("the example 'CPU-bound work': its loop and its processes count the same 25,997 primes below 300,000, each process taking the biggest pieces first", async () => {
+  const result = await runExample("primes", "count_primes");
+  const said = mains(result);
+  const workers = Number(/^Starting (\d+) processes: \d+\.\d\d s /.exec(said[1])?.[1]);
+  assert.ok(workers >= 1, said[1]);
+  assert.match(said[0], /^A plain loop: 25,997 primes below 300,000 in \d+\.\d\d s$/);
+  assert.match(said[2], new RegExp(`^${workers} processes: 25,997 primes in \\d+\\.\\d\\d s$`));
+  assert.match(
+    said[3],
+    new RegExp(`^Speed-up of the work: \\d+\\.\\d\\dx with ${workers} processes$`),
+  );
+  // The pieces are handed out oldest call first, and the program sends the biggest first:
+  // every process's own pieces go down. Bars of one task name it; a merged bar (narrow
+  // tasks within a pixel) counts its tasks. Every piece and the first call, submit(0, 0), ran.
+  const rows = await page.$$eval("#py-timeline .py-row", (els) =>
+    els.map((row) => ({
+      name: row.querySelector(".py-row-name").textContent,
+      runs: [...row.querySelectorAll(".py-span.ph-run")].map((bar) => bar.title),
+    })),
+  );
+  const pieces = 16 * workers;
+  const from = (i) => 300_000 - Math.floor((i * 300_000) / pieces); // Python's N - i * N // pieces
+  const piece = (i) => [from(i + 1), from(i)];
+  const expected = new Set(Array.from({ length: pieces }, (_, i) => piece(i).join(", ")));
+  let total = 0;
+  const seen = new Set();
+  for (const { name, runs } of rows.filter((r) => r.name !== "main")) {
+    const los = [];
+    for (const title of runs) {
+      const one = /^count_primes\((\d+), (\d+)\): \d+ ms$/.exec(title);
+      const many = /^computing, ([\d,]+) tasks: \d+ ms in all$/.exec(title);
+      assert.ok(one || many, `${name}: ${title}`);
+      total += many ? Number(many[1].replace(/,/g, "")) : 1;
+      if (!one || (one[1] === "0" && one[2] === "0")) continue;
+      const args = `${one[1]}, ${one[2]}`;
+      assert.ok(expected.has(args) && !seen.has(args), `${name}: ${args}, once`);
+      seen.add(args);
+      los.push(Number(one[1]));
+    }
+    assert.deepEqual(
+      los,
+      [...los].sort((a, b) => b - a),
+      `${name}'s pieces, in order`,
+    );
+  }
+  assert.equal(total, pieces + 1, "every piece, and submit(0, 0), on the processes' rows");
+});
+
 test("calls wait in one queue, as in CPython: with both processes asleep, the next call waits for one to wake", async () => {
   await open();
   // Tasks 8 and 12 sleep, as in the article. Whichever process takes a call has finished
